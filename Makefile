@@ -1,0 +1,66 @@
+# Front door. `make site` builds everything; `make test` runs every test. Both install what they need first,
+# on a fresh Debian machine with python3 and root (system packages with apt, Python packages in .venv,
+# browser files from npm), and skip what is already installed and up to date.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+export NO_MKDOCS_2_WARNING := 1
+# Never let Playwright fetch a browser of its own: it drives Debian's Chromium.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+
+.PHONY: site test serve check bench clean system-deps test-system-deps
+
+site: $(VENV)/.site-deps node_modules/.installed system-deps
+	$(PY) build.py
+
+check: $(VENV)/.site-deps
+	$(PY) build.py check
+
+serve: $(VENV)/.site-deps node_modules/.installed
+	$(PY) build.py serve
+
+test: $(VENV)/.test-deps node_modules/.installed system-deps test-system-deps
+	$(PY) -m pytest
+
+bench: $(VENV)/.test-deps node_modules/.installed system-deps
+	$(PY) bench/run.py
+
+clean:
+	rm -rf site dist build
+
+# --- installation ------------------------------------------------------------------------------------------
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV) || { $(APT_INSTALL) python3-venv && rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); }
+
+# Reinstalled whenever a requirements file changes (the stamp is older than it).
+$(VENV)/.site-deps: requirements.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.test-deps: requirements.txt requirements-test.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
+	touch $@ $(VENV)/.site-deps
+
+node_modules/.installed: package.json package-lock.json
+	command -v npm >/dev/null || { $(APT_UPDATE) && $(APT_INSTALL) nodejs npm; }
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
+APT_UPDATE  := apt-get update -qq
+APT_INSTALL := DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends
+
+# Chromium prints the PDF handouts; fonts so that printed text is embedded and readable.
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
+	fc-list 2>/dev/null | grep -qi dejavu || missing="$$missing fonts-dejavu-core fontconfig"; \
+	if [ -n "$$missing" ]; then echo "installing:$$missing"; $(APT_UPDATE) && $(APT_INSTALL) $$missing; fi
+
+# The tests also turn PDFs into images (poppler) and serve the site with nginx.
+test-system-deps:
+	@missing=""; \
+	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
+	command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing="$$missing nginx"; \
+	if [ -n "$$missing" ]; then echo "installing:$$missing"; $(APT_UPDATE) && $(APT_INSTALL) $$missing; fi

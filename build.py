@@ -1,0 +1,71 @@
+#!/usr/bin/env python3
+"""Command line of the Calcinosis Guide build.
+
+    python build.py            validate content/, render, build both sites, package  (site/, dist/)
+    python build.py check      validate content/ only and report every mistake at once
+    python build.py serve      live preview on http://127.0.0.1:8000/, rebuilt when content/, templates/ or docs/ change
+
+Content mistakes are printed as `file:line: field: message`, one per line, and exit with status 2.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from calcguide.content import ContentErrors
+from calcguide.pipeline import Layout, Timings, build_everything, validate
+from calcguide.site import SiteBuildError
+
+PROJECT = Path(__file__).resolve().parent
+EXIT_CONTENT_ERROR = 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("command", nargs="?", default="build", choices=["build", "check", "serve"])
+    parser.add_argument("--content", type=Path, help="content folder (default: content/)")
+    parser.add_argument("--site-dir", type=Path, help="output folder for the sites (default: site/)")
+    parser.add_argument("--dist-dir", type=Path, help="output folder for the bundle and PDFs (default: dist/)")
+    parser.add_argument("--port", type=int, default=8000, help="port of `serve` (default: 8000)")
+    parser.add_argument("--debug", action="store_true", help="show Python tracebacks")
+    args = parser.parse_args(argv)
+
+    layout = Layout.default(PROJECT)
+    for name in ("content", "site_dir", "dist_dir"):
+        if (value := getattr(args, name)) is not None:
+            setattr(layout, "content_dir" if name == "content" else name, value.resolve())
+    try:
+        if args.command == "check":
+            guide, _ = validate(layout)
+            print(f"content OK: {len(guide.treatments)} treatments, {len(guide.references.references)} references")
+        elif args.command == "serve":
+            from calcguide.serve import serve
+
+            serve(layout, args.port)
+        else:
+            build_everything(layout, Timings(report=_progress))
+            print(f"built {layout.site_dir} and {layout.dist_dir}")
+        return 0
+    except ContentErrors as errors:
+        if args.debug:
+            raise
+        for error in errors.errors:
+            print(error, file=sys.stderr)
+        print(f"{len(errors.errors)} content error(s); nothing was written", file=sys.stderr)
+        return EXIT_CONTENT_ERROR
+    except SiteBuildError as error:
+        if args.debug:
+            raise
+        print(f"error: {error}; nothing was written", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _progress(stage: str, seconds: float) -> None:
+    print(f"{stage:<10} {seconds:6.2f} s", flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,84 @@
+"""The whole build, top to bottom: validate → render → MkDocs → package, then publish atomically.
+
+Nothing is written to site/ or dist/ until every stage has succeeded: the new output is built in a staging
+folder under build/ and swapped in at the end, so a failed build leaves the previous output intact.
+"""
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator
+
+from .content import Guide, load_guide
+from .package import write_offline_bundle
+from .render import Catalogue, load_catalogue, render
+from .site import build_sites
+
+
+@dataclass
+class Layout:
+    """Where the build reads and writes; tests and the benchmark point it at temporary folders."""
+
+    project: Path
+    content_dir: Path
+    site_dir: Path
+    dist_dir: Path
+    work_dir: Path
+
+    @classmethod
+    def default(cls, project: Path) -> "Layout":
+        return cls(project, project / "content", project / "site", project / "dist", project / "build")
+
+
+@dataclass
+class Timings:
+    stages: dict[str, float] = field(default_factory=dict)
+    report: Callable[[str, float], None] = lambda name, seconds: None
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        yield
+        self.stages[name] = time.perf_counter() - start
+        self.report(name, self.stages[name])
+
+
+def validate(layout: Layout) -> tuple[Guide, Catalogue]:
+    return load_guide(layout.content_dir), load_catalogue(layout.project / "templates")
+
+
+def build_everything(layout: Layout, timings: Timings | None = None) -> Timings:
+    timings = timings or Timings()
+    with timings.stage("validate"):
+        guide, catalogue = validate(layout)
+    layout.work_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix="output-", dir=layout.work_dir))
+    try:
+        staged_site, staged_dist = staging / "site", staging / "dist"
+        staged_dist.mkdir(parents=True)
+        with timings.stage("render"):
+            rendered = render(guide, layout.project, layout.work_dir / "docs")
+        with timings.stage("mkdocs"):
+            build_sites(guide, catalogue, rendered, layout.project, layout.work_dir, staged_site)
+        with timings.stage("bundle"):
+            write_offline_bundle(guide, staged_site, staged_dist)
+        with timings.stage("publish"):
+            publish(staged_site, layout.site_dir)
+            publish(staged_dist, layout.dist_dir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return timings
+
+
+def publish(staged: Path, target: Path) -> None:
+    """Replace target with staged in two renames, so readers never see a half-written folder."""
+    previous = target.with_name(target.name + ".previous")
+    shutil.rmtree(previous, ignore_errors=True)
+    if target.exists():
+        target.rename(previous)
+    shutil.move(str(staged), str(target))
+    shutil.rmtree(previous, ignore_errors=True)

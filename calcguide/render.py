@@ -1,0 +1,225 @@
+"""Render stage: the validated Guide, through the Jinja templates of templates/, into Markdown pages per language.
+
+One template per kind of page serves both languages; interface words come from templates/strings.yml.
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from pydantic import RootModel
+
+from .content import CITATION, LANGS, ContentErrors, Guide, Model, SourceFile, Text, _validate
+
+
+class PageStrings(Model):
+    slug: Text
+    title: Text
+
+
+class Catalogue(Model):
+    """Interface strings; every entry is a {en, fr} pair."""
+
+    language_name: Text
+    pages: dict[str, PageStrings]
+    ui: dict[str, Text]
+    placements: dict[str, Text]
+    indications: dict[str, Text]
+    serum: dict[str, Text]
+    kinds: dict[str, Text]
+
+
+def load_catalogue(templates_dir: Path) -> Catalogue:
+    source = SourceFile(templates_dir / "strings.yml", templates_dir.parent)
+    errors = source.read()
+    if not errors:
+        catalogue, errors = _validate(source, Catalogue, source.data)
+        if not errors:
+            return catalogue
+    raise ContentErrors(errors)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of the site, the same in both languages: its kind, template, addresses and template context."""
+
+    kind: str
+    template: str
+    paths: dict[str, str]  # language → Markdown path inside that language's docs folder
+    titles: dict[str, str]
+    context: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+    def url(self, lang: str) -> str:
+        return self.paths[lang].removesuffix(".md") + ".html"
+
+
+@dataclass(frozen=True)
+class RenderedLanguage:
+    lang: str
+    docs_dir: Path
+    nav: list[Any]
+    pages: list[Page]
+
+
+def plan_pages(guide: Guide, catalogue: Catalogue) -> list[Page]:
+    """Every page of the site, in navigation order; the same list serves both languages."""
+
+    def simple(kind: str, title: Text | None = None, **context: Any) -> Page:
+        strings = catalogue.pages[kind]
+        title = title or strings.title
+        return Page(kind, f"pages/{kind}.md.j2", {lang: strings.slug[lang] + ".md" for lang in LANGS},
+                    {lang: title[lang] for lang in LANGS}, context)
+
+    treatment_dir = catalogue.pages["treatment"].slug
+    treatment_pages = [
+        Page("treatment", "pages/treatment.md.j2",
+             {lang: f"{treatment_dir[lang]}/{treatment.id}.md" for lang in LANGS},
+             {lang: treatment.name[lang] for lang in LANGS}, {"treatment": treatment})
+        for tier in guide.tiers.tiers for treatment in guide.treatments_in_tier(tier.id)
+        if treatment.tiers[0] == tier.id
+    ]
+    return [
+        simple("home", guide.summary.title),
+        simple("algorithm", guide.algorithm.title),
+        simple("treatments", guide.tiers.title),
+        *treatment_pages,
+        simple("classification", guide.classification.title),
+        simple("diseases", guide.diseases.title),
+        simple("care", guide.care.title),
+        simple("assessment", guide.assessment.title),
+        simple("references"),
+        simple("glossary", guide.glossary.title),
+        simple("about"),
+    ]
+
+
+class Renderer:
+    """The Jinja environment bound to one guide; `render_language` writes one language's Markdown tree."""
+
+    def __init__(self, guide: Guide, catalogue: Catalogue, templates_dir: Path):
+        self.guide = guide
+        self.catalogue = catalogue
+        self.pages = plan_pages(guide, catalogue)
+        self.page_of_kind = {page.kind: page for page in self.pages if page.kind != "treatment"}
+        self.page_of_treatment = {page.context["treatment"].id: page for page in self.pages if page.kind == "treatment"}
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(templates_dir),
+            undefined=jinja2.StrictUndefined,
+            autoescape=False,  # the output is Markdown; content texts are checked for HTML at validation
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.filters.update(tr=self._tr, md=self._markdown, cell=self._cell, ui=self._ui)
+        self.env.globals.update(link=self._link, treatment_link=self._treatment_link, ref_link=self._ref_link,
+                                guide=guide, strings=catalogue)
+
+    # --- filters and globals (they read the current page and language from the template context) ----------
+
+    @staticmethod
+    def _tr(text: Text | dict, lang: str) -> Any:
+        return text[lang]
+
+    @jinja2.pass_context
+    def _ui(self, context: jinja2.runtime.Context, key: str) -> str:
+        return self.catalogue.ui[key][context["lang"]]
+
+    @jinja2.pass_context
+    def _link(self, context: jinja2.runtime.Context, kind: str, anchor: str = "") -> str:
+        return self._relative(context, self.page_of_kind[kind].paths[context["lang"]]) + (f"#{anchor}" if anchor else "")
+
+    @jinja2.pass_context
+    def _treatment_link(self, context: jinja2.runtime.Context, treatment_id: str) -> str:
+        return self._relative(context, self.page_of_treatment[treatment_id].paths[context["lang"]])
+
+    @jinja2.pass_context
+    def _ref_link(self, context: jinja2.runtime.Context, ref_id: str) -> str:
+        return self._link(context, "references", ref_id)
+
+    @staticmethod
+    def _relative(context: jinja2.runtime.Context, target: str) -> str:
+        here = posixpath.dirname(context["page"].paths[context["lang"]])
+        return posixpath.relpath(target, here or ".")
+
+    @jinja2.pass_context
+    def _markdown(self, context: jinja2.runtime.Context, text: Text | str) -> str:
+        """A content text in the current language, with [@ref] citations turned into numbered links."""
+        value = text[context["lang"]] if isinstance(text, Text) else text
+
+        def cite(match: re.Match) -> str:
+            links = []
+            for ref_id in (part.strip().lstrip("@") for part in match.group(1).split(";")):
+                number = self.guide.reference_number(ref_id)
+                links.append(f"[{number}]({self._ref_link(context, ref_id)}){{ .cite }}")
+            return "\u00a0[" + ", ".join(links) + "]"
+
+        return CITATION.sub(cite, value).strip()
+
+    @jinja2.pass_context
+    def _cell(self, context: jinja2.runtime.Context, text: Text | str) -> str:
+        """Like `md`, flattened for a Markdown table cell."""
+        return " ".join(self._markdown(context, text).split()).replace("|", "\\|")
+
+    # --- output -----------------------------------------------------------------------------------------------
+
+    def render_language(self, lang: str, docs_dir: Path) -> RenderedLanguage:
+        for page in self.pages:
+            template = self.env.get_template(page.template)
+            body = template.render(lang=lang, page=page, **page.context)
+            counterparts = "".join(f"  {code}: {page.url(code)}\n" for code in LANGS)
+            front_matter = f"---\ntitle: {_yaml_str(page.titles[lang])}\nalternates:\n{counterparts}---\n\n"
+            target = docs_dir / page.paths[lang]
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _write_if_changed(target, front_matter + body)
+        abbreviations = self.env.get_template("abbreviations.md.j2").render(lang=lang, page=self.pages[0])
+        _write_if_changed(docs_dir.parent / f"abbreviations.{lang}.md", abbreviations)
+        return RenderedLanguage(lang, docs_dir, self._nav(lang), self.pages)
+
+    def _nav(self, lang: str) -> list[Any]:
+        nav: list[Any] = []
+        treatments: list[Any] = []
+        for page in self.pages:
+            if page.kind == "treatment":
+                treatments.append({page.titles[lang]: page.paths[lang]})
+            elif page.kind == "treatments":
+                treatments.insert(0, page.paths[lang])
+                nav.append({self.catalogue.pages["treatment"].title[lang]: treatments})
+            else:
+                nav.append({page.titles[lang]: page.paths[lang]})
+        return nav
+
+
+def _yaml_str(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _write_if_changed(path: Path, text: str) -> None:
+    """Leave unchanged files untouched so that MkDocs' live reload and file times see only real changes."""
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+
+
+def render(guide: Guide, project: Path, out_dir: Path) -> dict[str, RenderedLanguage]:
+    """Render both languages into out_dir/<lang>/, with the hand-made docs/ (assets, pages) copied alongside."""
+    catalogue = load_catalogue(project / "templates")
+    renderer = Renderer(guide, catalogue, project / "templates")
+    rendered = {}
+    for lang in LANGS:
+        docs_dir = out_dir / lang
+        shutil.copytree(project / "docs", docs_dir, dirs_exist_ok=True)
+        rendered[lang] = renderer.render_language(lang, docs_dir)
+        _remove_stale(docs_dir, project / "docs", {page.paths[lang] for page in renderer.pages})
+    return rendered
+
+
+def _remove_stale(docs_dir: Path, hand_made: Path, generated: set[str]) -> None:
+    """Delete pages left over from an earlier render (a treatment removed from content/, say)."""
+    for path in docs_dir.rglob("*"):
+        relative = path.relative_to(docs_dir).as_posix()
+        if path.is_file() and relative not in generated and not (hand_made / relative).exists():
+            path.unlink()

@@ -1,0 +1,74 @@
+"""End to end: the real content builds two sites with the right language, links and search index."""
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+from calcguide.content import LANGS
+
+
+def html_pages(site: Path) -> list[Path]:
+    return sorted(p for p in site.rglob("*.html") if p.name != "404.html")
+
+
+class AlternateLinks(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: dict[str, str] = {}
+        self.html_lang = ""
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "html":
+            self.html_lang = attributes.get("lang", "")
+        if tag == "a" and "md-select__link" in (attributes.get("class") or ""):
+            self.links[attributes["hreflang"]] = attributes["href"]
+
+
+def parse(page: Path) -> AlternateLinks:
+    parser = AlternateLinks()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return parser
+
+
+def test_both_sites_hold_the_same_number_of_pages(built):
+    counts = {lang: len(html_pages(built.site_dir / lang)) for lang in LANGS}
+    assert counts["en"] == counts["fr"] > 10
+
+
+def test_every_page_declares_its_language(built):
+    for lang in LANGS:
+        for page in html_pages(built.site_dir / lang):
+            assert parse(page).html_lang == lang, page
+
+
+def test_language_switch_leads_to_the_counterpart_page(built):
+    for lang in LANGS:
+        other = next(code for code in LANGS if code != lang)
+        for page in html_pages(built.site_dir / lang):
+            links = parse(page).links
+            target = (page.parent / links[other]).resolve()
+            assert target.is_file(), f"{page}: {links[other]}"
+            assert parse(target).html_lang == other
+            back = (target.parent / parse(target).links[lang]).resolve()
+            assert back == page.resolve()
+
+
+def test_each_search_index_holds_only_its_own_language(built):
+    for lang in LANGS:
+        index = json.loads((built.site_dir / lang / "search" / "search_index.json").read_text())
+        assert index["config"]["lang"] == [lang]
+        for doc in index["docs"]:
+            path = doc["location"].split("#")[0] or "index.html"
+            assert (built.site_dir / lang / path).is_file(), doc["location"]
+
+
+def test_root_page_offers_both_languages(built):
+    html = (built.site_dir / "index.html").read_text()
+    assert set(re.findall(r'href="(en|fr)/index.html"', html)) == {"en", "fr"}
+
+
+def test_build_writes_the_offline_bundle(built):
+    assert list(built.dist_dir.glob("calcinosis-guide-offline-*.zip"))

@@ -1,0 +1,79 @@
+"""The content schema accepts the real content and rejects mistakes with file, line and field."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from calcguide.content import ContentErrors, load_guide
+from conftest import PROJECT, run_build
+
+
+def errors_of(content: Path) -> list[str]:
+    with pytest.raises(ContentErrors) as caught:
+        load_guide(content)
+    return [str(error) for error in caught.value.errors]
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"fixture text {old!r} not found in {path.name}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def line_of(path: Path, needle: str) -> int:
+    return next(number for number, line in enumerate(path.read_text().splitlines(), 1) if needle in line)
+
+
+def test_real_content_is_valid():
+    guide = load_guide(PROJECT / "content")
+    assert guide.treatments and guide.references.references
+
+
+def test_missing_french_text_names_file_line_and_field(content_copy):
+    path = content_copy / "treatments" / "diltiazem.yml"
+    text = path.read_text()
+    start = text.index("regimen:")
+    french = text.index("  fr:", start)
+    path.write_text(text[:french] + text[text.index("\n", french) + 1:])
+    errors = errors_of(content_copy)
+    assert errors == [f"treatments/diltiazem.yml:{line_of(path, 'regimen:')}: regimen.fr: this field is required"]
+
+
+def test_unknown_key_is_reported_with_its_line(content_copy):
+    path = content_copy / "treatments" / "colchicine.yml"
+    replace_in(path, "kind: drug", "kind: drug\ndosage: 1 mg")
+    errors = errors_of(content_copy)
+    assert errors == [f"treatments/colchicine.yml:{line_of(path, 'dosage:')}: dosage: unknown field; "
+                      "check its spelling against the other entries of this file"]
+
+
+def test_unknown_reference_id_is_reported(content_copy):
+    path = content_copy / "treatments" / "colchicine.yml"
+    text = path.read_text()
+    line = text.splitlines().index(next(l for l in text.splitlines() if l.startswith("references:")))
+    replace_in(path, "references: [", "references: [no-such-paper, ")
+    errors = errors_of(content_copy)
+    assert len(errors) == 1
+    assert errors[0].startswith(f"treatments/colchicine.yml:{line + 1}: references.0: unknown reference id 'no-such-paper'")
+
+
+def test_duplicate_id_names_both_places(content_copy):
+    path = content_copy / "evidence.yml"
+    replace_in(path, "- id: cohort", "- id: case-series")
+    errors = errors_of(content_copy)
+    lines = [number for number, line in enumerate(path.read_text().splitlines(), 1) if "- id: case-series" in line]
+    assert errors == [f"evidence.yml:{lines[1]}: levels.3.id: duplicate evidence level id 'case-series'; "
+                      f"already defined at evidence.yml:{lines[0]}"]
+
+
+def test_check_reports_two_mistakes_in_two_files_and_exits_2(content_copy):
+    replace_in(content_copy / "treatments" / "diltiazem.yml", "kind: drug", "kind: pill")
+    replace_in(content_copy / "references.yml", "year: 2014", "year: 1066")
+    result = run_build("check", "--content", str(content_copy))
+    assert result.returncode == 2
+    lines = [line for line in result.stderr.splitlines() if ".yml:" in line]
+    assert len(lines) == 2
+    assert lines[0].startswith("references.yml:") and ": references.0.year: impossible value" in lines[0]
+    assert lines[1].startswith("treatments/diltiazem.yml:") and ": kind: expected 'drug', 'local' or 'procedure'" in lines[1]
+    assert "Traceback" not in result.stderr
