@@ -27,12 +27,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--content", type=Path, help="content folder (default: content/)")
     parser.add_argument("--site-dir", type=Path, help="output folder for the sites (default: site/)")
     parser.add_argument("--dist-dir", type=Path, help="output folder for the bundle and PDFs (default: dist/)")
+    parser.add_argument("--work-dir", type=Path, help="scratch folder for generated Markdown (default: build/)")
     parser.add_argument("--port", type=int, default=8000, help="port of `serve` (default: 8000)")
     parser.add_argument("--debug", action="store_true", help="show Python tracebacks")
     args = parser.parse_args(argv)
 
     layout = Layout.default(PROJECT)
-    for name in ("content", "site_dir", "dist_dir"):
+    for name in ("content", "site_dir", "dist_dir", "work_dir"):
         if (value := getattr(args, name)) is not None:
             setattr(layout, "content_dir" if name == "content" else name, value.resolve())
     try:

@@ -35,3 +35,12 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Layout:
     layout = Layout(PROJECT, PROJECT / "content", root / "site", root / "dist", root / "work")
     build_everything(layout)
     return layout
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Debian Chromium for the whole session (see tests/browser.py)."""
+    from browser import chromium
+
+    with chromium() as instance:
+        yield instance

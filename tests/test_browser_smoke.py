@@ -1,0 +1,17 @@
+"""The browser harness itself: Chromium opens a built page from file:// and outside requests are caught."""
+from __future__ import annotations
+
+import pytest
+
+from browser import visit
+
+pytestmark = pytest.mark.browser
+
+
+def test_english_home_opens_from_file_with_no_outside_request(built, browser):
+    with visit(browser) as session:
+        session.page.goto((built.site_dir / "en" / "index.html").as_uri())
+        assert session.page.locator("html").get_attribute("lang") == "en"
+        session.page.evaluate("fetch('https://example.com/').catch(() => null)")
+        session.page.wait_for_timeout(200)
+    assert "https://example.com/" in session.outside_requests
