@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from calcguide.content import ContentErrors
+from calcguide.package import measure_bundle, offline_bundles
 from calcguide.pipeline import Layout, Timings, build_everything, validate
 from calcguide.site import SiteBuildError
 
@@ -47,6 +48,8 @@ def main(argv: list[str] | None = None) -> int:
         else:
             build_everything(layout, Timings(report=_progress))
             print(f"built {layout.site_dir} and {layout.dist_dir}")
+            for bundle in offline_bundles(layout.dist_dir):
+                print(f"offline bundle {measure_bundle(bundle)}")
         return 0
     except ContentErrors as errors:
         if args.debug:

@@ -371,9 +371,11 @@ class SourceFile:
                 return [ContentError(self.name, number, "", "a tab is used for indentation; indent with spaces")]
         if not text.strip():
             return [ContentError(self.name, 1, "", "the file is empty; it must hold a YAML mapping")]
+        loader = _UniqueKeyLoader(text)
         try:
-            node = yaml.compose(text, Loader=_UniqueKeyLoader)
-            self.data = yaml.load(text, Loader=_UniqueKeyLoader)
+            # Parsed once: the node tree gives the lines, the same tree gives the data.
+            node = loader.get_single_node()
+            self.data = loader.construct_document(node) if node is not None else None
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + 1 if mark else 1
@@ -381,6 +383,8 @@ class SourceFile:
             return [ContentError(self.name, line, "", f"YAML syntax error: {problem}; check indentation, colons and quotes")]
         except yaml.YAMLError as exc:  # errors without a position
             return [ContentError(self.name, 1, "", f"YAML syntax error: {exc}")]
+        finally:
+            loader.dispose()
         if not isinstance(self.data, dict):
             self.data = None
             return [ContentError(self.name, 1, "", "the file must hold a YAML mapping (key: value lines) at the top")]
@@ -399,7 +403,11 @@ class SourceFile:
                 self._index(value, (*location, position))
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
+# libyaml's parser when PyYAML has it (ten times faster than the pure-Python one; same nodes, same lines).
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _UniqueKeyLoader(_SafeLoader):
     """Safe YAML that refuses a key written twice in one mapping (YAML would silently keep the last)."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:

@@ -1,24 +1,58 @@
-"""Package stage: the offline zip of the built sites (and, later, the PDF handouts)."""
+"""Package stage: the offline zip — the built sites and the PDF handouts in one folder that opens from file://."""
 from __future__ import annotations
 
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from .content import Guide
 
+BUNDLE_PREFIX = "calcinosis-guide-offline-"
+# Read only by a web server (the 404 page, whose links are absolute) or by crawlers (sitemaps); a reader of the
+# unpacked folder never gets them, and the 404 page would not even display from file://.
+SERVER_ONLY = frozenset({"404.html", "sitemap.xml", "sitemap.xml.gz"})
+HANDOUTS = "*.pdf"
+
 
 def bundle_name(guide: Guide) -> str:
-    return f"calcinosis-guide-offline-{guide.site.version}"
+    return f"{BUNDLE_PREFIX}{guide.site.version}"
+
+
+@dataclass(frozen=True)
+class BundleSize:
+    """What a zip weighs, and how much of it is the PDF handouts (the size budget counts the sites only)."""
+
+    path: Path
+    total: int
+    handouts: int
+
+    @property
+    def sites(self) -> int:
+        return self.total - self.handouts
+
+    def __str__(self) -> str:
+        return (f"{self.path.name}: {self.total / 1024:.0f} KB "
+                f"(sites {self.sites / 1024:.0f} KB, PDF handouts {self.handouts / 1024:.0f} KB)")
 
 
 def write_offline_bundle(guide: Guide, site_dir: Path, dist_dir: Path) -> Path:
-    """Zip site/ (and the PDF handouts already in dist/) into one folder that opens from file://."""
+    """Zip site/ and the PDF handouts already in dist/ into one folder: index.html (choose a language), en/, fr/."""
     folder = bundle_name(guide)
     target = dist_dir / f"{folder}.zip"
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
         for path in sorted(site_dir.rglob("*")):
-            if path.is_file():
+            if path.is_file() and path.name not in SERVER_ONLY:
                 archive.write(path, f"{folder}/{path.relative_to(site_dir).as_posix()}")
-        for handout in sorted(dist_dir.glob("*.pdf")):
+        for handout in sorted(dist_dir.glob(HANDOUTS)):
             archive.write(handout, f"{folder}/{handout.name}")
     return target
+
+
+def offline_bundles(dist_dir: Path) -> list[Path]:
+    return sorted(dist_dir.glob(f"{BUNDLE_PREFIX}*.zip"))
+
+
+def measure_bundle(path: Path) -> BundleSize:
+    with zipfile.ZipFile(path) as archive:
+        handouts = sum(info.compress_size for info in archive.infolist() if Path(info.filename).match(HANDOUTS))
+    return BundleSize(path, path.stat().st_size, handouts)

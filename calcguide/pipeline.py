@@ -17,6 +17,7 @@ from .content import Guide, load_guide
 from .package import write_offline_bundle
 from .render import Catalogue, load_catalogue, render
 from .site import build_sites
+from .templatecache import bytecode_cache
 
 
 @dataclass
@@ -61,7 +62,7 @@ def build_everything(layout: Layout, timings: Timings | None = None) -> Timings:
         staged_site, staged_dist = staging / "site", staging / "dist"
         staged_dist.mkdir(parents=True)
         with timings.stage("render"):
-            rendered = render(guide, layout.project, layout.work_dir / "docs")
+            rendered = render(guide, layout.project, layout.work_dir / "docs", bytecode_cache(layout.work_dir))
         with timings.stage("mkdocs"):
             build_sites(guide, catalogue, rendered, layout.project, layout.work_dir, staged_site)
         with timings.stage("bundle"):

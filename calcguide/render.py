@@ -16,6 +16,9 @@ from pydantic import RootModel
 
 from .content import CITATION, LANGS, ContentErrors, Guide, Model, SourceFile, Text, _validate
 
+# A citation with the whitespace before it: "text [@ref]" renders "text\u00a0[1]", never with two spaces.
+CITED_WITH_SPACE = re.compile(r"[ \t]*" + CITATION.pattern)
+
 
 class PageStrings(Model):
     slug: Text
@@ -101,7 +104,8 @@ def plan_pages(guide: Guide, catalogue: Catalogue) -> list[Page]:
 class Renderer:
     """The Jinja environment bound to one guide; `render_language` writes one language's Markdown tree."""
 
-    def __init__(self, guide: Guide, catalogue: Catalogue, templates_dir: Path):
+    def __init__(self, guide: Guide, catalogue: Catalogue, templates_dir: Path,
+                 bytecode_cache: jinja2.BytecodeCache | None = None):
         self.guide = guide
         self.catalogue = catalogue
         self.pages = plan_pages(guide, catalogue)
@@ -114,6 +118,7 @@ class Renderer:
             keep_trailing_newline=True,
             trim_blocks=True,
             lstrip_blocks=True,
+            bytecode_cache=bytecode_cache,  # compiling the templates was most of this stage
         )
         self.env.filters.update(tr=self._tr, md=self._markdown, cell=self._cell, ui=self._ui)
         self.env.globals.update(link=self._link, treatment_link=self._treatment_link, ref_link=self._ref_link,
@@ -158,7 +163,8 @@ class Renderer:
                 links.append(f"[{number}]({self._ref_link(context, ref_id)}){{ .cite }}")
             return "\u00a0[" + ", ".join(links) + "]"
 
-        return CITATION.sub(cite, value).strip()
+        # The citation brings its own no-break space, so it swallows the space the editor typed before it.
+        return CITED_WITH_SPACE.sub(cite, value).strip()
 
     @jinja2.pass_context
     def _cell(self, context: jinja2.runtime.Context, text: Text | str) -> str:
@@ -204,10 +210,11 @@ def _write_if_changed(path: Path, text: str) -> None:
         path.write_text(text, encoding="utf-8")
 
 
-def render(guide: Guide, project: Path, out_dir: Path) -> dict[str, RenderedLanguage]:
+def render(guide: Guide, project: Path, out_dir: Path,
+           bytecode_cache: jinja2.BytecodeCache | None = None) -> dict[str, RenderedLanguage]:
     """Render both languages into out_dir/<lang>/, with the hand-made docs/ (assets, pages) copied alongside."""
     catalogue = load_catalogue(project / "templates")
-    renderer = Renderer(guide, catalogue, project / "templates")
+    renderer = Renderer(guide, catalogue, project / "templates", bytecode_cache)
     rendered = {}
     for lang in LANGS:
         docs_dir = out_dir / lang

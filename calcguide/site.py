@@ -18,10 +18,9 @@ import yaml
 
 from .content import LANGS, Guide
 from .render import Catalogue, RenderedLanguage
+from .search import enrich_search_index
+from .templatecache import ThemeBytecodeCache
 
-# Files the site never uses: source maps, and search languages other than ours.
-UNUSED_LUNR_LANGUAGES = "lunr/min/lunr.*.min.js"
-KEPT_LUNR_FILES = {"lunr.stemmer.support.min.js", "lunr.multi.min.js", *(f"lunr.{lang}.min.js" for lang in LANGS)}
 SHIM = Path("node_modules/iframe-worker/shim/index.js")
 SHIM_TARGET = Path("assets/vendor/iframe-worker/shim.js")
 
@@ -48,9 +47,13 @@ def language_config(base: dict[str, Any], project: Path, guide: Guide, catalogue
                        "custom_dir": str(project / config["theme"]["custom_dir"])}
     config["extra"] = {
         **config.get("extra", {}),
-        # The language selector: our partials/alternate.html turns these into links to the counterpart page.
-        "alternate": [{"name": catalogue.language_name[code], "link": f"{guide.site.site_url}{code}/", "lang": code}
-                      for code in LANGS],
+        # Material shows its language selector when `alternate` is set (header.html), and for each entry of an
+        # `alternate` *list* base.html writes a <link rel="alternate"> whose sitemap.xml the theme's JavaScript
+        # then fetches (outside the page when the link is absolute, a console error from file://). Our
+        # partials/alternate.html already links each page to its counterpart, so `alternate` is a plain switch
+        # and the languages it lists are in `languages`.
+        "alternate": True,
+        "languages": [{"name": catalogue.language_name[code], "lang": code} for code in LANGS],
         "guide": {
             "title": guide.site.title[lang],
             "version": guide.site.version,
@@ -71,6 +74,11 @@ def _search_for(plugin: Any, lang: str) -> Any:
     if plugin == "search":
         return {"search": {"lang": [lang]}}
     return plugin
+
+
+def _search_languages(config: dict[str, Any]) -> list[str]:
+    searches = (plugin["search"]["lang"] for plugin in config["plugins"] if isinstance(plugin, dict) and "search" in plugin)
+    return next(searches, [])
 
 
 def _snippets_for(extension: Any, rendered: RenderedLanguage) -> Any:
@@ -99,10 +107,13 @@ def build_sites(guide: Guide, catalogue: Catalogue, rendered: dict[str, Rendered
         config = language_config(base, project, guide, catalogue, language, site_dir)
         config_path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
         try:
-            build(load_config(str(config_path)))
+            mkdocs_config = load_config(str(config_path))
+            mkdocs_config.plugins["calcguide-theme-cache"] = ThemeBytecodeCache(work_dir)
+            build(mkdocs_config)
         except (Abort, ConfigurationError) as exc:
             raise SiteBuildError(f"MkDocs could not build the {lang} site: {exc}") from None
-        prune_unused_assets(site_dir / lang)
+        prune_unused_assets(site_dir / lang, search_languages=_search_languages(config))
+        enrich_search_index(site_dir / lang, guide, language)
     write_language_chooser(guide, catalogue, project, site_dir)
 
 
@@ -115,16 +126,34 @@ def _vendor_shim(project: Path, docs_dir: Path) -> None:
     shutil.copyfile(source, target)
 
 
-def prune_unused_assets(language_site: Path) -> None:
-    """Drop what a French or English site never loads: source maps and the other languages' stemmers."""
+def prune_unused_assets(language_site: Path, search_languages: list[str]) -> None:
+    """Drop what a French or English site never loads: source maps, the search scripts (other languages'
+    stemmers, segmenters) that its search languages do not import, and theme assets nothing refers to."""
     for source_map in language_site.rglob("*.map"):
         source_map.unlink()
-    javascripts = language_site / "assets" / "javascripts"
-    for stemmer in javascripts.glob(UNUSED_LUNR_LANGUAGES):
-        if stemmer.name not in KEPT_LUNR_FILES:
-            stemmer.unlink()
-    for segmenter in ("tinyseg.js", "wordcut.js"):
-        (javascripts / "lunr" / segmenter).unlink(missing_ok=True)
+    lunr = language_site / "assets" / "javascripts" / "lunr"
+    needed = lunr_scripts_loaded(search_languages)
+    for script in lunr.rglob("*.js"):
+        if script.relative_to(lunr).as_posix() not in needed:
+            script.unlink()
+    # The theme copies all its assets whatever the configuration uses (palette.css without a palette…); keep
+    # those that a page, a stylesheet or a script names. The search worker names its lunr scripts by pattern,
+    # so they were chosen above.
+    texts = {path: path.read_text(encoding="utf-8", errors="replace") for path in language_site.rglob("*")
+             if path.suffix in {".html", ".css", ".js"}}
+    for asset in [path for path in (language_site / "assets").rglob("*") if path.is_file()]:
+        if lunr not in asset.parents and not any(asset.name in text for path, text in texts.items() if path != asset):
+            asset.unlink()
+
+
+def lunr_scripts_loaded(search_languages: list[str]) -> set[str]:
+    """The scripts under assets/javascripts/lunr/ that Material's search worker imports for these languages
+    (workers/search.*.js: English is built into lunr; any other language adds its stemmer and the stemmer
+    support, several languages add lunr.multi; ja/hi/th segmenters are never ours)."""
+    stemmers = {f"min/lunr.{lang}.min.js" for lang in search_languages if lang != "en"}
+    multi = {"min/lunr.multi.min.js"} if len(search_languages) > 1 else set()
+    support = {"min/lunr.stemmer.support.min.js"} if stemmers or multi else set()
+    return stemmers | multi | support
 
 
 def write_language_chooser(guide: Guide, catalogue: Catalogue, project: Path, site_dir: Path) -> None:

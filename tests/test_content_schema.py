@@ -60,10 +60,14 @@ def test_unknown_reference_id_is_reported(content_copy):
 
 def test_duplicate_id_names_both_places(content_copy):
     path = content_copy / "evidence.yml"
-    replace_in(path, "- id: cohort", "- id: case-series")
+    levels = path.read_text().count("\n  - id: ")
+    path.write_text(path.read_text() + (
+        "  - id: case-series\n"
+        "    name: {en: Again, fr: Encore}\n"
+        "    description: {en: Twice., fr: Deux fois.}\n"))
     errors = errors_of(content_copy)
     lines = [number for number, line in enumerate(path.read_text().splitlines(), 1) if "- id: case-series" in line]
-    assert errors == [f"evidence.yml:{lines[1]}: levels.3.id: duplicate evidence level id 'case-series'; "
+    assert errors == [f"evidence.yml:{lines[1]}: levels.{levels}.id: duplicate evidence level id 'case-series'; "
                       f"already defined at evidence.yml:{lines[0]}"]
 
 

@@ -1,0 +1,230 @@
+"""The offline bundle: one zip that opens from file:// with navigation, language switch and search working, and
+nothing fetched from outside — the hosted site/ neither."""
+from __future__ import annotations
+
+import html
+import json
+import re
+import zipfile
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from browser import serve_folder, visit
+from calcguide.content import LANGS, load_guide
+from calcguide.package import SERVER_ONLY, offline_bundles
+from calcguide.render import load_catalogue
+from calcguide.site import lunr_scripts_loaded
+from conftest import PROJECT
+
+ONE_MEGABYTE = 1_000_000
+SEARCHES = [(lang, query) for lang in LANGS for query in ("thiosulfate", "colchicine")]
+
+
+@pytest.fixture(scope="module")
+def bundle_zip(built) -> Path:
+    [bundle] = offline_bundles(built.dist_dir)
+    return bundle
+
+
+@pytest.fixture(scope="module")
+def bundle(bundle_zip, tmp_path_factory) -> Path:
+    """The zip unpacked as a reader would; the folder it unpacks to."""
+    target = tmp_path_factory.mktemp("unpacked")
+    with zipfile.ZipFile(bundle_zip) as archive:
+        archive.extractall(target)
+    [folder] = target.iterdir()
+    return folder
+
+
+@pytest.fixture(scope="module")
+def guide():
+    return load_guide(PROJECT / "content")
+
+
+def html_pages(folder: Path) -> list[Path]:
+    return sorted(folder.rglob("*.html"))
+
+
+class _Links(HTMLParser):
+    """Every address a page links to or loads, with the tag that names it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.addresses: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("href", "src") and value:
+                self.addresses.append(value)
+
+
+def local_targets(page: Path) -> list[tuple[str, Path]]:
+    """The files a page's relative addresses lead to (query and fragment dropped)."""
+    parser = _Links()
+    parser.feed(page.read_text(encoding="utf-8"))
+    targets = []
+    for address in parser.addresses:
+        parts = urlsplit(address)
+        if parts.scheme or parts.netloc or not parts.path:
+            continue  # outside links (DOI, PubMed…) are for the reader to follow, and same-page anchors
+        targets.append((address, (page.parent / unquote(parts.path)).resolve()))
+    return targets
+
+
+def index_titles(site: Path) -> set[str]:
+    """The titles of the documents in one language's search index, as the result list shows them."""
+    docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    return {_plain(doc["title"]) for doc in docs}
+
+
+def _plain(markup: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", markup)).split())
+
+
+# --- what is in the zip ----------------------------------------------------------------------------------------
+
+
+def test_bundle_unpacks_to_one_folder_with_a_language_chooser_and_both_languages(bundle):
+    chooser = bundle / "index.html"
+    links = {address for address, _ in local_targets(chooser)}
+    for lang in LANGS:
+        assert f"{lang}/index.html" in links
+        assert (bundle / lang / "index.html").is_file()
+
+
+def test_bundle_carries_every_pdf_handout_of_the_build(built, bundle):
+    handouts = sorted(path.name for path in built.dist_dir.glob("*.pdf"))
+    assert handouts == sorted(path.name for path in bundle.glob("*.pdf"))
+
+
+def test_bundle_without_handouts_is_at_most_one_megabyte(bundle_zip):
+    with zipfile.ZipFile(bundle_zip) as archive:
+        sites = sum(info.compress_size for info in archive.infolist() if not info.filename.endswith(".pdf"))
+    assert sites <= ONE_MEGABYTE
+
+
+def test_bundle_holds_no_source_map_and_no_search_script_of_another_language(bundle):
+    assert not list(bundle.rglob("*.map"))
+    for lang in LANGS:
+        lunr = bundle / lang / "assets" / "javascripts" / "lunr"
+        present = {path.relative_to(lunr).as_posix() for path in lunr.rglob("*") if path.is_file()}
+        assert present == lunr_scripts_loaded([lang])
+
+
+def test_bundle_holds_no_server_only_file(bundle):
+    assert not [path for path in bundle.rglob("*") if path.name in SERVER_ONLY]
+
+
+def test_every_theme_asset_in_the_bundle_is_named_by_a_page_stylesheet_or_script(bundle):
+    for lang in LANGS:
+        site = bundle / lang
+        texts = {path: path.read_text(encoding="utf-8", errors="replace") for path in site.rglob("*")
+                 if path.suffix in {".html", ".css", ".js"}}
+        lunr = site / "assets" / "javascripts" / "lunr"
+        unnamed = [asset.relative_to(bundle).as_posix() for asset in (site / "assets").rglob("*")
+                   if asset.is_file() and lunr not in asset.parents
+                   and not any(asset.name in text for path, text in texts.items() if path != asset)]
+        assert unnamed == []
+
+
+def test_every_address_in_a_bundle_page_leads_to_a_file_of_the_bundle(bundle):
+    broken = {f"{page.relative_to(bundle)} → {address}"
+              for page in html_pages(bundle) for address, target in local_targets(page)
+              if not target.is_file() or bundle.resolve() not in target.parents}
+    assert broken == set()
+
+
+def test_no_page_names_an_alternate_document_that_the_theme_would_look_up_in_a_sitemap(bundle):
+    # Material's JavaScript fetches <href>/../sitemap.xml for every <link rel="alternate"> in the page.
+    assert [page.name for page in html_pages(bundle) if 'rel="alternate"' in page.read_text(encoding="utf-8")] == []
+
+
+# --- the bundle in a browser, from file:// with the network cut ------------------------------------------------
+
+
+@pytest.mark.browser
+def test_every_bundle_page_opens_from_file_with_no_outside_request_and_no_console_error(bundle, browser):
+    problems = {}
+    with visit(browser, offline=True) as session:
+        for page in html_pages(bundle):
+            requests, errors = len(session.outside_requests), len(session.console_errors)
+            session.page.goto(page.as_uri())
+            if found := session.outside_requests[requests:] + session.console_errors[errors:]:
+                problems[page.relative_to(bundle).as_posix()] = found
+    assert problems == {}
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang, query", SEARCHES)
+def test_search_from_file_finds_the_treatment_within_its_own_language_only(bundle, browser, guide, lang, query):
+    expected = {treatment.name[lang] for treatment in guide.treatments if query in treatment.name[lang].lower()}
+    assert expected, f"no treatment named after {query!r}"
+    own_titles = index_titles(bundle / lang)
+    other_titles = set().union(*(index_titles(bundle / other) for other in LANGS if other != lang)) - own_titles
+    with visit(browser, offline=True) as session:
+        session.page.goto((bundle / lang / "index.html").as_uri() + f"?q={query}")
+        results = session.page.locator(".md-search-result__item > a")
+        results.first.wait_for()
+        hrefs = [results.nth(i).get_attribute("href") for i in range(results.count())]
+        titles = {_plain(text) for text in session.page.locator(".md-search-result__item > a h1").all_text_contents()}
+    assert all(href.startswith((bundle / lang).as_uri() + "/") for href in hrefs), hrefs
+    assert expected <= titles
+    assert titles <= own_titles and not titles & other_titles
+    assert session.outside_requests == [] and session.console_errors == []
+
+
+def _treatment_page(bundle: Path, lang: str, name: str) -> Path:
+    docs = json.loads((bundle / lang / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    [location] = [doc["location"] for doc in docs if _plain(doc["title"]) == name and "#" not in doc["location"]]
+    return bundle / lang / location
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("start, target", [("en", "fr"), ("fr", "en")])
+def test_language_selector_leads_from_file_to_the_same_treatment_in_the_other_language(bundle, browser, guide,
+                                                                                        start, target):
+    treatment = next(treatment for treatment in guide.treatments if treatment.id == "colchicine")
+    origin, counterpart = (_treatment_page(bundle, lang, treatment.name[lang]) for lang in (start, target))
+    with visit(browser, offline=True) as session:
+        page = session.page
+        page.goto(origin.as_uri())
+        page.locator(".md-header .md-select button").hover()
+        page.locator(f".md-select__link[hreflang={target}]").click()
+        page.wait_for_url(counterpart.as_uri())
+        assert page.locator("html").get_attribute("lang") == target
+        assert page.locator("article h1").first.text_content().strip() == treatment.name[target]
+    assert session.outside_requests == [] and session.console_errors == []
+
+
+@pytest.mark.browser
+def test_navigation_from_the_chooser_through_the_menu_works_from_file(bundle, browser):
+    catalogue = load_catalogue(PROJECT / "templates")
+    with visit(browser, offline=True) as session:
+        page = session.page
+        for lang in LANGS:
+            page.goto((bundle / "index.html").as_uri())
+            page.locator(f"a[hreflang={lang}]").click()
+            page.wait_for_url((bundle / lang / "index.html").as_uri())
+            title = catalogue.pages["treatments"].title[lang]
+            page.locator(".md-sidebar--primary .md-nav__link", has_text=title).first.click()
+            page.wait_for_url(re.compile(rf"^{re.escape((bundle / lang).as_uri())}/.+\.html$"))
+            assert page.locator("article h1").first.text_content().strip() == title
+    assert session.outside_requests == [] and session.console_errors == []
+
+
+# --- the hosted site over loopback --------------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+def test_every_site_page_served_over_loopback_makes_no_outside_request_and_logs_no_error(built, browser):
+    problems = {}
+    with serve_folder(built.site_dir) as origin, visit(browser, allowed_origin=origin) as session:
+        for page in html_pages(built.site_dir):
+            requests, errors = len(session.outside_requests), len(session.console_errors)
+            session.page.goto(f"{origin}/{page.relative_to(built.site_dir).as_posix()}")
+            if found := session.outside_requests[requests:] + session.console_errors[errors:]:
+                problems[page.relative_to(built.site_dir).as_posix()] = found
+    assert problems == {}
