@@ -56,6 +56,7 @@ system-deps:
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
 	fc-list 2>/dev/null | grep -qi dejavu || missing="$$missing fonts-dejavu-core fontconfig"; \
+	fc-list 2>/dev/null | grep -qi "liberation sans" || missing="$$missing fonts-liberation fontconfig"; \
 	if [ -n "$$missing" ]; then echo "installing:$$missing"; $(APT_UPDATE) && $(APT_INSTALL) $$missing; fi
 
 # The tests also turn PDFs into images (poppler) and serve the site with nginx.

@@ -5,13 +5,17 @@
     python build.py check      validate content/ only and report every mistake at once
     python build.py serve      live preview on http://127.0.0.1:8000/, rebuilt when content/, templates/ or docs/ change
 
-Content mistakes are printed as `file:line: field: message`, one per line, and exit with status 2.
+Content mistakes are printed as `file:line: field: message`, one per line, and exit with status 2; any other
+failure (a template mistake, MkDocs refusing a page) is one line and exits with status 1. Either way site/ and
+dist/ keep their previous contents. `--debug` shows the Python traceback.
 """
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
+
+import jinja2
 
 from calcguide.content import ContentErrors
 from calcguide.package import measure_bundle, offline_bundles
@@ -20,6 +24,7 @@ from calcguide.site import SiteBuildError
 
 PROJECT = Path(__file__).resolve().parent
 EXIT_CONTENT_ERROR = 2
+EXIT_BUILD_ERROR = 1
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -62,9 +67,41 @@ def main(argv: list[str] | None = None) -> int:
         if args.debug:
             raise
         print(f"error: {error}; nothing was written", file=sys.stderr)
-        return 1
+        return EXIT_BUILD_ERROR
     except KeyboardInterrupt:
         return 130
+    except Exception as error:  # a template mistake or a bug: one line for the editor, the traceback with --debug
+        if args.debug:
+            raise
+        print(f"{_where(error)}{_one_line(error)}; nothing was written (run with --debug for the details)",
+              file=sys.stderr)
+        return EXIT_BUILD_ERROR
+
+
+def _where(error: BaseException) -> str:
+    """`templates/pages/x.md.j2:12: ` when the error comes from one of our templates, else nothing."""
+    location: tuple[str, int] | None = None
+    if isinstance(error, jinja2.TemplateSyntaxError) and error.filename:
+        location = (error.filename, error.lineno)
+    else:
+        # Jinja puts the template's own file and line into the traceback; the innermost one is the culprit.
+        frame = error.__traceback__
+        while frame is not None:
+            filename = frame.tb_frame.f_code.co_filename
+            if Path(filename).suffix in (".j2", ".html") and Path(filename).is_file():
+                location = (filename, frame.tb_lineno)
+            frame = frame.tb_next
+    if location is None:
+        return ""
+    path = Path(location[0]).resolve()
+    name = path.relative_to(PROJECT).as_posix() if path.is_relative_to(PROJECT) else path.name
+    return f"{name}:{location[1]}: "
+
+
+def _one_line(error: BaseException) -> str:
+    kind = "template error" if isinstance(error, jinja2.TemplateError) else f"error: {type(error).__name__}"
+    message = " ".join(str(error).split()) or "(no message)"
+    return f"{kind}: {message}"
 
 
 def _progress(stage: str, seconds: float) -> None:

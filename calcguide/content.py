@@ -6,25 +6,57 @@ before raising, so an editor sees every problem of a run at once, like a compile
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Iterator, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator, model_validator
 
 LANGS: tuple[str, ...] = ("en", "fr")
 Lang = Literal["en", "fr"]
 
+# Links in content may only leave for the web over http(s); anything else (javascript:, data:) is refused.
+# Inline links and images `[text](target)`, and reference definitions `[label]: target` on a line of their own.
+LINK_TARGET = re.compile(r"\]\(\s*<?([^)\s>]*)|^[ ]{0,3}\[[^\]\n]+\]:[ \t]*<?([^\s>]*)", re.MULTILINE)
+SAFE_LINK = re.compile(r"^(https?://|#)")  # case-sensitive on purpose: `JaVaScRiPt:` is refused too
+HTML_TAG = re.compile(r"<\s*[a-zA-Z/!?]")  # also Markdown autolinks <javascript:…>, which are tags to Markdown
+HTML_ENTITY = re.compile(r"&(#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);")
+# Python-Markdown's attr_list syntax: `{ onclick="…" }` after a word or a paragraph sets any HTML attribute.
+ATTRIBUTE_LIST = re.compile(r"\{:?[ ]*[^}\n ][^}\n]*[ ]*\}")
+SNIPPET = re.compile(r"-+8<-+")  # pymdownx.snippets would paste in another file
+
+
+def no_live_markup(value: str) -> str:
+    """Content is Markdown that becomes HTML: refuse whatever could put live markup in a page."""
+    if HTML_TAG.search(value):
+        raise ValueError("HTML (text between < and >) is not allowed in content; write Markdown instead "
+                         "(**bold**, *italic*, [text](https://…)), and 'less than' or 'greater than' as words or ≤ ≥")
+    if HTML_ENTITY.search(value):
+        raise ValueError(f"HTML character codes such as {HTML_ENTITY.search(value).group(0)!r} are not allowed; "
+                         "type the character itself")
+    if ATTRIBUTE_LIST.search(value):
+        raise ValueError("curly braces { … } are not allowed in content (they would set HTML attributes); "
+                         "use round brackets ( … ) instead")
+    if SNIPPET.search(value):
+        raise ValueError("the marker --8<-- is not allowed in content (it would paste in another file)")
+    for inline, reference in LINK_TARGET.findall(value):
+        target = inline or reference
+        if target and not SAFE_LINK.match(target):
+            raise ValueError(f"link target {target!r} is not allowed; links must start with https:// or http://")
+    return value
+
+
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=60)]
-NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-Doi = Annotated[str, StringConstraints(pattern=r"^10\.\d{4,9}/\S+$")]
+# Every text of content/ ends up in a page, so every text is checked for live markup.
+NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(no_live_markup)]
+# The suffix may hold brackets (10.1016/s0022-3476(83)80706-9) but nothing that would break out of a URL.
+Doi = Annotated[str, StringConstraints(pattern=r"^10\.\d{4,9}/[^\s<>\"'{}|\\^`\[\]]+$")]
 
 # `[@ref-id]` or `[@one; @two]` inside any text cites references by id.
 CITATION = re.compile(r"\[@([a-z0-9][a-z0-9-]*(?:\s*;\s*@[a-z0-9][a-z0-9-]*)*)\]")
-# Links in content may only leave for the web over http(s); anything else (javascript:, data:) is refused.
-LINK_TARGET = re.compile(r"\]\(\s*<?([^)\s>]*)")
 
 
 def cited_ids(text: str) -> Iterator[str]:
@@ -45,16 +77,6 @@ class Text(Model):
 
     def __getitem__(self, lang: str) -> str:
         return getattr(self, lang)
-
-    @field_validator("en", "fr")
-    @classmethod
-    def no_raw_html_or_unsafe_links(cls, value: str) -> str:
-        if re.search(r"<\s*[a-zA-Z/!]", value):
-            raise ValueError("HTML is not allowed in content texts; write Markdown (**bold**, *italic*, [text](https://…))")
-        for target in LINK_TARGET.findall(value):
-            if target and not re.match(r"^(https?://|#)", target):
-                raise ValueError(f"link target {target!r} is not allowed; links must start with https:// or http://")
-        return value
 
 
 class Words(Model):
@@ -213,6 +235,30 @@ class Algorithm(Model):
     intro: Text
     nodes: list[AlgorithmNode] = Field(min_length=1)
     edges: list[AlgorithmEdge] = []
+    # The few references a printed handout lists (it has no room for every citation of the chart and table).
+    key_references: list[Id] = []
+
+    def rows(self) -> list[list[AlgorithmNode]]:
+        """The chart drawn top to bottom: a node sits one row below its lowest predecessor; the nodes of a row
+        keep their order in the file (left to right). Only for a validated chart (no cycle)."""
+        row = chart_rows(self)
+        return [[node for node in self.nodes if row[node.id] == number] for number in sorted(set(row.values()))]
+
+    def outgoing(self, node_id: str) -> list[AlgorithmEdge]:
+        return [edge for edge in self.edges if edge.source == node_id]
+
+    def incoming(self, node_id: str) -> list[AlgorithmEdge]:
+        return [edge for edge in self.edges if edge.target == node_id]
+
+
+def chart_rows(algorithm: Algorithm) -> dict[str, int]:
+    """The row of every node: the length of the longest path that leads to it (0 for the start)."""
+    row = {node.id: 0 for node in algorithm.nodes}
+    for _ in algorithm.nodes:  # longest paths settle in at most one pass per node, since there is no cycle
+        for edge in algorithm.edges:
+            if edge.source in row and edge.target in row:
+                row[edge.target] = max(row[edge.target], row[edge.source] + 1)
+    return row
 
 
 class Reference(Model):
@@ -359,12 +405,22 @@ class SourceFile:
 
     def read(self) -> list[ContentError]:
         """Parse the file; return the errors that make it unreadable (then `data` stays None)."""
-        raw = self.path.read_bytes()
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return [ContentError(self.name, 1, "", "the file is missing (deleted or renamed?); it is required")]
+        except OSError as exc:
+            return [ContentError(self.name, 1, "", f"the file cannot be read ({exc.strerror}); check it exists and is a file")]
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             line = raw[: exc.start].count(b"\n") + 1
-            return [ContentError(self.name, line, "", "the file is not valid UTF-8 text; save it as UTF-8")]
+            return [ContentError(self.name, line, "", f"the file is not UTF-8 text (byte {raw[exc.start]:#04x} is not a "
+                                 "character); save it with the UTF-8 encoding")]
+        if "\x00" in text:
+            line = text[: text.index("\x00")].count("\n") + 1
+            return [ContentError(self.name, line, "", "the file holds a zero byte, so it is not a text file; "
+                                 "save it as UTF-8 text")]
         for number, line in enumerate(text.splitlines(), start=1):
             indent = line[: len(line) - len(line.lstrip())]
             if "\t" in indent:
@@ -377,14 +433,14 @@ class SourceFile:
             node = loader.get_single_node()
             self.data = loader.construct_document(node) if node is not None else None
         except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            line = mark.line + 1 if mark else 1
-            problem = exc.problem or str(exc)
-            return [ContentError(self.name, line, "", f"YAML syntax error: {problem}; check indentation, colons and quotes")]
+            return [ContentError(self.name, _yaml_error_line(exc), "", _explain_yaml(exc))]
         except yaml.YAMLError as exc:  # errors without a position
             return [ContentError(self.name, 1, "", f"YAML syntax error: {exc}")]
         finally:
             loader.dispose()
+        if self.data is None:
+            return [ContentError(self.name, 1, "", "the file is empty (only comments or blank lines); "
+                                 "it must hold key: value lines")]
         if not isinstance(self.data, dict):
             self.data = None
             return [ContentError(self.name, 1, "", "the file must hold a YAML mapping (key: value lines) at the top")]
@@ -401,6 +457,45 @@ class SourceFile:
         elif isinstance(node, yaml.SequenceNode):
             for position, value in enumerate(node.value):
                 self._index(value, (*location, position))
+
+
+def _yaml_error_line(exc: yaml.MarkedYAMLError) -> int:
+    # A key without its colon is noticed a line or more later; the key's own line is the one to fix.
+    if exc.context_mark and (exc.context or "").startswith(("while scanning a simple key", "while scanning a quoted",
+                                                            "while parsing a flow")):
+        return exc.context_mark.line + 1
+    mark = exc.problem_mark or exc.context_mark
+    return mark.line + 1 if mark else 1
+
+
+# libyaml's terse phrases, and what an editor should check; the phrase itself follows in brackets.
+_YAML_ADVICE = (
+    ("written twice", "{problem}; keep one of them"),
+    ("mapping values are not allowed", "a text contains ': ' (colon and space); put the whole text in quotes"),
+    ("could not find expected ':'", "a line has no 'key:' at its start, or a text goes on at the wrong indentation; "
+                                    "indent continuation lines further than their key"),
+    ("did not find expected key", "this line is not aligned with the lines of its block; check the spaces before it"),
+    ("did not find expected '-'", "this line is not aligned with the list items above it; check the spaces before it"),
+    ("did not find expected ',' or ']'", "a list in [ … ] is not closed, or an item in it contains a comma or colon; "
+                                         "close the bracket or put that item in quotes"),
+    ("did not find expected ',' or '}'", "a { … } block is not closed, or a text in it contains a comma or colon; "
+                                         "close the brace or put that text in quotes"),
+    ("found unexpected end of stream", "a quote is opened but never closed; close it with the same quote mark"),
+    ("found unknown escape character", "a backslash inside \"double quotes\"; use 'single quotes' or remove it"),
+    ("cannot start any token", "a value starts with a character YAML reserves (@ ` % | > * & !); put the text in quotes"),
+    ("undefined alias", "a value starts with * (read as a YAML alias); put the text in quotes"),
+    ("found a tab character", "a tab is used for indentation; indent with spaces"),
+)
+
+
+def _explain_yaml(exc: yaml.MarkedYAMLError) -> str:
+    problem = exc.problem or str(exc).splitlines()[0]
+    for phrase, advice in _YAML_ADVICE:
+        if phrase in problem:
+            if "{problem}" in advice:
+                return advice.format(problem=problem)
+            return f"YAML syntax error: {advice} ({problem})"
+    return f"YAML syntax error: {problem}; check the indentation, the colons and the quotes on this line"
 
 
 # libyaml's parser when PyYAML has it (ten times faster than the pure-Python one; same nodes, same lines).
@@ -436,33 +531,68 @@ _UniqueKeyLoader.add_implicit_resolver(
 # --- validation -----------------------------------------------------------------------------------------------
 
 
+def _describe(value: Any) -> str:
+    """What an editor wrote, in words: the value itself if short, else its kind."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, (int, float, str, dt.date)):
+        text = repr(value) if isinstance(value, str) else str(value)
+        return text if len(text) <= 40 else text[:37] + "…"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a block of key: value lines"
+    return type(value).__name__
+
+
 def _explain(error: dict) -> str:
-    kind, message = error["type"], error["msg"]
+    """A pydantic error in words for an editor: what is wrong; what is expected."""
+    kind, message, given = error["type"], error["msg"], error.get("input")
+    field = str(error["loc"][-1]) if error["loc"] else ""
+    if given is None and kind in ("string_type", "model_type", "list_type", "int_type", "date_type", "bool_type"):
+        # `key:` with nothing after it: YAML reads an empty value.
+        what = {"model_type": "a block of key: value lines", "list_type": "a list"}.get(kind, "a value")
+        if field in LANGS:
+            what = "the text in this language"
+        return f"nothing is written after '{field}:'; expected {what}"
+    got = f", not {_describe(given)}"
     expected = {
         "missing": "this field is required",
         "extra_forbidden": "unknown field; check its spelling against the other entries of this file",
         "string_too_short": "the text is empty; write it in this language",
-        "string_type": "expected a text",
-        "int_type": "expected a whole number",
-        "date_type": "expected a date written YYYY-MM-DD",
-        "bool_type": "expected true or false",
-        "list_type": "expected a list (lines starting with '- ')",
-        "model_type": "expected a block of key: value lines",
-        "too_short": "the list must not be empty",
-        "enum": message.replace("Input should be", "expected"),
-        "literal_error": message.replace("Input should be", "expected"),
+        "string_type": f"expected a text{got} (put it in quotes if it looks like a number or a date)",
+        "int_type": f"expected a whole number{got} (without quotes)",
+        "int_parsing": f"expected a whole number{got}",
+        "date_type": f"expected a date written YYYY-MM-DD{got}",
+        "date_from_datetime_parsing": f"expected a date written YYYY-MM-DD{got}",
+        "bool_type": f"expected true or false{got}",
+        "list_type": f"expected a list (lines starting with '- ', or [a, b]){got}",
+        "model_type": f"expected a block of key: value lines{got}",
+        "model_attributes_type": f"expected a block of key: value lines{got}",
+        "dict_type": f"expected a block of key: value lines{got}",
+        "too_short": "the list must not be empty; write at least one item",
+        "string_too_long": f"too long; expected at most {error.get('ctx', {}).get('max_length')} characters",
+        "enum": message.replace("Input should be", "expected") + got,
+        "literal_error": message.replace("Input should be", "expected") + got,
     }
     if kind == "string_pattern_mismatch":
         pattern = error.get("ctx", {}).get("pattern", "")
         if "10\\." in pattern:
-            return "not a DOI; expected the form 10.xxxx/suffix, without https://doi.org/"
+            return f"{_describe(given)} is not a DOI; expected the form 10.1234/suffix, without https://doi.org/"
         if "https?" in pattern:
-            return "expected a web address starting with https:// and ending with /"
-        return "not a valid id; expected lowercase letters, digits and hyphens (e.g. sodium-thiosulfate)"
-    if kind in ("greater_than_equal", "less_than_equal"):
-        return f"impossible value: {message.lower()}"
-    if kind.startswith("value_error"):
-        return message.removeprefix("Value error, ")
+            return f"{_describe(given)} is not a web address; expected one starting with https:// and ending with /"
+        return (f"{_describe(given)} is not a valid id; expected lowercase letters, digits and hyphens, "
+                "without spaces or accents (e.g. sodium-thiosulfate)")
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        if field == "year":
+            return f"impossible value {given} for a year of publication; expected a year between 1900 and 2100"
+        if field == "pmid":
+            return f"impossible value {given} for a PMID; expected a PubMed number of 1 to 8 digits"
+        return f"impossible value {given}: {message.lower().replace('input ', '')}"
+    if kind.startswith("value_error") or kind == "assertion_error":
+        return message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
     return expected.get(kind, message)
 
 
@@ -475,6 +605,12 @@ def _validate(source: SourceFile, model: type[Model], data: Any, prefix: Path_ =
             location = (*prefix, *problem["loc"])
             errors.append(source.error(location, _explain(problem)))
         return None, errors
+
+
+# Where an editor looks up the ids of each kind.
+_DEFINED_IN = {"reference": "the ids in references.yml", "treatment": f"the file names in {TREATMENTS_DIR}/",
+               "tier": "the ids in tiers.yml", "evidence level": "the ids in evidence.yml",
+               "glossary term": "the ids in glossary.yml"}
 
 
 class _Index:
@@ -496,8 +632,17 @@ class _Index:
 
     def require(self, kind: str, ident: str, source: SourceFile, location: Path_) -> None:
         if ident not in self.known.get(kind, {}):
-            choices = ", ".join(sorted(self.known.get(kind, {}))[:12])
-            self.errors.append(source.error(location, f"unknown {kind} id {ident!r}; expected one of: {choices}"))
+            known = sorted(self.known.get(kind, {}))
+            close = difflib.get_close_matches(ident, known, n=3)
+            where = {"treatment": f" (there is no file {TREATMENTS_DIR}/{ident}.yml)",
+                     "reference": " (there is no entry with this id in references.yml)"}.get(kind, "")
+            if close:
+                hint = f"did you mean {' or '.join(repr(c) for c in close)}?"
+            elif len(known) > 12:
+                hint = f"check the spelling against {_DEFINED_IN.get(kind, 'the ids defined in content/')}"
+            else:
+                hint = "expected one of: " + ", ".join(known)
+            self.errors.append(source.error(location, f"unknown {kind} id {ident!r}{where}; {hint}"))
 
 
 def _texts(value: Any, location: Path_) -> Iterator[tuple[Path_, str]]:
@@ -551,6 +696,34 @@ def _check_algorithm(algorithm: Algorithm, source: SourceFile, index: _Index) ->
     starts = [node for node in algorithm.nodes if node.kind == "start"]
     if len(starts) != 1:
         index.errors.append(source.error(("nodes",), f"expected exactly one node of kind start, found {len(starts)}"))
+    for position, ref in enumerate(algorithm.key_references):
+        index.require("reference", ref, source, ("key_references", position))
+    if not any(error.field.startswith("edges") for error in index.errors if error.file == source.name):
+        _check_chart_layout(algorithm, source, index)
+
+
+def _check_chart_layout(algorithm: Algorithm, source: SourceFile, index: _Index) -> None:
+    """The chart is drawn in rows with straight vertical arrows (templates/algorithm-chart.md.j2): every node
+    hangs from the start, an arrow joins neighbouring rows, and two rows of several boxes are joined box to box."""
+    row = chart_rows(algorithm)
+    width = {number: sum(1 for value in row.values() if value == number) for number in row.values()}
+    position = {node.id: sum(1 for other in algorithm.nodes[:index_] if row[other.id] == row[node.id])
+                for index_, node in enumerate(algorithm.nodes)}
+    for number, node in enumerate(algorithm.nodes):
+        if node.kind != "start" and not algorithm.incoming(node.id):
+            index.errors.append(source.error(("nodes", number), (
+                f"no edge leads to node {node.id!r}; add an edge from the step that comes before it")))
+    for number, edge in enumerate(algorithm.edges):
+        above, below = row[edge.source], row[edge.target]
+        if below != above + 1:
+            index.errors.append(source.error(("edges", number), (
+                f"the arrow from {edge.source!r} (row {above + 1}) to {edge.target!r} (row {below + 1}) would cross "
+                "a row of the chart; lead it through the step in between")))
+        elif width[above] > 1 and width[below] > 1 and (
+                width[above] != width[below] or position[edge.source] != position[edge.target]):
+            index.errors.append(source.error(("edges", number), (
+                f"the arrow from {edge.source!r} to {edge.target!r} would cross the chart sideways; between two rows "
+                "of several boxes, join each box to the box below it (same number of boxes, same order)")))
 
 
 def load_guide(root: Path) -> Guide:
@@ -562,9 +735,6 @@ def load_guide(root: Path) -> Guide:
 
     for name, model in DOCUMENTS.items():
         source = SourceFile(root / name, root)
-        if not source.path.is_file():
-            errors.append(ContentError(name, 1, "", "the file is missing; every content file is required"))
-            continue
         if read_errors := source.read():
             errors.extend(read_errors)
             continue

@@ -1,4 +1,4 @@
-"""The whole build, top to bottom: validate → render → MkDocs → package, then publish atomically.
+"""The whole build, top to bottom: validate → render → MkDocs → PDF handouts → package, then publish atomically.
 
 Nothing is written to site/ or dist/ until every stage has succeeded: the new output is built in a staging
 folder under build/ and swapped in at the end, so a failed build leaves the previous output intact.
@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from .content import Guide, load_guide
+from .csp import write_nginx_csp
+from .handout import write_handouts
 from .package import write_offline_bundle
 from .render import Catalogue, load_catalogue, render
 from .site import build_sites
@@ -65,8 +67,11 @@ def build_everything(layout: Layout, timings: Timings | None = None) -> Timings:
             rendered = render(guide, layout.project, layout.work_dir / "docs", bytecode_cache(layout.work_dir))
         with timings.stage("mkdocs"):
             build_sites(guide, catalogue, rendered, layout.project, layout.work_dir, staged_site)
+        with timings.stage("pdf"):
+            write_handouts(guide, catalogue, layout.project, layout.work_dir, staged_dist)
         with timings.stage("bundle"):
             write_offline_bundle(guide, staged_site, staged_dist)
+            write_nginx_csp(staged_site, staged_dist)  # the hosted site's CSP allows this build's inline scripts
         with timings.stage("publish"):
             publish(staged_site, layout.site_dir)
             publish(staged_dist, layout.dist_dir)

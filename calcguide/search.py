@@ -21,6 +21,7 @@ Runs on a language's site right after MkDocs built it, and changes three things,
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import json
@@ -30,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from .content import LANGS, Guide, Text, Words
+from .content import LANGS, Guide
 from .render import RenderedLanguage
 
 INDEX = Path("search/search_index.json")
@@ -43,6 +44,7 @@ LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE"})
 TAG = re.compile(r"<[^>]*>")
 
 
+@functools.lru_cache(maxsize=8192)  # called word by word, and most words recur from document to document
 def fold(text: str) -> str:
     """The text without accents or ligatures: "Œdème cutané" → "OEdeme cutane"."""
     decomposed = unicodedata.normalize("NFD", text.translate(LIGATURES))
@@ -61,19 +63,37 @@ class WordSplitter:
 
     def __init__(self, separator: str):
         self.separator = re.compile(separator)
+        self.phrase = functools.lru_cache(maxsize=None)(self.phrase)  # the same variants, for every document
 
     def split(self, text: str) -> list[str]:
         return [word for word in self.separator.split(text) if word]
 
-    def mentions(self, document_words: list[str], document_folded: list[str], variant: str) -> bool:
-        """Whether the words of `variant` occur in a row in the document. A variant with a capital after its
-        first letter (STS, IgIV, ScS) is an abbreviation and must match as written; any other variant matches
-        whatever its case and accents."""
+    def passage(self, text: str) -> "Passage":
+        return Passage(_spaced(self.split(text)), _spaced(self.split(fold(text).lower())))
+
+    def phrase(self, variant: str) -> tuple[bool, str]:
+        """How to look for a variant: a variant with a capital after its first letter (STS, IgIV, ScS) is an
+        abbreviation and must match as written; any other variant matches whatever its case and accents."""
         as_written = variant[1:] != variant[1:].lower()
-        wanted = self.split(variant) if as_written else [fold(word).lower() for word in self.split(variant)]
-        haystack = document_words if as_written else document_folded
-        width = len(wanted)
-        return width > 0 and any(haystack[i:i + width] == wanted for i in range(len(haystack) - width + 1))
+        return as_written, _spaced(self.split(variant) if as_written else
+                                   (fold(word).lower() for word in self.split(variant)))
+
+    def mentions(self, passage: "Passage", variant: str) -> bool:
+        """Whether the words of `variant` occur in a row in the passage."""
+        as_written, phrase = self.phrase(variant)
+        return phrase.strip() != "" and phrase in (passage.as_written if as_written else passage.folded)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A text's words, as written and folded, each between spaces so that a phrase is found by `in`."""
+
+    as_written: str
+    folded: str
+
+
+def _spaced(words: Iterable[str]) -> str:
+    return " " + " ".join(words) + " "
 
 
 def synonym_rings(guide: Guide, lang: str) -> list[SynonymRing]:
@@ -88,19 +108,13 @@ def synonym_rings(guide: Guide, lang: str) -> list[SynonymRing]:
     return rings
 
 
-def treatment_words(name: Text, drug_class: Text, search_terms: Words, lang: str) -> list[str]:
-    return [name[lang], drug_class[lang], *search_terms[lang]]
-
-
-def page_keywords(guide: Guide, language: RenderedLanguage) -> dict[str, list[str]]:
-    """Keywords of the pages that are about one thing: each treatment page, by its address in the index."""
-    keywords = {}
-    for page in language.pages:
-        if page.kind == "treatment":
-            treatment = page.context["treatment"]
-            keywords[page.url(language.lang)] = treatment_words(treatment.name, treatment.drug_class,
-                                                                treatment.search_terms, language.lang)
-    return keywords
+def page_keywords(language: RenderedLanguage) -> dict[str, list[str]]:
+    """Keywords of the pages that are about one thing, by their address in the index: a treatment page is
+    about its treatment's name, drug class and search terms."""
+    lang = language.lang
+    return {page.url(lang): [treatment.name[lang], treatment.drug_class[lang], *treatment.search_terms[lang]]
+            for page in language.pages if page.kind == "treatment"
+            for treatment in [page.context["treatment"]]}
 
 
 def enrich_search_index(language_site: Path, guide: Guide, language: RenderedLanguage) -> None:
@@ -110,7 +124,7 @@ def enrich_search_index(language_site: Path, guide: Guide, language: RenderedLan
     config = index["config"]
     splitter = WordSplitter(config["separator"])
     rings = synonym_rings(guide, language.lang)
-    keywords_of_page = page_keywords(guide, language)
+    keywords_of_page = page_keywords(language)
     for document in index["docs"]:
         _enrich_document(document, keywords_of_page.get(document["location"], []), rings, splitter)
     title_boost = config["fields"]["title"]["boost"]
@@ -121,7 +135,8 @@ def enrich_search_index(language_site: Path, guide: Guide, language: RenderedLan
         "related": {"boost": text_boost},
         "text_folded": {"boost": text_boost},
     })
-    data = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
+    # ASCII like Material writes it: the .js copy is read with whatever charset a server or file:// assumes.
+    data = json.dumps(index, separators=(",", ":"))
     (language_site / INDEX).write_text(data, encoding="utf-8")
     if (language_site / OFFLINE_INDEX).is_file():
         (language_site / OFFLINE_INDEX).write_text(f"var __index = {data}", encoding="utf-8")
@@ -132,14 +147,18 @@ def _enrich_document(document: dict, own_words: list[str], rings: list[SynonymRi
     title = html.unescape(TAG.sub(" ", document.get("title", "")))
     text = html.unescape(TAG.sub(" ", document.get("text", "")))
 
-    def ring_words(where: list[str]) -> list[str]:
-        words = splitter.split(" ".join(where))
-        folded = [fold(word).lower() for word in words]
-        return [word for ring in rings if any(splitter.mentions(words, folded, variant) for variant in ring.words)
-                for word in ring.words]
+    def ring_words(where: list[str], missing_only: bool) -> list[str]:
+        """The words of every ring that `where` mentions; with missing_only, those `where` does not hold already."""
+        passage = splitter.passage(" ".join(where))
+        found = []
+        for ring in rings:
+            mentioned = [splitter.mentions(passage, variant) for variant in ring.words]
+            if any(mentioned):
+                found += [word for word, there in zip(ring.words, mentioned) if not (missing_only and there)]
+        return found
 
-    keywords = _unique([*own_words, *ring_words([title, *own_words])])
-    related = [word for word in _unique(ring_words([text])) if word not in keywords]
+    keywords = _unique([*own_words, *ring_words([title, *own_words], missing_only=False)])
+    related = [word for word in _unique(ring_words([text], missing_only=True)) if word not in keywords]
     fields = {
         "keywords": _with_folded(keywords),
         "related": _with_folded(related),
@@ -149,11 +168,11 @@ def _enrich_document(document: dict, own_words: list[str], rings: list[SynonymRi
     document.update({name: " ".join(words) for name, words in fields.items() if words})
 
 
-def _with_folded(words: Iterable[str]) -> list[str]:
+def _with_folded(words: Iterable[str]) -> tuple[str, ...]:
     return _unique(form for word in words for form in (word, fold(word)))
 
 
-def _folded_only(words: Iterable[str]) -> list[str]:
+def _folded_only(words: Iterable[str]) -> tuple[str, ...]:
     """The folded form of each word that has accents; words without accents are already indexed as they are."""
     return _unique(fold(word) for word in words if fold(word) != word)
 

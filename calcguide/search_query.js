@@ -7,13 +7,15 @@
  * its wildcard as before, which keeps matching words still being typed; a stem of three letters or less is
  * matched exactly (`^1` tells Material to leave it alone), or an abbreviation like "sts" would match every
  * word that starts with "st". A query that uses lunr's own syntax (quotes, +, -, field:, ~, ^, *) is left as
- * typed. Runs in a Web Worker or, from file://, in the iframe of the iframe-worker shim: plain ES5, no imports.
+ * typed. Results name the words they miss by the word typed, not its stem ("Missing: calciques", not "calciqu").
+ * Runs in a Web Worker or, from file://, in the iframe of the iframe-worker shim: plain ES5, no imports.
  */
 (function () {
   "use strict"
-  var SETUP = 0, QUERY = 2                   /* Material's SearchMessageType */
+  var SETUP = 0, QUERY = 2, RESULT = 3       /* Material's SearchMessageType */
   var SHORTEST_PREFIX = 4
   var language = null
+  var typed = {}                             /* stem → word typed, for the query being answered */
 
   function analyse(word) {
     var lunr = self.lunr
@@ -31,12 +33,34 @@
       return query
     var terms = []
     var words = query.split(language.separator)
+    typed = {}
     for (var i = 0; i < words.length; i++) {
       if (!words[i]) continue
       var stem = analyse(words[i])
-      if (stem) terms.push(stem.length < SHORTEST_PREFIX ? stem + "^1" : stem)
+      if (!stem) continue
+      terms.push(stem.length < SHORTEST_PREFIX ? stem + "^1" : stem)
+      typed[stem] = words[i]
     }
     return terms.length ? terms.join(" ") : query
+  }
+
+  function relabelMissing(result) {
+    var groups = (result && result.items) || []
+    for (var g = 0; g < groups.length; g++)
+      for (var i = 0; i < groups[g].length; i++) {
+        var terms = groups[g][i].terms || {}
+        for (var stem in terms)
+          if (terms[stem] === false && typed.hasOwnProperty(stem) && typed[stem] !== stem) {
+            terms[typed[stem]] = false
+            delete terms[stem]
+          }
+      }
+  }
+
+  var post = self.postMessage
+  self.postMessage = function (message) {
+    if (message && message.type === RESULT) relabelMissing(message.data)
+    return post.apply(self, arguments)
   }
 
   var listen = self.addEventListener

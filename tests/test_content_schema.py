@@ -81,3 +81,34 @@ def test_check_reports_two_mistakes_in_two_files_and_exits_2(content_copy):
     assert lines[0].startswith("references.yml:") and ": references.0.year: impossible value" in lines[0]
     assert lines[1].startswith("treatments/diltiazem.yml:") and ": kind: expected 'drug', 'local' or 'procedure'" in lines[1]
     assert "Traceback" not in result.stderr
+
+
+# --- the algorithm is drawn in rows (templates/algorithm-chart.md.j2) -----------------------------------------
+
+
+def test_algorithm_rows_follow_the_edges_and_keep_file_order():
+    algorithm = load_guide(PROJECT / "content").algorithm
+    rows = algorithm.rows()
+    row_of = {node.id: number for number, row in enumerate(rows) for node in row}
+    assert [node.kind for node in rows[0]] == ["start"]
+    assert all(row_of[edge.target] == row_of[edge.source] + 1 for edge in algorithm.edges)
+    order = [node.id for node in algorithm.nodes]
+    assert all([order.index(node.id) for node in row] == sorted(order.index(node.id) for node in row) for row in rows)
+
+
+def test_algorithm_edge_that_skips_a_row_is_named_with_its_line(content_copy):
+    path = content_copy / "algorithm.yml"
+    replace_in(path, "  - {from: surgery, to: progression}\n",
+               "  - {from: surgery, to: progression}\n  - {from: first-line, to: progression}\n")
+    line = line_of(path, "{from: first-line, to: progression}")
+    errors = errors_of(content_copy)
+    assert len(errors) == 1
+    assert errors[0].startswith(f"algorithm.yml:{line}: edges.") and "would cross a row of the chart" in errors[0]
+
+
+def test_algorithm_node_that_nothing_leads_to_is_named(content_copy):
+    path = content_copy / "algorithm.yml"
+    replace_in(path, "  - {from: progression, to: reassess, label: {en: \"No\", fr: Non}}\n", "")
+    errors = errors_of(content_copy)
+    assert len(errors) == 1
+    assert errors[0].startswith(f"algorithm.yml:{line_of(path, '- id: reassess')}: nodes.") and "'reassess'" in errors[0]

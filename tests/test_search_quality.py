@@ -13,13 +13,15 @@ import pytest
 import yaml
 
 from calcguide.content import LANGS, load_guide
-from conftest import PROJECT
+from calcguide.render import load_catalogue
 from calcguide.search import WordSplitter, fold, synonym_rings
+from conftest import PROJECT
 
 QUERIES = yaml.safe_load((Path(__file__).with_name("search_queries.yml")).read_text(encoding="utf-8"))
 MODES = ("served", "file")
 RECALL_TARGET = 0.95
 TOP = 5
+TREATMENT_FOLDER = load_catalogue(PROJECT / "templates").pages["treatment"].slug
 SEPARATOR = next(plugin["search"]["separator"] for plugin in
                  yaml.safe_load((PROJECT / "mkdocs.yml").read_text(encoding="utf-8"))["plugins"]
                  if isinstance(plugin, dict) and "search" in plugin)
@@ -73,14 +75,12 @@ SEARCH_EACH = """async ([queries, placeholder, none]) => {
 }"""
 
 
-def _search_all(page, lang_root: str, lang: str) -> list[Answer]:
-    """Every query of one language, typed one after the other on one loaded page."""
+def _search_all(page, lang_root: str, lang: str, asked: list[tuple[str, str, str]]) -> list[Answer]:
+    """Every (category, query, expected page) of one language, typed one after the other on one loaded page."""
     translations = page.evaluate("JSON.parse(document.getElementById('__config').textContent).translations")
     placeholder, none = translations["search.result.placeholder"], translations["search.result.none"]
     page.locator("input.md-search__input").click()
     page.wait_for_function("t => document.querySelector('.md-search-result__meta').textContent === t", arg=placeholder)
-    asked = [(category, query, expected) for category, queries in QUERIES[lang].items()
-             for query, expected in queries.items()]
     found = page.evaluate(SEARCH_EACH, [[query for _, query, _ in asked], placeholder, none])
     answers = []
     for (category, query, expected), hrefs in zip(asked, found):
@@ -105,7 +105,7 @@ def runs(built, browser, pytestconfig) -> dict[str, Run]:
             for lang in LANGS:
                 with visit(browser, allowed_origin=origin) as session:
                     session.page.goto(f"{base}{lang}/index.html")
-                    answers += _search_all(session.page, f"{base}{lang}/", lang)
+                    answers += _search_all(session.page, f"{base}{lang}/", lang, query_set(lang))
                     outside += session.outside_requests
                     errors += session.console_errors
             results[mode] = Run(answers, time.perf_counter() - start, outside, errors)
@@ -113,6 +113,32 @@ def runs(built, browser, pytestconfig) -> dict[str, Run]:
     with pytestconfig.pluginmanager.get_plugin("capturemanager").global_and_fixture_disabled():
         print("\n" + recall_table(results))
     return results
+
+
+def query_set(lang: str) -> list[tuple[str, str, str]]:
+    return [(category, query, expected) for category, queries in QUERIES[lang].items()
+            for query, expected in queries.items()]
+
+
+def treatment_queries(guide, lang: str) -> list[tuple[str, str, str]]:
+    """Queries made from content/: each treatment's name and drug class, expecting its page."""
+    return [(field, getattr(treatment, field)[lang], f"{TREATMENT_FOLDER[lang]}/{treatment.id}.html")
+            for treatment in guide.treatments for field in ("name", "drug_class")]
+
+
+@pytest.fixture(scope="module")
+def treatment_answers(built, browser) -> list[Answer]:
+    """The name and the drug class of every treatment of content/, typed into the site served over loopback."""
+    from browser import serve_folder, visit
+
+    guide = load_guide(built.content_dir)
+    answers = []
+    with serve_folder(built.site_dir) as origin:
+        for lang in LANGS:
+            with visit(browser, allowed_origin=origin) as session:
+                session.page.goto(f"{origin}/{lang}/index.html")
+                answers += _search_all(session.page, f"{origin}/{lang}/", lang, treatment_queries(guide, lang))
+    return answers
 
 
 def recall_table(runs: dict[str, Run]) -> str:
@@ -165,6 +191,20 @@ def test_searching_requests_nothing_outside_the_site_and_logs_no_error(runs, mod
     assert runs[mode].outside_requests == [] and runs[mode].console_errors == []
 
 
+@pytest.mark.browser
+def test_each_treatment_name_finds_its_page_first(treatment_answers):
+    misses = [(answer.lang, answer.query, answer.pages[:3]) for answer in treatment_answers
+              if answer.category == "name" and answer.pages[:1] != [answer.expected]]
+    assert misses == []
+
+
+@pytest.mark.browser
+def test_each_drug_class_finds_every_treatment_of_that_class_in_the_first_five(treatment_answers):
+    misses = [(answer.lang, answer.query, answer.expected, answer.pages[:TOP]) for answer in treatment_answers
+              if answer.category == "drug_class" and not answer.found]
+    assert misses == []
+
+
 def test_query_set_has_at_least_60_queries_per_language_in_every_category():
     categories = {"exact", "no-accent", "plural", "abbreviation", "synonym", "drug-class"}
     for lang in LANGS:
@@ -196,9 +236,9 @@ def test_offline_copy_of_the_index_is_the_enriched_index(built):
 def test_treatment_page_is_indexed_with_its_drug_class_and_the_glossary_abbreviation_of_that_class(built):
     guide = load_guide(built.content_dir)
     diltiazem = guide.treatment("diltiazem")
-    for lang, folder in (("en", "treatments"), ("fr", "traitements")):
+    for lang in LANGS:
         index = json.loads((built.site_dir / lang / "search" / "search_index.json").read_text(encoding="utf-8"))
-        [doc] = [doc for doc in index["docs"] if doc["location"] == f"{folder}/diltiazem.html"]
+        [doc] = [doc for doc in index["docs"] if doc["location"] == f"{TREATMENT_FOLDER[lang]}/diltiazem.html"]
         class_ring = next(term for term in guide.glossary.terms
                           if term.term[lang].lower() == diltiazem.drug_class[lang].lower())
         assert diltiazem.drug_class[lang] in doc["keywords"]
@@ -220,12 +260,11 @@ def test_fold_drops_accents_and_splits_ligatures():
 
 def test_an_abbreviation_is_mentioned_only_as_written_and_a_term_whatever_its_case_and_accents():
     splitter = WordSplitter(SEPARATOR)
-    words = splitter.split("La sclérodermie systémique (ScS) et les ic")
-    folded = [fold(word).lower() for word in words]
-    assert splitter.mentions(words, folded, "ScS")
-    assert not splitter.mentions(words, folded, "IC")
-    assert splitter.mentions(words, folded, "Sclerodermie systemique")
-    assert not splitter.mentions(words, folded, "sclérodermie limitée")
+    passage = splitter.passage("La sclérodermie systémique (ScS) et les ic")
+    assert splitter.mentions(passage, "ScS")
+    assert not splitter.mentions(passage, "IC")
+    assert splitter.mentions(passage, "Sclerodermie systemique")
+    assert not splitter.mentions(passage, "sclérodermie limitée")
 
 
 def test_synonym_rings_are_the_glossary_terms_with_the_other_languages_abbreviation(built):
