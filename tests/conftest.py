@@ -11,6 +11,7 @@ import pytest
 PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))
 
+from calcguide.content import ContentErrors, load_guide  # noqa: E402
 from calcguide.pipeline import Layout, build_everything  # noqa: E402
 
 
@@ -20,6 +21,19 @@ def content_copy(tmp_path: Path) -> Path:
     target = tmp_path / "content"
     shutil.copytree(PROJECT / "content", target)
     return target
+
+
+# Helpers for tests that break a copy of the content.
+def errors_of(content: Path) -> list[str]:
+    with pytest.raises(ContentErrors) as caught:
+        load_guide(content)
+    return [str(error) for error in caught.value.errors]
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"fixture text {old!r} not found in {path.name}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def run_build(*args: str) -> subprocess.CompletedProcess:

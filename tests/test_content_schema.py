@@ -6,19 +6,7 @@ from pathlib import Path
 import pytest
 
 from calcguide.content import ContentErrors, load_guide
-from conftest import PROJECT, run_build
-
-
-def errors_of(content: Path) -> list[str]:
-    with pytest.raises(ContentErrors) as caught:
-        load_guide(content)
-    return [str(error) for error in caught.value.errors]
-
-
-def replace_in(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"fixture text {old!r} not found in {path.name}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+from conftest import PROJECT, errors_of, replace_in, run_build
 
 
 def line_of(path: Path, needle: str) -> int:
