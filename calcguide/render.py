@@ -14,7 +14,7 @@ from typing import Any
 import jinja2
 from pydantic import RootModel
 
-from .content import CITATION, LANGS, ContentErrors, Guide, Model, SourceFile, Text, _validate
+from .content import CITATION, LANGS, ContentErrors, Guide, Model, Text, load_document
 
 # A citation with the whitespace before it: "text [@ref]" renders "text\u00a0[1]", never with two spaces.
 CITED_WITH_SPACE = re.compile(r"[ \t]*" + CITATION.pattern)
@@ -38,13 +38,10 @@ class Catalogue(Model):
 
 
 def load_catalogue(templates_dir: Path) -> Catalogue:
-    source = SourceFile(templates_dir / "strings.yml", templates_dir.parent)
-    errors = source.read()
-    if not errors:
-        catalogue, errors = _validate(source, Catalogue, source.data)
-        if not errors:
-            return catalogue
-    raise ContentErrors(errors)
+    catalogue, _, errors = load_document(templates_dir / "strings.yml", Catalogue, templates_dir.parent)
+    if errors:
+        raise ContentErrors(errors)
+    return catalogue
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,163 @@
+"""Cross-checks between files: ids unique and defined, citations resolved, the algorithm a drawable chart."""
+from __future__ import annotations
+
+import difflib
+from typing import Any, Iterator
+
+from .errors import ContentError
+from .files import CONTENT_FILES, TREATMENTS_DIR
+from .schema import Algorithm, Treatment, chart_rows
+from .source import Location, SourceFile
+from .text import cited_ids
+
+_DEFINED_IN = {"reference": "the ids in references.yml", "treatment": f"the file names in {TREATMENTS_DIR}/",
+               "tier": "the ids in tiers.yml", "evidence level": "the ids in evidence.yml",
+               "glossary term": "the ids in glossary.yml"}
+
+
+class IdIndex:
+    """Where each id is defined, for duplicate and dangling-reference checks with locations."""
+
+    def __init__(self) -> None:
+        self.known: dict[str, dict[str, tuple[SourceFile, Location]]] = {}
+        self.errors: list[ContentError] = []
+
+    def define(self, kind: str, ident: str, source: SourceFile, location: Location) -> None:
+        table = self.known.setdefault(kind, {})
+        if ident in table:
+            first, first_location = table[ident]
+            self.errors.append(source.error((*location, "id"), (
+                f"duplicate {kind} id {ident!r}; already defined at {first.name}:{first.line_of(first_location)}"
+            )))
+        else:
+            table[ident] = (source, location)
+
+    def require(self, kind: str, ident: str, source: SourceFile, location: Location) -> None:
+        if ident not in self.known.get(kind, {}):
+            known = sorted(self.known.get(kind, {}))
+            close = difflib.get_close_matches(ident, known, n=3)
+            where = {"treatment": f" (there is no file {TREATMENTS_DIR}/{ident}.yml)",
+                     "reference": " (there is no entry with this id in references.yml)"}.get(kind, "")
+            if close:
+                hint = f"did you mean {' or '.join(repr(c) for c in close)}?"
+            elif len(known) > 12:
+                hint = f"check the spelling against {_DEFINED_IN.get(kind, 'the ids defined in content/')}"
+            else:
+                hint = "expected one of: " + ", ".join(known)
+            self.errors.append(source.error(location, f"unknown {kind} id {ident!r}{where}; {hint}"))
+
+
+def texts_in(value: Any, location: Location) -> Iterator[tuple[Location, str]]:
+    """Every string inside a parsed YAML value, with its location."""
+    if isinstance(value, str):
+        yield location, value
+    elif isinstance(value, dict):
+        for key, child in value.items():
+            yield from texts_in(child, (*location, key))
+    elif isinstance(value, list):
+        for position, child in enumerate(value):
+            yield from texts_in(child, (*location, position))
+
+
+def _check_algorithm(algorithm: Algorithm, source: SourceFile, index: IdIndex) -> None:
+    node_ids = {node.id for node in algorithm.nodes}
+    for position, node in enumerate(algorithm.nodes):
+        index.define("algorithm node", node.id, source, ("nodes", position))
+        if node.tier:
+            index.require("tier", node.tier, source, ("nodes", position, "tier"))
+        for item, treatment in enumerate(node.treatments):
+            index.require("treatment", treatment, source, ("nodes", position, "treatments", item))
+    successors: dict[str, list[str]] = {node: [] for node in node_ids}
+    for position, edge in enumerate(algorithm.edges):
+        for end, ident in (("from", edge.source), ("to", edge.target)):
+            if ident not in node_ids:
+                index.errors.append(source.error(("edges", position, end), (
+                    f"the edge points to node {ident!r}, which does not exist; expected one of: {', '.join(sorted(node_ids))}"
+                )))
+        if edge.source in successors and edge.target in node_ids:
+            successors[edge.source].append(edge.target)
+    # A decision chart must read top to bottom: a cycle would send the reader round forever.
+    state: dict[str, int] = {}
+
+    def visit(node: str, trail: list[str]) -> list[str] | None:
+        state[node] = 1
+        for following in successors[node]:
+            if state.get(following) == 1:
+                return [*trail, node, following]
+            if following not in state and (cycle := visit(following, [*trail, node])):
+                return cycle
+        state[node] = 2
+        return None
+
+    for node in successors:
+        if node not in state and (cycle := visit(node, [])):
+            start = cycle.index(cycle[-1])
+            index.errors.append(source.error(("edges",), "the algorithm has a cycle: " + " → ".join(cycle[start:])
+                                             + "; expected a chart that only goes forward"))
+            break
+    starts = [node for node in algorithm.nodes if node.kind == "start"]
+    if len(starts) != 1:
+        index.errors.append(source.error(("nodes",), f"expected exactly one node of kind start, found {len(starts)}"))
+    for position, ref in enumerate(algorithm.key_references):
+        index.require("reference", ref, source, ("key_references", position))
+    if not any(error.field.startswith("edges") for error in index.errors if error.file == source.name):
+        _check_chart_layout(algorithm, source, index)
+
+
+def _check_chart_layout(algorithm: Algorithm, source: SourceFile, index: IdIndex) -> None:
+    """The chart is drawn in rows with straight vertical arrows (templates/algorithm-chart.md.j2): every node
+    hangs from the start, an arrow joins neighbouring rows, and two rows of several boxes are joined box to box."""
+    row = chart_rows(algorithm)
+    width = {number: sum(1 for value in row.values() if value == number) for number in row.values()}
+    position = {node.id: sum(1 for other in algorithm.nodes[:index_] if row[other.id] == row[node.id])
+                for index_, node in enumerate(algorithm.nodes)}
+    for number, node in enumerate(algorithm.nodes):
+        if node.kind != "start" and not algorithm.incoming(node.id):
+            index.errors.append(source.error(("nodes", number), (
+                f"no edge leads to node {node.id!r}; add an edge from the step that comes before it")))
+    for number, edge in enumerate(algorithm.edges):
+        above, below = row[edge.source], row[edge.target]
+        if below != above + 1:
+            index.errors.append(source.error(("edges", number), (
+                f"the arrow from {edge.source!r} (row {above + 1}) to {edge.target!r} (row {below + 1}) would cross "
+                "a row of the chart; lead it through the step in between")))
+        elif width[above] > 1 and width[below] > 1 and (
+                width[above] != width[below] or position[edge.source] != position[edge.target]):
+            index.errors.append(source.error(("edges", number), (
+                f"the arrow from {edge.source!r} to {edge.target!r} would cross the chart sideways; between two rows "
+                "of several boxes, join each box to the box below it (same number of boxes, same order)")))
+
+
+def cross_check(parsed: dict[str, Any], sources: dict[str, SourceFile],
+                 treatments: list[tuple[Treatment, SourceFile]], invalid_treatments: list[str]) -> list[ContentError]:
+    """Ids are unique and every id used somewhere is defined somewhere (only for files that validated)."""
+    index = IdIndex()
+    for content_file in CONTENT_FILES:
+        if content_file.defines and parsed.get(content_file.name) is not None:
+            kind, key = content_file.defines
+            for position, item in enumerate(getattr(parsed[content_file.name], key)):
+                index.define(kind, item.id, sources[content_file.name], (key, position))
+    for treatment, source in treatments:
+        index.define("treatment", treatment.id, source, ())
+    index.known.setdefault("treatment", {}).update({ident: (None, ()) for ident in invalid_treatments
+                                                    if ident not in index.known.get("treatment", {})})
+    if not all(parsed.get(name) is not None for name in ("references.yml", "tiers.yml", "evidence.yml")):
+        return index.errors  # the ids to check against are unknown; the file errors already say why
+
+    for treatment, source in treatments:
+        for position, tier in enumerate(treatment.tiers):
+            index.require("tier", tier, source, ("tiers", position))
+        index.require("evidence level", treatment.evidence.level, source, ("evidence", "level"))
+        for position, ref in enumerate(treatment.references):
+            index.require("reference", ref, source, ("references", position))
+    if parsed.get("site.yml") is not None:
+        index.require("reference", parsed["site.yml"].source_review, sources["site.yml"], ("source_review",))
+    if parsed.get("algorithm.yml") is not None:
+        _check_algorithm(parsed["algorithm.yml"], sources["algorithm.yml"], index)
+    # Citations written inside texts: [@ref-id].
+    every_source = [*(sources[name] for name in parsed if parsed[name] is not None), *(s for _, s in treatments)]
+    for source in every_source:
+        for location, text in texts_in(source.data, ()):
+            for ref in cited_ids(text):
+                index.require("reference", ref, source, location)
+    return index.errors

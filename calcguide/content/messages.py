@@ -1,0 +1,86 @@
+"""Validation against a model, with pydantic's errors turned into messages an editor can act on."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pydantic import ValidationError
+
+from .errors import ContentError
+from .source import Location, SourceFile
+from .text import LANGS, Model
+
+def describe(value: Any) -> str:
+    """What an editor wrote, in words: the value itself if short, else its kind."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, (int, float, str, dt.date)):
+        text = repr(value) if isinstance(value, str) else str(value)
+        return text if len(text) <= 40 else text[:37] + "…"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a block of key: value lines"
+    return type(value).__name__
+
+
+def explain(error: dict) -> str:
+    """A pydantic error in words for an editor: what is wrong; what is expected."""
+    kind, message, given = error["type"], error["msg"], error.get("input")
+    field = str(error["loc"][-1]) if error["loc"] else ""
+    if given is None and kind in ("string_type", "model_type", "list_type", "int_type", "date_type", "bool_type"):
+        # `key:` with nothing after it: YAML reads an empty value.
+        what = {"model_type": "a block of key: value lines", "list_type": "a list"}.get(kind, "a value")
+        if field in LANGS:
+            what = "the text in this language"
+        return f"nothing is written after '{field}:'; expected {what}"
+    got = f", not {describe(given)}"
+    expected = {
+        "missing": "this field is required",
+        "extra_forbidden": "unknown field; check its spelling against the other entries of this file",
+        "string_too_short": "the text is empty; write it in this language",
+        "string_type": f"expected a text{got} (put it in quotes if it looks like a number or a date)",
+        "int_type": f"expected a whole number{got} (without quotes)",
+        "int_parsing": f"expected a whole number{got}",
+        "date_type": f"expected a date written YYYY-MM-DD{got}",
+        "date_from_datetime_parsing": f"expected a date written YYYY-MM-DD{got}",
+        "bool_type": f"expected true or false{got}",
+        "list_type": f"expected a list (lines starting with '- ', or [a, b]){got}",
+        "model_type": f"expected a block of key: value lines{got}",
+        "model_attributes_type": f"expected a block of key: value lines{got}",
+        "dict_type": f"expected a block of key: value lines{got}",
+        "too_short": "the list must not be empty; write at least one item",
+        "string_too_long": f"too long; expected at most {error.get('ctx', {}).get('max_length')} characters",
+        "enum": message.replace("Input should be", "expected") + got,
+        "literal_error": message.replace("Input should be", "expected") + got,
+    }
+    if kind == "string_pattern_mismatch":
+        pattern = error.get("ctx", {}).get("pattern", "")
+        if "10\\." in pattern:
+            return f"{describe(given)} is not a DOI; expected the form 10.1234/suffix, without https://doi.org/"
+        if "https?" in pattern:
+            return f"{describe(given)} is not a web address; expected one starting with https:// and ending with /"
+        return (f"{describe(given)} is not a valid id; expected lowercase letters, digits and hyphens, "
+                "without spaces or accents (e.g. sodium-thiosulfate)")
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        if field == "year":
+            return f"impossible value {given} for a year of publication; expected a year between 1900 and 2100"
+        if field == "pmid":
+            return f"impossible value {given} for a PMID; expected a PubMed number of 1 to 8 digits"
+        return f"impossible value {given}: {message.lower().replace('input ', '')}"
+    if kind.startswith("value_error") or kind == "assertion_error":
+        return message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    return expected.get(kind, message)
+
+
+def validate_model(source: SourceFile, model: type[Model], data: Any, prefix: Location = ()) -> tuple[Any, list[ContentError]]:
+    try:
+        return model.model_validate(data), []
+    except ValidationError as exc:
+        errors = []
+        for problem in exc.errors():
+            location = (*prefix, *problem["loc"])
+            errors.append(source.error(location, explain(problem)))
+        return None, errors

@@ -1,0 +1,261 @@
+"""The content schema: one pydantic model per kind of content, and `Guide`, all of content/ validated."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, StringConstraints, field_validator, model_validator
+
+from .text import Doi, Id, Model, NonEmpty, Text, Words
+
+class Section(Model):
+    id: Id
+    title: Text
+    body: Text
+
+
+class KeyMessage(Model):
+    text: Text
+
+
+class SitePage(Model):
+    """A page made of sections (home summary, care, response assessment)."""
+
+    title: Text
+    intro: Text | None = None
+    sections: list[Section] = []
+
+
+class SiteMeta(Model):
+    title: Text
+    short_title: Text
+    version: NonEmpty
+    last_reviewed: dt.date
+    site_url: Annotated[str, StringConstraints(pattern=r"^https?://\S+/$")]
+    source_review: Id
+    disclaimer: Text
+    method: Text
+    how_to_cite: Text
+    authors: Text
+
+
+class Summary(SitePage):
+    key_messages: list[KeyMessage] = Field(min_length=1)
+
+
+SerumStatus = Literal["normal", "abnormal", "variable", "high-phosphate"]
+
+
+class CalcinosisType(Model):
+    id: Id
+    name: Text
+    mechanism: Text
+    serum: SerumStatus
+    serum_note: Text
+    causes: Text
+
+
+class Classification(Model):
+    title: Text
+    intro: Text
+    types: list[CalcinosisType] = Field(min_length=1)
+    sections: list[Section] = []
+
+
+class Disease(Model):
+    id: Id
+    name: Text
+    frequency: Text
+    risk_factors: Text
+    notes: Text | None = None
+
+
+class Diseases(Model):
+    title: Text
+    intro: Text
+    diseases: list[Disease] = Field(min_length=1)
+
+
+Indication = Literal["localized", "disseminated", "complication"]
+
+
+class Tier(Model):
+    id: Id
+    name: Text
+    description: Text
+
+
+class Tiers(Model):
+    title: Text
+    intro: Text
+    tiers: list[Tier] = Field(min_length=1)
+
+
+class EvidenceLevel(Model):
+    id: Id
+    name: Text
+    description: Text
+
+
+class EvidenceLevels(Model):
+    intro: Text
+    levels: list[EvidenceLevel] = Field(min_length=1)
+
+
+# Where the 2014 review puts a treatment: in its abstract, not in the abstract, or published later.
+Placement = Literal["review-2014", "not-in-abstract", "later-evidence"]
+
+
+class Evidence(Model):
+    level: Id
+    patients: NonEmpty
+    summary: Text
+
+
+class Treatment(Model):
+    id: Id
+    name: Text
+    kind: Literal["drug", "local", "procedure"]
+    drug_class: Text
+    tiers: list[Id] = Field(min_length=1)
+    placement: Placement
+    indications: list[Indication] = Field(min_length=1)
+    summary: Text
+    mechanism: Text
+    regimen: Text
+    evidence: Evidence
+    response: Text
+    cautions: Text
+    references: list[Id] = Field(min_length=1)
+    search_terms: Words = Words()
+    discouraged: bool = False
+
+
+NodeKind = Literal["start", "question", "action"]
+
+
+class AlgorithmNode(Model):
+    id: Id
+    kind: NodeKind
+    label: Text
+    detail: Text | None = None
+    tier: Id | None = None
+    treatments: list[Id] = []
+
+
+class AlgorithmEdge(Model):
+    source: Id = Field(alias="from")
+    target: Id = Field(alias="to")
+    label: Text | None = None
+
+
+class Algorithm(Model):
+    title: Text
+    intro: Text
+    nodes: list[AlgorithmNode] = Field(min_length=1)
+    edges: list[AlgorithmEdge] = []
+    # The few references a printed handout lists (it has no room for every citation of the chart and table).
+    key_references: list[Id] = []
+
+    def rows(self) -> list[list[AlgorithmNode]]:
+        """The chart drawn top to bottom: a node sits one row below its lowest predecessor; the nodes of a row
+        keep their order in the file (left to right). Only for a validated chart (no cycle)."""
+        row = chart_rows(self)
+        return [[node for node in self.nodes if row[node.id] == number] for number in sorted(set(row.values()))]
+
+    def outgoing(self, node_id: str) -> list[AlgorithmEdge]:
+        return [edge for edge in self.edges if edge.source == node_id]
+
+    def incoming(self, node_id: str) -> list[AlgorithmEdge]:
+        return [edge for edge in self.edges if edge.target == node_id]
+
+
+def chart_rows(algorithm: Algorithm) -> dict[str, int]:
+    """The row of every node: the length of the longest path that leads to it (0 for the start)."""
+    row = {node.id: 0 for node in algorithm.nodes}
+    for _ in algorithm.nodes:  # longest paths settle in at most one pass per node, since there is no cycle
+        for edge in algorithm.edges:
+            if edge.source in row and edge.target in row:
+                row[edge.target] = max(row[edge.target], row[edge.source] + 1)
+    return row
+
+
+class Reference(Model):
+    id: Id
+    authors: NonEmpty
+    title: NonEmpty
+    journal: NonEmpty
+    year: Annotated[int, Field(ge=1900, le=2100)]
+    volume: NonEmpty | None = None
+    pages: NonEmpty | None = None
+    doi: Doi | None = None
+    pmid: Annotated[int, Field(ge=1, le=99_999_999)] | None = None
+    checked: dt.date
+    note: Text | None = None
+
+    @field_validator("pmid", mode="before")
+    @classmethod
+    def pmid_is_digits(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            raise ValueError("PMID must be written as a number of 1 to 8 digits, without quotes")
+        return value
+
+    @model_validator(mode="after")
+    def has_an_identifier(self) -> "Reference":
+        if self.doi is None and self.pmid is None:
+            raise ValueError("a reference needs a doi or a pmid (or both)")
+        return self
+
+
+class References(Model):
+    checked_with: Text
+    references: list[Reference] = Field(min_length=1)
+
+
+class Term(Model):
+    id: Id
+    abbr: Text | None = None
+    term: Text
+    definition: Text
+    search_terms: Words = Words()
+
+
+class Glossary(Model):
+    title: Text
+    intro: Text
+    terms: list[Term] = Field(min_length=1)
+
+
+class Guide(Model):
+    """All of content/, validated and cross-checked: what the render stage receives."""
+
+    site: SiteMeta
+    summary: Summary
+    classification: Classification
+    diseases: Diseases
+    tiers: Tiers
+    evidence: EvidenceLevels
+    treatments: list[Treatment]
+    algorithm: Algorithm
+    care: SitePage
+    assessment: SitePage
+    references: References
+    glossary: Glossary
+
+    def reference(self, ref_id: str) -> Reference:
+        return {ref.id: ref for ref in self.references.references}[ref_id]
+
+    def reference_number(self, ref_id: str) -> int:
+        return [ref.id for ref in self.references.references].index(ref_id) + 1
+
+    def treatments_in_tier(self, tier_id: str) -> list[Treatment]:
+        return [treatment for treatment in self.treatments if tier_id in treatment.tiers]
+
+    def evidence_level(self, level_id: str) -> EvidenceLevel:
+        return {level.id: level for level in self.evidence.levels}[level_id]
+
+    def tier(self, tier_id: str) -> Tier:
+        return {tier.id: tier for tier in self.tiers.tiers}[tier_id]
+
+    def treatment(self, treatment_id: str) -> Treatment:
+        return {treatment.id: treatment for treatment in self.treatments}[treatment_id]

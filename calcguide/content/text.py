@@ -1,0 +1,81 @@
+"""Bilingual text and the rules every text of content/ obeys: ids, DOIs, citations, and no live markup."""
+from __future__ import annotations
+
+import re
+from typing import Annotated, Iterator, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
+
+LANGS: tuple[str, ...] = ("en", "fr")
+Lang = Literal["en", "fr"]
+
+# Links in content may only leave for the web over http(s); anything else (javascript:, data:) is refused.
+# Inline links and images `[text](target)`, and reference definitions `[label]: target` on a line of their own.
+LINK_TARGET = re.compile(r"\]\(\s*<?([^)\s>]*)|^[ ]{0,3}\[[^\]\n]+\]:[ \t]*<?([^\s>]*)", re.MULTILINE)
+SAFE_LINK = re.compile(r"^(https?://|#)")  # case-sensitive on purpose: `JaVaScRiPt:` is refused too
+HTML_TAG = re.compile(r"<\s*[a-zA-Z/!?]")  # also Markdown autolinks <javascript:…>, which are tags to Markdown
+HTML_ENTITY = re.compile(r"&(#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);")
+# Python-Markdown's attr_list syntax: `{ onclick="…" }` after a word or a paragraph sets any HTML attribute.
+ATTRIBUTE_LIST = re.compile(r"\{:?[ ]*[^}\n ][^}\n]*[ ]*\}")
+SNIPPET = re.compile(r"-+8<-+")  # pymdownx.snippets would paste in another file
+
+
+def no_live_markup(value: str) -> str:
+    """Content is Markdown that becomes HTML: refuse whatever could put live markup in a page."""
+    if HTML_TAG.search(value):
+        raise ValueError("HTML (text between < and >) is not allowed in content; write Markdown instead "
+                         "(**bold**, *italic*, [text](https://…)), and 'less than' or 'greater than' as words or ≤ ≥")
+    if HTML_ENTITY.search(value):
+        raise ValueError(f"HTML character codes such as {HTML_ENTITY.search(value).group(0)!r} are not allowed; "
+                         "type the character itself")
+    if ATTRIBUTE_LIST.search(value):
+        raise ValueError("curly braces { … } are not allowed in content (they would set HTML attributes); "
+                         "use round brackets ( … ) instead")
+    if SNIPPET.search(value):
+        raise ValueError("the marker --8<-- is not allowed in content (it would paste in another file)")
+    for inline, reference in LINK_TARGET.findall(value):
+        target = inline or reference
+        if target and not SAFE_LINK.match(target):
+            raise ValueError(f"link target {target!r} is not allowed; links must start with https:// or http://")
+    return value
+
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=60)]
+# Every text of content/ ends up in a page, so every text is checked for live markup.
+NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(no_live_markup)]
+# The suffix may hold brackets (10.1016/s0022-3476(83)80706-9) but nothing that would break out of a URL.
+Doi = Annotated[str, StringConstraints(pattern=r"^10\.\d{4,9}/[^\s<>\"'{}|\\^`\[\]]+$")]
+
+# `[@ref-id]` or `[@one; @two]` inside any text cites references by id.
+CITATION = re.compile(r"\[@([a-z0-9][a-z0-9-]*(?:\s*;\s*@[a-z0-9][a-z0-9-]*)*)\]")
+
+
+def cited_ids(text: str) -> Iterator[str]:
+    for match in CITATION.finditer(text):
+        for part in match.group(1).split(";"):
+            yield part.strip().lstrip("@")
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Text(Model):
+    """One human-readable text in both languages; both are required and non-empty."""
+
+    en: NonEmpty
+    fr: NonEmpty
+
+    def __getitem__(self, lang: str) -> str:
+        return getattr(self, lang)
+
+
+class Words(Model):
+    """Search words (synonyms, variants) per language; either list may be empty."""
+
+    en: list[NonEmpty] = []
+    fr: list[NonEmpty] = []
+
+    def __getitem__(self, lang: str) -> list[str]:
+        return getattr(self, lang)
+
