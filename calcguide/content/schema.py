@@ -184,11 +184,12 @@ def chart_rows(algorithm: Algorithm) -> dict[str, int]:
 
 
 class Reference(Model):
-    """An article (DOI or PMID), or product information (`kind: label`: a drug label or SmPC, named by its holder,
-    its date or version, and a stable https address or identifier)."""
+    """An article (DOI or PMID); product information (`kind: label`: a drug label or SmPC, named by its holder, its
+    date or version, and a stable https address or identifier); or a reference resource kept by a public body
+    (`kind: resource`: a teratology or lactation database, an agency's page), described like a label."""
 
     id: Id
-    kind: Literal["article", "label"] = "article"
+    kind: Literal["article", "label", "resource"] = "article"
     authors: NonEmpty | None = None  # required for an article
     title: NonEmpty
     journal: NonEmpty | None = None  # required for an article
@@ -197,7 +198,7 @@ class Reference(Model):
     pages: NonEmpty | None = None
     doi: Doi | None = None
     pmid: Annotated[int, Field(ge=1, le=99_999_999)] | None = None
-    holder: NonEmpty | None = None  # label: the marketing authorisation holder, or the publishing agency
+    holder: NonEmpty | None = None  # label: the marketing authorisation holder; resource: the body that keeps it
     version: NonEmpty | None = None  # label: its date of revision or version, as printed on it
     url: Annotated[str, StringConstraints(pattern=r"^https://[^\s<>\"'{}|\\^`]+$")] | None = None
     identifier: NonEmpty | None = None  # label: e.g. DailyMed set id, EMA product number, CIS code (BDPM)
@@ -213,12 +214,12 @@ class Reference(Model):
 
     @model_validator(mode="after")
     def has_an_identifier(self) -> "Reference":
-        if self.kind == "label":
+        if self.kind in ("label", "resource"):
             missing = [name for name in ("holder", "version") if getattr(self, name) is None]
             if self.url is None and self.identifier is None:
                 missing.append("url (https://…) or identifier")
             if missing:
-                raise ValueError("product information (kind: label) needs " + ", ".join(missing))
+                raise ValueError(f"a reference of kind {self.kind} needs " + ", ".join(missing))
             return self
         missing = [name for name in ("authors", "journal") if getattr(self, name) is None]
         if missing:
