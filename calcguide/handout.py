@@ -21,7 +21,8 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
                  "--disable-background-networking", "--disable-component-update"]
 # The chart's styles are the site's (one source for both); the handout adds its page and table styles.
-STYLESHEETS = (Path("docs/assets/stylesheets/algorithm.css"), Path("templates/handout.css"))
+STYLESHEETS = (Path("docs/assets/stylesheets/algorithm.css"), Path("docs/assets/stylesheets/safety.css"),
+               Path("templates/handout.css"))
 MARKDOWN_EXTENSIONS = ["attr_list", "md_in_html", "tables"]
 
 

@@ -88,6 +88,7 @@ def plan_pages(guide: Guide, catalogue: Catalogue) -> list[Page]:
         simple("algorithm", guide.algorithm.title),
         simple("treatments", guide.tiers.title),
         *treatment_pages,
+        simple("safety"),  # "Safety at a glance": every systemic drug's safety summary, linked to its page
         simple("classification", guide.classification.title),
         simple("diseases", guide.diseases.title),
         simple("care", guide.care.title),

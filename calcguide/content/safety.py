@@ -45,6 +45,9 @@ class Interaction(Model):
     treatment: Id | None = None
     mechanism: CitedText
     action: CitedText
+    # One line for the algorithm box and the handout (where there is no room for mechanism and action);
+    # when it is left out, the action is shown there.
+    summary: CitedText | None = None
 
     @model_validator(mode="after")
     def names_one_partner(self) -> "Interaction":
@@ -170,4 +173,23 @@ def interactions_among(treatments: Iterable["Treatment"], ids: Iterable[str]) ->
         for interaction in (treatment.safety.interactions or []) if treatment.safety else []:
             if interaction.treatment in ids:
                 found.append(ShownInteraction(interaction, treatment.id, interaction.treatment))
+    return found
+
+
+def safety_reference_ids(treatments: Iterable["Treatment"], treatment_id: str) -> list[str]:
+    """The references a treatment page's safety section cites (its own block, and the interactions other
+    treatments record with it), in order of first citation, each once."""
+    treatments = list(treatments)
+    texts: list[CitedText] = []
+    for treatment in treatments:
+        if treatment.id == treatment_id and treatment.safety:
+            texts.extend(text for _, text in treatment.safety.statements())
+            if treatment.safety.dose_note:
+                texts.append(treatment.safety.dose_note)
+    for shown in interactions_of(treatments, treatment_id):
+        texts.extend(t for t in (shown.interaction.mechanism, shown.interaction.action, shown.interaction.summary) if t)
+    found: list[str] = []
+    for text in texts:
+        for lang in LANGS:
+            found.extend(ref for ref in cited_ids(text[lang]) if ref not in found)
     return found

@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
-from .safety import Safety, ShownInteraction, interactions_among, interactions_of
+from .safety import Safety, ShownInteraction, interactions_among, interactions_of, safety_reference_ids
 from .text import Doi, Id, Model, NonEmpty, Text, Words
 
 class Section(Model):
@@ -290,3 +290,8 @@ class Guide(Model):
     def interactions_among(self, treatment_ids: list[str]) -> list[ShownInteraction]:
         """Interactions recorded between treatments that are all in `treatment_ids` (one algorithm box)."""
         return interactions_among(self.treatments, treatment_ids)
+
+    def page_references(self, treatment: Treatment) -> list[str]:
+        """A treatment page's reference list: its own references, then those its safety section adds."""
+        return [*treatment.references,
+                *(ref for ref in safety_reference_ids(self.treatments, treatment.id) if ref not in treatment.references)]
