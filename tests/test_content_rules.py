@@ -124,7 +124,10 @@ def test_every_treatment_page_shows_tier_regimen_evidence_cautions_and_a_linked_
         assert "cg-badge--tier" in content, url
         assert 'id="regimen"' in content and text_of(section(content, "regimen")).strip(), url
         assert "cg-badge--evidence" in content, url
-        assert 'id="cautions"' in content and "admonition warning" in section(content, "cautions"), url
+        # Adverse effects and safety at body-text size, not in a small admonition (issue 11).
+        assert 'id="cautions"' in content and text_of(section(content, "cautions")).strip(), url
+        assert "admonition" not in section(content, "cautions"), url
+        assert "<dt>" in section(content, "safety"), url
         references = section(content, "references")
         assert re.search(r'href="https://(doi\.org/10\.|pubmed\.ncbi\.nlm\.nih\.gov/\d+)', references), url
 

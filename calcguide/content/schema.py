@@ -223,8 +223,8 @@ class Reference(Model):
             return self
         missing = [name for name in ("authors", "journal") if getattr(self, name) is None]
         if missing:
-            raise ValueError("an article needs " + " and ".join(missing)
-                             + " (for a drug label or SmPC, write kind: label)")
+            raise ValueError(f"{missing[0]}: this field is required for an article (for a drug label or SmPC, "
+                             "write kind: label)")
         if self.doi is None and self.pmid is None:
             raise ValueError("a reference needs a doi or a pmid (or both)")
         return self
