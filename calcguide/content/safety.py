@@ -176,6 +176,26 @@ def interactions_among(treatments: Iterable["Treatment"], ids: Iterable[str]) ->
     return found
 
 
+@dataclass(frozen=True)
+class BoxAlert:
+    """One alert of an algorithm box: a treatment, the treatments of the box it interacts with, and the one line
+    to show (the interactions' summary, or their action)."""
+
+    owner: str
+    partners: tuple[str, ...]
+    text: CitedText
+
+
+def box_alerts(treatments: Iterable["Treatment"], ids: Iterable[str]) -> list[BoxAlert]:
+    """The interactions among the treatments of one box, those of one treatment with the same line merged into
+    one alert (a printed box has room for few lines)."""
+    alerts: dict[tuple[str, CitedText], list[str]] = {}
+    for shown in interactions_among(treatments, ids):
+        text = shown.interaction.summary or shown.interaction.action
+        alerts.setdefault((shown.owner, text), []).append(shown.partner)
+    return [BoxAlert(owner, tuple(partners), text) for (owner, text), partners in alerts.items()]
+
+
 def safety_reference_ids(treatments: Iterable["Treatment"], treatment_id: str) -> list[str]:
     """The references a treatment page's safety section cites (its own block, and the interactions other
     treatments record with it), in order of first citation, each once."""

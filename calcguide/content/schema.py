@@ -6,7 +6,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
-from .safety import Safety, ShownInteraction, interactions_among, interactions_of, safety_reference_ids
+from .safety import (BoxAlert, Safety, ShownInteraction, box_alerts, interactions_among, interactions_of,
+                     safety_reference_ids)
 from .text import Doi, Id, Model, NonEmpty, Text, Words
 
 class Section(Model):
@@ -290,6 +291,10 @@ class Guide(Model):
     def interactions_among(self, treatment_ids: list[str]) -> list[ShownInteraction]:
         """Interactions recorded between treatments that are all in `treatment_ids` (one algorithm box)."""
         return interactions_among(self.treatments, treatment_ids)
+
+    def box_alerts(self, treatment_ids: list[str]) -> list[BoxAlert]:
+        """The interaction alerts of one algorithm box (interactions among its treatments, merged per line)."""
+        return box_alerts(self.treatments, treatment_ids)
 
     def page_references(self, treatment: Treatment) -> list[str]:
         """A treatment page's reference list: its own references, then those its safety section adds."""
