@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
+from .chart import Algorithm
 from .text import Doi, Id, Model, NonEmpty, Text, Words
 
 class Section(Model):
@@ -106,9 +108,54 @@ class EvidenceLevels(Model):
 Placement = Literal["review-2014", "not-in-abstract", "later-evidence"]
 
 
+# What the guide makes of a treatment, shown before its evidence: one of the tiers of the 2014 review, an option
+# outside those tiers (not named in the review's abstract, or published later), or no longer recommended.
+Status = Literal["review-tier", "other-option", "no-longer-recommended"]
+
+
+class PatientCount(Model):
+    """How many treated patients the studies cited for a treatment report, per study: one number, or the smallest
+    and the largest study; `unknown` when the cited sources give no count. Never a number of studies."""
+
+    smallest: int | None = None
+    largest: int | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def from_editor_form(cls, value: Any) -> Any:
+        """Editors write `9`, `4–17` (or `4-17`) or `unknown`."""
+        if isinstance(value, bool):
+            raise ValueError(PATIENTS_HELP)
+        if isinstance(value, int):
+            return {"smallest": value, "largest": value}
+        if isinstance(value, str):
+            if value.strip() == "unknown":
+                return {}
+            match = re.fullmatch(r"\s*(\d+)\s*(?:[–-]\s*(\d+)\s*)?", value)
+            if match:
+                return {"smallest": int(match.group(1)), "largest": int(match.group(2) or match.group(1))}
+            raise ValueError(f"{value!r} is not a number of patients; {PATIENTS_HELP}")
+        return value
+
+    @model_validator(mode="after")
+    def is_a_count(self) -> "PatientCount":
+        if (self.smallest is None) != (self.largest is None) or (
+                self.smallest is not None and not 1 <= self.smallest <= self.largest):
+            raise ValueError(PATIENTS_HELP)
+        return self
+
+    @property
+    def known(self) -> bool:
+        return self.smallest is not None
+
+
+PATIENTS_HELP = ("write the number of treated patients (9), the smallest and the largest study (4–17), or unknown "
+                 "when the cited sources give no count; the design goes in level")
+
+
 class Evidence(Model):
     level: Id
-    patients: NonEmpty
+    patients: PatientCount
     summary: Text
 
 
@@ -119,6 +166,7 @@ class Treatment(Model):
     drug_class: Text
     tiers: list[Id] = Field(min_length=1)
     placement: Placement
+    status: Status
     indications: list[Indication] = Field(min_length=1)
     summary: Text
     mechanism: Text
@@ -128,56 +176,6 @@ class Treatment(Model):
     cautions: Text
     references: list[Id] = Field(min_length=1)
     search_terms: Words = Words()
-    discouraged: bool = False
-
-
-NodeKind = Literal["start", "question", "action"]
-
-
-class AlgorithmNode(Model):
-    id: Id
-    kind: NodeKind
-    label: Text
-    detail: Text | None = None
-    tier: Id | None = None
-    treatments: list[Id] = []
-
-
-class AlgorithmEdge(Model):
-    source: Id = Field(alias="from")
-    target: Id = Field(alias="to")
-    label: Text | None = None
-
-
-class Algorithm(Model):
-    title: Text
-    intro: Text
-    nodes: list[AlgorithmNode] = Field(min_length=1)
-    edges: list[AlgorithmEdge] = []
-    # The few references a printed handout lists (it has no room for every citation of the chart and table).
-    key_references: list[Id] = []
-
-    def rows(self) -> list[list[AlgorithmNode]]:
-        """The chart drawn top to bottom: a node sits one row below its lowest predecessor; the nodes of a row
-        keep their order in the file (left to right). Only for a validated chart (no cycle)."""
-        row = chart_rows(self)
-        return [[node for node in self.nodes if row[node.id] == number] for number in sorted(set(row.values()))]
-
-    def outgoing(self, node_id: str) -> list[AlgorithmEdge]:
-        return [edge for edge in self.edges if edge.source == node_id]
-
-    def incoming(self, node_id: str) -> list[AlgorithmEdge]:
-        return [edge for edge in self.edges if edge.target == node_id]
-
-
-def chart_rows(algorithm: Algorithm) -> dict[str, int]:
-    """The row of every node: the length of the longest path that leads to it (0 for the start)."""
-    row = {node.id: 0 for node in algorithm.nodes}
-    for _ in algorithm.nodes:  # longest paths settle in at most one pass per node, since there is no cycle
-        for edge in algorithm.edges:
-            if edge.source in row and edge.target in row:
-                row[edge.target] = max(row[edge.target], row[edge.source] + 1)
-    return row
 
 
 class Reference(Model):
