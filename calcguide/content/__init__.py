@@ -10,6 +10,5 @@ from .files import CONTENT_FILES, TREATMENTS_DIR
 from .loader import load_document, load_guide
 from .messages import validate_model
 from .schema import *  # noqa: F403 - the models are the package's public vocabulary
-from .chart import *  # noqa: F403 - the algorithm's models, likewise
 from .source import Location, SourceFile
 from .text import CITATION, LANGS, Lang, Model, Text, Words, cited_ids, no_live_markup

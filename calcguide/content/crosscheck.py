@@ -4,10 +4,9 @@ from __future__ import annotations
 import difflib
 from typing import Any, Iterator
 
-from .chart import Algorithm, chart_rows
 from .errors import ContentError
 from .files import CONTENT_FILES, TREATMENTS_DIR
-from .schema import Treatment
+from .schema import Algorithm, Treatment, chart_rows
 from .source import Location, SourceFile
 from .text import cited_ids
 
