@@ -15,6 +15,7 @@ import markdown
 
 from .content import LANGS, Guide, Text
 from .render import CITED_WITH_SPACE, Catalogue, Page, Renderer
+from .typography import content_text, markdown_extensions, plain_text
 
 CHROMIUM = "/usr/bin/chromium"
 # As root on a build machine: no sandbox, and no background calls home (the handout needs no network).
@@ -46,7 +47,7 @@ class HandoutRenderer(Renderer):
     def _markdown(self, context: jinja2.runtime.Context, text: Text | str) -> str:
         """A content text as inline HTML, without its citations (HTML, since the handout's table cells are not
         Markdown; it passes through the Markdown of the chart unchanged)."""
-        value = text[context["lang"]] if isinstance(text, Text) else text
+        value = content_text(text[context["lang"]] if isinstance(text, Text) else text, context["lang"])
         html = markdown.markdown(CITED_WITH_SPACE.sub("", value).strip())
         return html.removeprefix("<p>").removesuffix("</p>")
 
@@ -60,8 +61,9 @@ class HandoutRenderer(Renderer):
         stylesheet = "\n".join((project / path).read_text(encoding="utf-8") for path in STYLESHEETS)
         page = jinja2.Environment(loader=jinja2.FileSystemLoader(project / "templates"), autoescape=False,
                                   undefined=jinja2.StrictUndefined).get_template("handout.html.j2")
-        return page.render(lang=lang, title=f"{self.guide.site.title[lang]} — {self.catalogue.ui['handout'][lang]}",
-                           stylesheet=stylesheet, body=markdown.markdown(body, extensions=MARKDOWN_EXTENSIONS))
+        title = plain_text(f"{self.guide.site.title[lang]} — {self.catalogue.ui['handout'][lang]}", lang)
+        return page.render(lang=lang, title=title, stylesheet=stylesheet,
+                           body=markdown.markdown(body, extensions=[*MARKDOWN_EXTENSIONS, *markdown_extensions(lang)]))
 
 
 def write_handouts(guide: Guide, catalogue: Catalogue, project: Path, work_dir: Path, dist_dir: Path) -> list[Path]:
