@@ -4,6 +4,7 @@ One template per kind of page serves both languages; interface words come from t
 """
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 import shutil
@@ -162,11 +163,19 @@ class Renderer:
             links = []
             for ref_id in (part.strip().lstrip("@") for part in match.group(1).split(";")):
                 number = self.guide.reference_number(ref_id)
-                links.append(f"[{number}]({self._ref_link(context, ref_id)}){{ .cite }}")
+                reference = self._tooltip(ref_id)
+                links.append(f'[{number}]({self._ref_link(context, ref_id)}){{ .cite data-cg-ref="{reference}" }}')
             return "\u00a0[" + ", ".join(links) + "]"
 
         # The citation brings its own no-break space, so it swallows the space the editor typed before it.
         return CITED_WITH_SPACE.sub(cite, value).strip()
+
+    @functools.cache
+    def _tooltip(self, ref_id: str) -> str:
+        """The reference as plain text for the citation's data-cg-ref attribute; attr_list ends a value at its
+        first double quote and a list at a brace, so those become harmless look-alikes."""
+        text = self.env.get_template("reference-tooltip.j2").module.reference_tooltip(self.guide.reference(ref_id))
+        return " ".join(str(text).split()).replace('"', "'").replace("{", "(").replace("}", ")")
 
     @jinja2.pass_context
     def _cell(self, context: jinja2.runtime.Context, text: Text | str) -> str:
