@@ -46,6 +46,11 @@ def language_config(base: dict[str, Any], project: Path, guide: Guide, catalogue
     )
     config["theme"] = {**config["theme"], "language": lang,
                        "custom_dir": str(project / config["theme"]["custom_dir"])}
+    if "palette" in config["theme"]:
+        # mkdocs.yml names each toggle by a key of the interface catalogue; the reader sees it in their language.
+        config["theme"]["palette"] = [
+            {**scheme, "toggle": {**scheme["toggle"], "name": catalogue.ui[scheme["toggle"]["name"]][lang]}}
+            for scheme in config["theme"]["palette"]]
     config["extra"] = {
         **config.get("extra", {}),
         # Material shows its language selector when `alternate` is set (header.html), and for each entry of an
@@ -65,8 +70,11 @@ def language_config(base: dict[str, Any], project: Path, guide: Guide, catalogue
         },
     }
     config["plugins"] = [_search_for(plugin, lang) for plugin in config["plugins"]]
-    config["markdown_extensions"] = [*(_snippets_for(extension, rendered) for extension in config["markdown_extensions"]),
-                                     *markdown_extensions(lang)]
+    config["markdown_extensions"] = [
+        *(_permalinks_for(_snippets_for(extension, rendered), catalogue.ui["permalink"][lang])
+          for extension in config["markdown_extensions"]),
+        *markdown_extensions(lang),
+    ]
     return config
 
 
@@ -90,6 +98,13 @@ def _snippets_for(extension: Any, rendered: RenderedLanguage) -> Any:
         options["base_path"] = [str(rendered.docs_dir.parent)]
         options["auto_append"] = [f"abbreviations.{rendered.lang}.md"]
         return {"pymdownx.snippets": options}
+    return extension
+
+
+def _permalinks_for(extension: Any, title: str) -> Any:
+    # Every heading gets a link to itself, titled in the page's language (the ¶ sign is what readers copy).
+    if isinstance(extension, dict) and "toc" in extension:
+        return {"toc": {**(extension["toc"] or {}), "permalink": True, "permalink_title": title}}
     return extension
 
 
