@@ -32,8 +32,9 @@ COLON = re.compile(r"(?:(?<=[^\s;:!?«(\[" + NBSP + NARROW_NBSP + r"])|^)[" + SP
 OPENING_QUOTE = re.compile(r"«[" + SPACES + r"]*")
 CLOSING_QUOTE = re.compile(r"[" + SPACES + r"]*»")
 
-DECIMAL_POINT = re.compile(r"(?<![\d.,])(\d+)\.(\d+)(?![\d]|\.\d)")
-WHOLE_NUMBER = re.compile(r"(?<![\d.,-])\d{4,}(?![\d,.]\d|\d)")
+# Figures glued to letters are names or codes (CO2, benchmark1edit12345), never grouped or given a comma.
+DECIMAL_POINT = re.compile(r"(?<![\w.,])(\d+)\.(\d+)(?![\w]|\.\d)")
+WHOLE_NUMBER = re.compile(r"(?<![\w.,-])\d{4,}(?![\w]|[,.]\d)")
 # Four-digit numbers in this range are years, which French never groups.
 YEARS = range(1800, 2100)
 

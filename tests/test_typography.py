@@ -85,7 +85,8 @@ def test_figures_take_grouped_thousands_and_a_decimal_comma():
 
 
 def test_years_identifiers_citations_and_links_keep_their_figures():
-    text = "en 2014 [@bienvenu-2014], PMID 27371996, NCT03267277, [doi](https://doi.org/10.1/2014.1234), version 1.2.3"
+    text = ("en 2014 [@bienvenu-2014], PMID 27371996, NCT03267277, [doi](https://doi.org/10.1/2014.1234), "
+            "version 1.2.3, code edit12345, v1.5")
     assert french_figures(text) == text
 
 
