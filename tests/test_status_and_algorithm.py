@@ -237,3 +237,16 @@ def test_every_box_links_to_a_page(guide, rendered, lang):
         node = next(node for node in guide.algorithm.nodes if node.id == node_id)
         if node.kind != "question":
             assert re.search(r"\]\((?!#)[^)]+\.md[^)]*\)", box.split("cg-flow__next")[0]), node_id
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_in_the_chart_each_treatment_shows_its_status_before_its_evidence(guide, rendered, lang):
+    chart = page_text(rendered, "algorithm", lang)
+    items = re.findall(r"<li markdown=\"span\">\[.*?</li>", chart)
+    assert len(items) == sum(len(node.treatments) for node in guide.algorithm.nodes)
+    for item in items:
+        treatment = next(t for t in guide.treatments if f"/{t.id}.md)" in item)
+        evidence = item.index("cg-flow__evidence")
+        if treatment.status != "review-tier":  # the legend says that an unmarked treatment is in the 2014 tiers
+            assert item.index(f"cg-status--{treatment.status}") < evidence, item
+        assert guide.evidence_level(treatment.evidence.level).name[lang].lower() in item[evidence:]
