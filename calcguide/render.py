@@ -38,6 +38,7 @@ class Catalogue(Model):
     indications: dict[str, Text]
     serum: dict[str, Text]
     kinds: dict[str, Text]
+    statuses: dict[str, Text]
 
 
 def load_catalogue(templates_dir: Path) -> Catalogue:
