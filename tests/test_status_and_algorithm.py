@@ -136,7 +136,8 @@ def test_evidence_badges_look_alike_whatever_the_design():
 def test_status_badges_differ_by_border_so_they_read_in_black_and_white():
     styles = {}
     for status in typing.get_args(Status):
-        (rule,) = rules_mentioning(f".cg-status--{status}")
+        # The rule that draws its border (dark.css only recolours it).
+        (rule,) = [rule for rule in rules_mentioning(f".cg-status--{status}") if "border-style" in rule]
         styles[status] = re.search(r"border-style:\s*(\w+)", rule).group(1)
     assert len(set(styles.values())) == len(styles), styles
 
@@ -237,3 +238,16 @@ def test_every_box_links_to_a_page(guide, rendered, lang):
         node = next(node for node in guide.algorithm.nodes if node.id == node_id)
         if node.kind != "question":
             assert re.search(r"\]\((?!#)[^)]+\.md[^)]*\)", box.split("cg-flow__next")[0]), node_id
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_in_the_chart_each_treatment_shows_its_status_before_its_evidence(guide, rendered, lang):
+    chart = page_text(rendered, "algorithm", lang)
+    items = re.findall(r"<li markdown=\"span\">\[.*?</li>", chart)
+    assert len(items) == sum(len(node.treatments) for node in guide.algorithm.nodes)
+    for item in items:
+        treatment = next(t for t in guide.treatments if f"/{t.id}.md)" in item)
+        evidence = item.index("cg-flow__evidence")
+        if treatment.status != "review-tier":  # the legend says that an unmarked treatment is in the 2014 tiers
+            assert item.index(f"cg-status--{treatment.status}") < evidence, item
+        assert guide.evidence_level(treatment.evidence.level).name[lang].lower() in item[evidence:]
