@@ -137,7 +137,7 @@ def test_interaction_between_two_treatments_of_a_box_shows_on_both_pages_in_the_
     complete_safety(content_copy)
     guide = load_guide(content_copy)
     node, first, second = shared_box_pair(guide)
-    marker = "Interaction marker 4711"
+    marker = "Interaction marker zebrafinch"  # no figures: typography would group them
     path = content_copy / "treatments" / f"{first}.yml"
     text = path.read_text(encoding="utf-8").replace("  interactions:\n", (
         f"  interactions:\n    - treatment: {second}\n"
