@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Callable
 
 import jinja2
 import markdown
 
-from .content import LANGS, Guide, Text
+from .content import LANGS, Guide
 from .render import CITED_WITH_SPACE, Catalogue, Page, Renderer
 
 CHROMIUM = "/usr/bin/chromium"
@@ -42,16 +43,14 @@ class HandoutRenderer(Renderer):
         self.page = Page("handout", "handout.md.j2", {lang: "handout.md" for lang in LANGS},
                          {lang: guide.site.title[lang] for lang in LANGS})
 
-    @jinja2.pass_context
-    def _markdown(self, context: jinja2.runtime.Context, text: Text | str) -> str:
+    def text(self, value: str, ref_link: Callable[[str], str]) -> str:
         """A content text as inline HTML, without its citations (HTML, since the handout's table cells are not
         Markdown; it passes through the Markdown of the chart unchanged)."""
-        value = text[context["lang"]] if isinstance(text, Text) else text
         html = markdown.markdown(CITED_WITH_SPACE.sub("", value).strip())
         return html.removeprefix("<p>").removesuffix("</p>")
 
-    def _relative(self, context: jinja2.runtime.Context, target: str) -> str:
-        return context["site_url"] + target.removesuffix(".md") + ".html"
+    def href(self, page: Page, lang: str, target: str) -> str:
+        return f"{self.guide.site.site_url}{lang}/" + target.removesuffix(".md") + ".html"
 
     def html(self, lang: str, project: Path) -> str:
         """The standalone handout page of one language."""

@@ -6,6 +6,7 @@ Each language is its own MkDocs site so that it has its own search index with it
 from __future__ import annotations
 
 import copy
+import hashlib
 import logging
 import os
 import shutil
@@ -18,7 +19,6 @@ import yaml
 
 from .content import LANGS, Guide
 from .render import Catalogue, RenderedLanguage
-from .search import enrich_search_index
 from .templatecache import ThemeBytecodeCache
 
 SHIM = Path("node_modules/iframe-worker/shim/index.js")
@@ -91,9 +91,9 @@ def _snippets_for(extension: Any, rendered: RenderedLanguage) -> Any:
     return extension
 
 
-def build_sites(guide: Guide, catalogue: Catalogue, rendered: dict[str, RenderedLanguage], project: Path,
-                work_dir: Path, site_dir: Path) -> None:
-    """Build every language into site_dir/<lang>/ and write the language chooser at site_dir/index.html."""
+def build_language(guide: Guide, catalogue: Catalogue, language: RenderedLanguage, project: Path, work_dir: Path,
+                   site_dir: Path) -> None:
+    """Run MkDocs for one language into site_dir/<lang>/."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError
@@ -101,20 +101,37 @@ def build_sites(guide: Guide, catalogue: Catalogue, rendered: dict[str, Rendered
     base = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
     _route_mkdocs_warnings()
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    for lang, language in rendered.items():
-        _vendor_shim(project, language.docs_dir)
-        config_path = work_dir / f"mkdocs.{lang}.yml"
-        config = language_config(base, project, guide, catalogue, language, site_dir)
-        config_path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
-        try:
-            mkdocs_config = load_config(str(config_path))
-            mkdocs_config.plugins["calcguide-theme-cache"] = ThemeBytecodeCache(work_dir)
-            build(mkdocs_config)
-        except (Abort, ConfigurationError) as exc:
-            raise SiteBuildError(f"MkDocs could not build the {lang} site: {exc}") from None
-        prune_unused_assets(site_dir / lang, search_languages=_search_languages(config))
-        enrich_search_index(site_dir / lang, guide, language)
-    write_language_chooser(guide, catalogue, project, site_dir)
+    lang = language.lang
+    _vendor_shim(project, language.docs_dir)
+    config_path = work_dir / f"mkdocs.{lang}.yml"
+    config = language_config(base, project, guide, catalogue, language, site_dir)
+    config_path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    try:
+        mkdocs_config = load_config(str(config_path))
+        mkdocs_config.plugins["calcguide-theme-cache"] = ThemeBytecodeCache(work_dir)
+        build(mkdocs_config)
+    except (Abort, ConfigurationError) as exc:
+        raise SiteBuildError(f"MkDocs could not build the {lang} site: {exc}") from None
+
+
+def mkdocs_input(project: Path, language: RenderedLanguage, settings: str) -> str:
+    """A digest of everything a language's MkDocs build reads: its Markdown, the abbreviations appended to every
+    page, the theme, the base configuration and the guide settings its configuration is derived from."""
+    docs_dir = language.docs_dir
+    return fingerprint([docs_dir, docs_dir.parent / f"abbreviations.{language.lang}.md", project / "templates" / "theme",
+                        project / "mkdocs.yml"], settings)
+
+
+def fingerprint(paths: list[Path], *texts: str) -> str:
+    """A digest of the files under paths (names and contents) and of texts."""
+    digest = hashlib.sha256()
+    for root in paths:
+        for path in sorted(root.rglob("*")) if root.is_dir() else [root]:
+            if path.is_file():
+                digest.update(path.as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for text in texts:
+        digest.update(text.encode() + b"\0")
+    return digest.hexdigest()
 
 
 def _vendor_shim(project: Path, docs_dir: Path) -> None:
