@@ -177,6 +177,8 @@ class Renderer:
     # --- output -----------------------------------------------------------------------------------------------
 
     def render_language(self, lang: str, docs_dir: Path) -> RenderedLanguage:
+        # Every page ends with the glossary's abbreviations, which the abbr extension turns into tooltips.
+        abbreviations = self.env.get_template("abbreviations.md.j2").render(lang=lang, page=self.pages[0])
         for page in self.pages:
             template = self.env.get_template(page.template)
             body = template.render(lang=lang, page=page, **page.context)
@@ -184,9 +186,7 @@ class Renderer:
             front_matter = f"---\ntitle: {_yaml_str(page.titles[lang])}\nalternates:\n{counterparts}---\n\n"
             target = docs_dir / page.paths[lang]
             target.parent.mkdir(parents=True, exist_ok=True)
-            _write_if_changed(target, front_matter + body)
-        abbreviations = self.env.get_template("abbreviations.md.j2").render(lang=lang, page=self.pages[0])
-        _write_if_changed(docs_dir.parent / f"abbreviations.{lang}.md", abbreviations)
+            _write_if_changed(target, front_matter + body + "\n" + abbreviations)
         return RenderedLanguage(lang, docs_dir, self._nav(lang), self.pages)
 
     def _nav(self, lang: str) -> list[Any]:

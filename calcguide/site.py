@@ -5,7 +5,6 @@ Each language is its own MkDocs site so that it has its own search index with it
 """
 from __future__ import annotations
 
-import copy
 import hashlib
 import logging
 import os
@@ -31,64 +30,49 @@ class SiteBuildError(Exception):
 
 def language_config(base: dict[str, Any], project: Path, guide: Guide, catalogue: Catalogue,
                     rendered: RenderedLanguage, site_dir: Path) -> dict[str, Any]:
-    """The full MkDocs configuration of one language, derived from the base mkdocs.yml."""
+    """What one language's MkDocs configuration changes in the base mkdocs.yml, which it inherits (`INHERIT:`):
+    MkDocs itself reads the base, with its own YAML tags (`!ENV`, `!!python/name:`…), and deep-merges these
+    settings into it. The search language follows `theme.language` (Material's default)."""
     lang = rendered.lang
-    config = copy.deepcopy(base)
-    config.update(
-        site_name=guide.site.short_title[lang],
-        site_url=f"{guide.site.site_url}{lang}/",
-        site_description=guide.site.title[lang],
-        docs_dir=str(rendered.docs_dir),
-        site_dir=str(site_dir / lang),
-        nav=rendered.nav,
-        copyright=f"{guide.site.authors[lang]} — {catalogue.ui['version'][lang]} {guide.site.version}",
-    )
-    config["theme"] = {**config["theme"], "language": lang,
-                       "custom_dir": str(project / config["theme"]["custom_dir"])}
-    config["extra"] = {
-        **config.get("extra", {}),
-        # Material shows its language selector when `alternate` is set (header.html), and for each entry of an
-        # `alternate` *list* base.html writes a <link rel="alternate"> whose sitemap.xml the theme's JavaScript
-        # then fetches (outside the page when the link is absolute, a console error from file://). Our
-        # partials/alternate.html already links each page to its counterpart, so `alternate` is a plain switch
-        # and the languages it lists are in `languages`.
-        "alternate": True,
-        "languages": [{"name": catalogue.language_name[code], "lang": code} for code in LANGS],
-        "guide": {
-            "title": guide.site.title[lang],
-            "version": guide.site.version,
-            "last_reviewed": guide.site.last_reviewed.isoformat(),
-            "disclaimer": guide.site.disclaimer[lang],
-            "site_url": f"{guide.site.site_url}{lang}/",
-            "ui": {key: text[lang] for key, text in catalogue.ui.items()},
+    custom_dir = Path(base["theme"]["custom_dir"])
+    return {
+        "INHERIT": str((project / "mkdocs.yml").resolve()),
+        "site_name": guide.site.short_title[lang],
+        "site_url": f"{guide.site.site_url}{lang}/",
+        "site_description": guide.site.title[lang],
+        "docs_dir": str(rendered.docs_dir),
+        "site_dir": str(site_dir / lang),
+        "nav": rendered.nav,
+        "copyright": f"{guide.site.authors[lang]} — {catalogue.ui['version'][lang]} {guide.site.version}",
+        # Relative paths of the inheriting file are read from its own folder: the theme folder is made absolute.
+        "theme": {"language": lang, "custom_dir": str(custom_dir if custom_dir.is_absolute() else project / custom_dir)},
+        "extra": {
+            # Material shows its language selector when `alternate` is set (header.html), and for each entry of an
+            # `alternate` *list* base.html writes a <link rel="alternate"> whose sitemap.xml the theme's JavaScript
+            # then fetches (outside the page when the link is absolute, a console error from file://). Our
+            # partials/alternate.html already links each page to its counterpart, so `alternate` is a plain switch
+            # and the languages it lists are in `languages`.
+            "alternate": True,
+            "languages": [{"name": catalogue.language_name[code], "lang": code} for code in LANGS],
+            "guide": {
+                "title": guide.site.title[lang],
+                "version": guide.site.version,
+                "last_reviewed": guide.site.last_reviewed.isoformat(),
+                "disclaimer": guide.site.disclaimer[lang],
+                "site_url": f"{guide.site.site_url}{lang}/",
+                "ui": {key: text[lang] for key, text in catalogue.ui.items()},
+            },
         },
     }
-    config["plugins"] = [_search_for(plugin, lang) for plugin in config["plugins"]]
-    config["markdown_extensions"] = [_snippets_for(extension, rendered) for extension in config["markdown_extensions"]]
-    return config
 
 
-def _search_for(plugin: Any, lang: str) -> Any:
-    if isinstance(plugin, dict) and "search" in plugin:
-        return {"search": {**(plugin["search"] or {}), "lang": [lang]}}
-    if plugin == "search":
-        return {"search": {"lang": [lang]}}
-    return plugin
+def read_base_config(project: Path) -> dict[str, Any]:
+    """mkdocs.yml as MkDocs reads it (its tags included), for the few values the per-language files derive."""
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.utils.yaml import get_yaml_loader, yaml_load
 
-
-def _search_languages(config: dict[str, Any]) -> list[str]:
-    searches = (plugin["search"]["lang"] for plugin in config["plugins"] if isinstance(plugin, dict) and "search" in plugin)
-    return next(searches, [])
-
-
-def _snippets_for(extension: Any, rendered: RenderedLanguage) -> Any:
-    # Every page gets the glossary's abbreviations appended, so the abbr extension shows them as tooltips.
-    if isinstance(extension, dict) and "pymdownx.snippets" in extension:
-        options = dict(extension["pymdownx.snippets"] or {})
-        options["base_path"] = [str(rendered.docs_dir.parent)]
-        options["auto_append"] = [f"abbreviations.{rendered.lang}.md"]
-        return {"pymdownx.snippets": options}
-    return extension
+    with (project / "mkdocs.yml").open("rb") as base:
+        return yaml_load(base, get_yaml_loader(config=MkDocsConfig()))
 
 
 def build_language(guide: Guide, catalogue: Catalogue, language: RenderedLanguage, project: Path, work_dir: Path,
@@ -98,15 +82,15 @@ def build_language(guide: Guide, catalogue: Catalogue, language: RenderedLanguag
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError
 
-    base = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
     _route_mkdocs_warnings()
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     lang = language.lang
     _vendor_shim(project, language.docs_dir)
     config_path = work_dir / f"mkdocs.{lang}.yml"
-    config = language_config(base, project, guide, catalogue, language, site_dir)
-    config_path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     try:
+        config = language_config(read_base_config(project), project, guide, catalogue, language, site_dir)
+        config_path.write_text("# Generated by calcguide/site.py: mkdocs.yml with this language's settings.\n"
+                               + yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
         mkdocs_config = load_config(str(config_path))
         mkdocs_config.plugins["calcguide-theme-cache"] = ThemeBytecodeCache(work_dir)
         build(mkdocs_config)
@@ -115,11 +99,9 @@ def build_language(guide: Guide, catalogue: Catalogue, language: RenderedLanguag
 
 
 def mkdocs_input(project: Path, language: RenderedLanguage, settings: str) -> str:
-    """A digest of everything a language's MkDocs build reads: its Markdown, the abbreviations appended to every
-    page, the theme, the base configuration and the guide settings its configuration is derived from."""
-    docs_dir = language.docs_dir
-    return fingerprint([docs_dir, docs_dir.parent / f"abbreviations.{language.lang}.md", project / "templates" / "theme",
-                        project / "mkdocs.yml"], settings)
+    """A digest of everything a language's MkDocs build reads: its Markdown, the theme, the base configuration
+    and the guide settings its configuration is derived from."""
+    return fingerprint([language.docs_dir, project / "templates" / "theme", project / "mkdocs.yml"], settings)
 
 
 def fingerprint(paths: list[Path], *texts: str) -> str:
