@@ -22,7 +22,7 @@ from .handout import write_handouts
 from .package import write_offline_bundle
 from .render import Catalogue, RenderedLanguage, load_catalogue, render
 from .search import enrich_search_index
-from .site import build_language, mkdocs_input, prune_unused_assets, write_language_chooser
+from .site import build_language, mkdocs_input, prune_unused_assets, read_base_config, write_language_chooser
 from .templatecache import bytecode_cache
 
 
@@ -118,8 +118,9 @@ def _search(context: BuildContext) -> None:
 
 
 def _prune(context: BuildContext) -> None:
+    palette = bool(read_base_config(context.layout.project)["theme"].get("palette"))
     for lang in context.built:
-        prune_unused_assets(context.site / lang, search_languages=[lang])
+        prune_unused_assets(context.site / lang, search_languages=[lang], palette=palette)
 
 
 def _chooser(context: BuildContext) -> None:

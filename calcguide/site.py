@@ -125,24 +125,29 @@ def _vendor_shim(project: Path, docs_dir: Path) -> None:
     shutil.copyfile(source, target)
 
 
-def prune_unused_assets(language_site: Path, search_languages: list[str]) -> None:
-    """Drop what a French or English site never loads: source maps, the search scripts (other languages'
-    stemmers, segmenters) that its search languages do not import, and theme assets nothing refers to."""
-    for source_map in language_site.rglob("*.map"):
-        source_map.unlink()
-    lunr = language_site / "assets" / "javascripts" / "lunr"
+# Theme files that a French or English site, read online or from file://, never loads: Material copies all its
+# assets into every site whatever the configuration uses. Named one by one (patterns under the language's site),
+# so that a file the theme adds in a later release stays until someone checks what it is for.
+NEVER_USED = (
+    "**/*.map",                                 # source maps of the minified theme, for debugging it
+    "assets/javascripts/lunr/tinyseg.js",       # Japanese word segmenter (search in Japanese)
+    "assets/javascripts/lunr/wordcut.js",       # Thai word segmenter
+)
+PALETTES = "assets/stylesheets/palette.*.min.css"  # colour schemes; loaded only when mkdocs.yml sets `theme.palette`
+LUNR = Path("assets/javascripts/lunr")
+
+
+def prune_unused_assets(language_site: Path, search_languages: list[str], palette: bool) -> list[Path]:
+    """Delete NEVER_USED, the palettes when no palette is set, and the search scripts (other languages' stemmers,
+    the multi-language support) that the search worker does not import for these languages; return them."""
+    patterns = NEVER_USED if palette else (*NEVER_USED, PALETTES)
+    doomed = {path for pattern in patterns for path in language_site.glob(pattern) if path.is_file()}
+    lunr = language_site / LUNR
     needed = lunr_scripts_loaded(search_languages)
-    for script in lunr.rglob("*.js"):
-        if script.relative_to(lunr).as_posix() not in needed:
-            script.unlink()
-    # The theme copies all its assets whatever the configuration uses (palette.css without a palette…); keep
-    # those that a page, a stylesheet or a script names. The search worker names its lunr scripts by pattern,
-    # so they were chosen above.
-    texts = {path: path.read_text(encoding="utf-8", errors="replace") for path in language_site.rglob("*")
-             if path.suffix in {".html", ".css", ".js"}}
-    for asset in [path for path in (language_site / "assets").rglob("*") if path.is_file()]:
-        if lunr not in asset.parents and not any(asset.name in text for path, text in texts.items() if path != asset):
-            asset.unlink()
+    doomed |= {script for script in lunr.glob("min/*.js") if script.relative_to(lunr).as_posix() not in needed}
+    for path in doomed:
+        path.unlink()
+    return sorted(doomed)
 
 
 def lunr_scripts_loaded(search_languages: list[str]) -> set[str]:
