@@ -43,6 +43,7 @@ def language_config(base: dict[str, Any], project: Path, guide: Guide, catalogue
         "docs_dir": str(rendered.docs_dir),
         "site_dir": str(site_dir / lang),
         "nav": rendered.nav,
+        "not_in_nav": "\n".join(rendered.not_in_nav),
         "copyright": f"{guide.site.authors[lang]} — {catalogue.ui['version'][lang]} {guide.site.version}",
         # Relative paths of the inheriting file are read from its own folder: the theme folder is made absolute.
         "theme": {"language": lang, "custom_dir": str(custom_dir if custom_dir.is_absolute() else project / custom_dir)},
