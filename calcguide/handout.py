@@ -1,7 +1,7 @@
 """PDF stage: the clinic handouts dist/handout-<lang>.pdf — the algorithm, the tiers at a glance and the key
-references on two A4 pages per language, printed by headless Debian Chromium (driven through its DevTools pipe, calcguide/cdp.py) from a
-standalone page rendered by templates/handout.md.j2.
-Printed only when the page, the fonts, Chromium or the options changed (calcguide/pdfcache.py).
+references on two A4 pages per language, printed by headless Debian Chromium (driven through its DevTools pipe,
+calcguide/cdp.py) from a standalone page rendered by templates/handout.md.j2, and only when that page, the fonts,
+Chromium or the print options changed (calcguide/pdfcache.py).
 
 Chromium rather than WeasyPrint: it is the engine that lays out the site, so the chart prints exactly as the
 algorithm page does, and it embeds the fonts it uses (TrueType subsets) with selectable text.
@@ -17,8 +17,8 @@ import markdown
 from .cdp import BrowserError, Chromium
 from .content import LANGS, Guide
 from .pdfcache import PdfCache
-from .templatecache import bytecode_cache
 from .render import CITED_WITH_SPACE, Catalogue, Page, Renderer
+from .templatecache import bytecode_cache
 
 CHROMIUM = "/usr/bin/chromium"
 # As root on a build machine: no sandbox, and no background calls home (the handout needs no network).

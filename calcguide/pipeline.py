@@ -69,8 +69,8 @@ class BuildContext:
     rendered: dict[str, RenderedLanguage] = field(default_factory=dict)
     built: list[str] = field(default_factory=list)  # the languages MkDocs built in this run
     inputs: dict[str, str] = field(default_factory=dict)  # digests of what MkDocs read for them
-    # One MkDocs process per language when there are cores for it. The preview builds in its own process: it
-    # runs server threads, and forking a process with threads is only safe for the thread that forks.
+    # One MkDocs process per language when there are cores for it. The preview builds one language after the
+    # other in its own process: it runs server threads, and forking a process that has threads is unsafe.
     parallel: bool = True
 
     @property

@@ -1,4 +1,5 @@
-"""Site stage: derive one MkDocs configuration per language from the base mkdocs.yml and build each language.
+"""MkDocs, prune and chooser stages: one MkDocs configuration per language, inheriting the base mkdocs.yml, and
+its build; the theme files a French/English offline site never loads; the language chooser.
 
 Each language is its own MkDocs site so that it has its own search index with its own lunr stemmer
 (mkdocs-static-i18n merges both languages into one index).
