@@ -11,6 +11,7 @@ import logging
 import os
 import shutil
 import sys
+import types
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ import yaml
 from .content import LANGS, Guide
 from .render import Catalogue, RenderedLanguage
 from .templatecache import ThemeBytecodeCache
+from .typography import markdown_extensions, plain_text
 
 SHIM = Path("node_modules/iframe-worker/shim/index.js")
 SHIM_TARGET = Path("assets/vendor/iframe-worker/shim.js")
@@ -36,18 +38,26 @@ def language_config(base: dict[str, Any], project: Path, guide: Guide, catalogue
     settings into it. The search language follows `theme.language` (Material's default)."""
     lang = rendered.lang
     custom_dir = Path(base["theme"]["custom_dir"])
+    theme: dict[str, Any] = {"language": lang,
+                             # Relative paths of the inheriting file are read from its own folder.
+                             "custom_dir": str(custom_dir if custom_dir.is_absolute() else project / custom_dir)}
+    if "palette" in base["theme"]:
+        # mkdocs.yml names each toggle by a key of the interface catalogue; the reader sees it in their language.
+        theme["palette"] = [
+            {**scheme, "toggle": {**scheme["toggle"], "name": catalogue.ui[scheme["toggle"]["name"]][lang]}}
+            for scheme in base["theme"]["palette"]]
     return {
         "INHERIT": str((project / "mkdocs.yml").resolve()),
-        "site_name": guide.site.short_title[lang],
+        "site_name": plain_text(guide.site.short_title[lang], lang),
         "site_url": f"{guide.site.site_url}{lang}/",
         "site_description": guide.site.title[lang],
         "docs_dir": str(rendered.docs_dir),
         "site_dir": str(site_dir / lang),
         "nav": rendered.nav,
         "not_in_nav": "\n".join(rendered.not_in_nav),
-        "copyright": f"{guide.site.authors[lang]} — {catalogue.ui['version'][lang]} {guide.site.version}",
-        # Relative paths of the inheriting file are read from its own folder: the theme folder is made absolute.
-        "theme": {"language": lang, "custom_dir": str(custom_dir if custom_dir.is_absolute() else project / custom_dir)},
+        "copyright": plain_text(f"{guide.site.authors[lang]} — {catalogue.ui['version'][lang]} {guide.site.version}",
+                                lang),
+        "theme": theme,
         "extra": {
             # Material shows its language selector when `alternate` is set (header.html), and for each entry of an
             # `alternate` *list* base.html writes a <link rel="alternate"> whose sitemap.xml the theme's JavaScript
@@ -57,15 +67,41 @@ def language_config(base: dict[str, Any], project: Path, guide: Guide, catalogue
             "alternate": True,
             "languages": [{"name": catalogue.language_name[code], "lang": code} for code in LANGS],
             "guide": {
-                "title": guide.site.title[lang],
+                "title": plain_text(guide.site.title[lang], lang),
                 "version": guide.site.version,
                 "last_reviewed": guide.site.last_reviewed.isoformat(),
-                "disclaimer": guide.site.disclaimer[lang],
+                "disclaimer": plain_text(guide.site.disclaimer[lang], lang),
                 "site_url": f"{guide.site.site_url}{lang}/",
-                "ui": {key: text[lang] for key, text in catalogue.ui.items()},
+                "ui": {key: plain_text(text[lang], lang) for key, text in catalogue.ui.items()},
             },
         },
+        # A list is replaced, not merged, by an inheriting file: the base's extensions are restated (as MkDocs
+        # read them), with the permalinks titled in this language and this language's typography.
+        "markdown_extensions": [
+            *(_permalinks_for(extension, catalogue.ui["permalink"][lang]) for extension in base["markdown_extensions"]),
+            *markdown_extensions(lang),
+        ],
     }
+
+
+def _permalinks_for(extension: Any, title: str) -> Any:
+    # Every heading gets a link to itself, titled in the page's language (the ¶ sign is what readers copy).
+    if isinstance(extension, dict) and "toc" in extension:
+        return {"toc": {**(extension["toc"] or {}), "permalink": True, "permalink_title": title}}
+    return extension
+
+
+class _ConfigDumper(yaml.SafeDumper):
+    """Writes what MkDocs' own YAML reading gave back: a Python object named in mkdocs.yml with
+    `!!python/name:` (an emoji index, a fence formatter) is written with that tag again."""
+
+
+def _python_name(dumper: yaml.SafeDumper, value: Any) -> yaml.Node:
+    return dumper.represent_scalar(f"tag:yaml.org,2002:python/name:{value.__module__}.{value.__qualname__}", "")
+
+
+for _kind in (types.FunctionType, types.BuiltinFunctionType, type):
+    _ConfigDumper.add_multi_representer(_kind, _python_name)
 
 
 def read_base_config(project: Path) -> dict[str, Any]:
@@ -92,7 +128,8 @@ def build_language(guide: Guide, catalogue: Catalogue, language: RenderedLanguag
     try:
         config = language_config(read_base_config(project), project, guide, catalogue, language, site_dir)
         config_path.write_text("# Generated by calcguide/site.py: mkdocs.yml with this language's settings.\n"
-                               + yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+                               + yaml.dump(config, Dumper=_ConfigDumper, allow_unicode=True, sort_keys=False),
+                               encoding="utf-8")
         mkdocs_config = load_config(str(config_path))
         mkdocs_config.plugins["calcguide-theme-cache"] = ThemeBytecodeCache(work_dir)
         build(mkdocs_config)
@@ -166,6 +203,7 @@ def lunr_scripts_loaded(search_languages: list[str]) -> set[str]:
 def write_language_chooser(guide: Guide, catalogue: Catalogue, project: Path, site_dir: Path) -> None:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(project / "templates"), autoescape=True,
                              undefined=jinja2.StrictUndefined)
+    env.filters["typeset"] = plain_text
     html = env.get_template("language-chooser.html.j2").render(guide=guide, strings=catalogue, langs=LANGS)
     (site_dir / "index.html").write_text(html, encoding="utf-8")
 

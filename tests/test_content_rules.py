@@ -74,6 +74,10 @@ def test_every_reference_is_cited_somewhere(guide):
     assert not unused, f"references listed but never cited: {unused}"
 
 
+def test_no_longer_recommended_treatment_is_the_one_the_systematic_review_advises_against(guide):
+    assert [t.id for t in guide.treatments if t.status == "no-longer-recommended"] == ["warfarin"]
+
+
 # --- the built sites -----------------------------------------------------------------------------------------
 
 
@@ -152,15 +156,16 @@ def test_each_treatment_sits_in_the_section_of_its_first_tier_on_the_tier_page(b
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_a_discouraged_treatment_is_flagged_on_its_page_and_on_the_tier_page(built, lang, guide):
+def test_a_treatment_no_longer_recommended_is_flagged_on_its_page_and_on_the_tier_page(built, lang, guide):
+    label = load_catalogue(PROJECT / "templates").statuses["no-longer-recommended"][lang]
     tier_table = article(read(built, lang, page_urls("treatments")[lang][0]))
-    for treatment in (treatment for treatment in guide.treatments if treatment.discouraged):
+    for treatment in (treatment for treatment in guide.treatments if treatment.status == "no-longer-recommended"):
         page = article(read(built, lang, next(url for url in page_urls("treatment")[lang]
                                               if url.endswith(f"/{treatment.id}.html"))))
         assert "admonition danger" in page, treatment.id
         row = next(row for row in re.findall(r"<tr>.*?</tr>", tier_table, flags=re.DOTALL)
                    if f"/{treatment.id}.html" in row)
-        assert "cg-badge--warning" in row, treatment.id
+        assert label.split()[0] in text_of(row), treatment.id
 
 
 @pytest.mark.parametrize("lang", LANGS)
