@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
-from .text import Doi, Id, Model, NonEmpty, Text, Words
+from .text import Doi, Id, Model, NonEmpty, Text, Version, Words
 
 class Section(Model):
     id: Id
@@ -29,7 +29,7 @@ class SitePage(Model):
 class SiteMeta(Model):
     title: Text
     short_title: Text
-    version: NonEmpty
+    version: Version
     last_reviewed: dt.date
     site_url: Annotated[str, StringConstraints(pattern=r"^https?://\S+/$")]
     source_review: Id
