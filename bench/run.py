@@ -41,7 +41,7 @@ DEFAULT_OUTPUT = PROJECT / "bench" / "results.json"
 LANGS = ("en", "fr")
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 # build.py prints one `stage    1.23 s` line per pipeline stage (Timings.report).
-STAGE_LINE = re.compile(r"^(\w+)\s+([\d.]+) s$", re.MULTILINE)
+STAGE_LINE = re.compile(r"^([\w\[\]]+)\s+([\d.]+) s$", re.MULTILINE)
 # Text types a web server compresses; images and fonts are already compressed.
 COMPRESSIBLE = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".map")
 

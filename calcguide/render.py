@@ -9,7 +9,7 @@ import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import jinja2
 from pydantic import RootModel
@@ -133,31 +133,37 @@ class Renderer:
 
     @jinja2.pass_context
     def _link(self, context: jinja2.runtime.Context, kind: str, anchor: str = "") -> str:
-        return self._relative(context, self.page_of_kind[kind].paths[context["lang"]]) + (f"#{anchor}" if anchor else "")
+        target = self.page_of_kind[kind].paths[context["lang"]]
+        return self.href(context["page"], context["lang"], target) + (f"#{anchor}" if anchor else "")
 
     @jinja2.pass_context
     def _treatment_link(self, context: jinja2.runtime.Context, treatment_id: str) -> str:
-        return self._relative(context, self.page_of_treatment[treatment_id].paths[context["lang"]])
+        return self.href(context["page"], context["lang"], self.page_of_treatment[treatment_id].paths[context["lang"]])
 
     @jinja2.pass_context
     def _ref_link(self, context: jinja2.runtime.Context, ref_id: str) -> str:
         return self._link(context, "references", ref_id)
 
-    @staticmethod
-    def _relative(context: jinja2.runtime.Context, target: str) -> str:
-        here = posixpath.dirname(context["page"].paths[context["lang"]])
-        return posixpath.relpath(target, here or ".")
-
     @jinja2.pass_context
     def _markdown(self, context: jinja2.runtime.Context, text: Text | str) -> str:
-        """A content text in the current language, with [@ref] citations turned into numbered links."""
         value = text[context["lang"]] if isinstance(text, Text) else text
+        return self.text(value, lambda ref_id: self._ref_link(context, ref_id))
+
+    # --- what a subclass may change (the handout: paper instead of the site) ---------------------------------
+
+    def href(self, page: Page, lang: str, target: str) -> str:
+        """The address of `target` (a Markdown path of the language's docs folder) as written on `page`."""
+        here = posixpath.dirname(page.paths[lang])
+        return posixpath.relpath(target, here or ".")
+
+    def text(self, value: str, ref_link: Callable[[str], str]) -> str:
+        """A content text of the current language, with [@ref] citations turned into numbered links."""
 
         def cite(match: re.Match) -> str:
             links = []
             for ref_id in (part.strip().lstrip("@") for part in match.group(1).split(";")):
                 number = self.guide.reference_number(ref_id)
-                links.append(f"[{number}]({self._ref_link(context, ref_id)}){{ .cite }}")
+                links.append(f"[{number}]({ref_link(ref_id)}){{ .cite }}")
             return "\u00a0[" + ", ".join(links) + "]"
 
         # The citation brings its own no-break space, so it swallows the space the editor typed before it.
@@ -171,6 +177,8 @@ class Renderer:
     # --- output -----------------------------------------------------------------------------------------------
 
     def render_language(self, lang: str, docs_dir: Path) -> RenderedLanguage:
+        # Every page ends with the glossary's abbreviations, which the abbr extension turns into tooltips.
+        abbreviations = self.env.get_template("abbreviations.md.j2").render(lang=lang, page=self.pages[0])
         for page in self.pages:
             template = self.env.get_template(page.template)
             body = template.render(lang=lang, page=page, **page.context)
@@ -178,9 +186,7 @@ class Renderer:
             front_matter = f"---\ntitle: {_yaml_str(page.titles[lang])}\nalternates:\n{counterparts}---\n\n"
             target = docs_dir / page.paths[lang]
             target.parent.mkdir(parents=True, exist_ok=True)
-            _write_if_changed(target, front_matter + body)
-        abbreviations = self.env.get_template("abbreviations.md.j2").render(lang=lang, page=self.pages[0])
-        _write_if_changed(docs_dir.parent / f"abbreviations.{lang}.md", abbreviations)
+            _write_if_changed(target, front_matter + body + "\n" + abbreviations)
         return RenderedLanguage(lang, docs_dir, self._nav(lang), self.pages)
 
     def _nav(self, lang: str) -> list[Any]:
@@ -207,10 +213,9 @@ def _write_if_changed(path: Path, text: str) -> None:
         path.write_text(text, encoding="utf-8")
 
 
-def render(guide: Guide, project: Path, out_dir: Path,
+def render(guide: Guide, catalogue: Catalogue, project: Path, out_dir: Path,
            bytecode_cache: jinja2.BytecodeCache | None = None) -> dict[str, RenderedLanguage]:
     """Render both languages into out_dir/<lang>/, with the hand-made docs/ (assets, pages) copied alongside."""
-    catalogue = load_catalogue(project / "templates")
     renderer = Renderer(guide, catalogue, project / "templates", bytecode_cache)
     rendered = {}
     for lang in LANGS:
