@@ -20,6 +20,7 @@ from .content import Guide, load_guide
 from .csp import write_nginx_csp
 from .handout import write_handouts
 from .package import write_offline_bundle
+from .publish import publish_together, recover, work_folder_lock
 from .render import Catalogue, RenderedLanguage, load_catalogue, render
 from .search import enrich_search_index
 from .site import build_language, mkdocs_input, prune_unused_assets, read_base_config, write_language_chooser
@@ -145,8 +146,8 @@ def _csp(context: BuildContext) -> None:
 def _publish(context: BuildContext) -> None:
     layout = context.layout
     if context.previous_inputs is None:
-        publish(context.site, layout.site_dir)
-        publish(context.dist, layout.dist_dir)
+        # Together or not at all: the CSP file in dist/ belongs to this site/ (calcguide/publish.py).
+        publish_together([(context.site, layout.site_dir), (context.dist, layout.dist_dir)])
         return
     # The preview rebuilt some languages only: swap those in, and the chooser.
     layout.site_dir.mkdir(parents=True, exist_ok=True)
@@ -175,18 +176,20 @@ def run_stages(layout: Layout, names: tuple[str, ...] | None = None, timings: Ti
                previous_inputs: dict[str, str] | None = None) -> BuildContext:
     """Run the stages of STAGES named in `names` (all by default), in the list's order, in a fresh staging folder."""
     timings = timings or Timings()
-    layout.work_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix="output-", dir=layout.work_dir))
-    context = BuildContext(layout, staging, timings, previous_inputs)
-    try:
-        context.dist.mkdir(parents=True)
-        for stage in STAGES:
-            if names is None or stage.name in names:
-                start = time.perf_counter()
-                stage.run(context)
-                timings.record(stage.name, time.perf_counter() - start)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    # One build per work folder; an interrupted publish is finished first (calcguide/publish.py).
+    with work_folder_lock(layout.work_dir):
+        recover([layout.site_dir, layout.dist_dir])
+        staging = Path(tempfile.mkdtemp(prefix="output-", dir=layout.work_dir))
+        context = BuildContext(layout, staging, timings, previous_inputs)
+        try:
+            context.dist.mkdir(parents=True)
+            for stage in STAGES:
+                if names is None or stage.name in names:
+                    start = time.perf_counter()
+                    stage.run(context)
+                    timings.record(stage.name, time.perf_counter() - start)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
     return context
 
 
