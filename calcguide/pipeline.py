@@ -1,6 +1,6 @@
 """The whole build as one ordered list of named stages, each a function of a `BuildContext`.
 
-    validate → render → mkdocs (per language) → search → prune → chooser → pdf → bundle → csp → publish
+    validate → render → mkdocs (per language) → search → prune → chooser → audit → pdf → bundle → csp → publish
 
 `build.py` runs them all; `build.py serve` runs the subset an editor looks at (`PREVIEW_STAGES`) from this same
 list. Every stage prints its time. Nothing is written to site/ or dist/ before `publish`: the stages write into
@@ -16,8 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .content import Guide, load_guide
-from .csp import write_nginx_csp
+from .content import ContentErrors, Guide, load_guide
+from .content.regular import check_tree
+from .audit import check_site
+from .csp import OurScripts, write_nginx_csp
 from .handout import write_handouts
 from .package import write_offline_bundle
 from .publish import publish_together, recover, work_folder_lock
@@ -83,7 +85,10 @@ class Stage:
 
 
 def validate(layout: Layout) -> tuple[Guide, Catalogue]:
-    """Content and interface strings, validated (also `build.py check`)."""
+    """Content and interface strings, validated (also `build.py check`); docs/ and templates/ hold only regular
+    files (a link to /proc/self/environ under docs/ would be copied into the site)."""
+    if errors := check_tree(layout.project / "docs", "docs") + check_tree(layout.project / "templates", "templates"):
+        raise ContentErrors(errors)
     return load_guide(layout.content_dir), load_catalogue(layout.project / "templates")
 
 
@@ -129,6 +134,17 @@ def _chooser(context: BuildContext) -> None:
     write_language_chooser(context.guide, context.catalogue, context.layout.project, context.site)
 
 
+def _audit(context: BuildContext) -> None:
+    # What was built, read back as a browser reads it: nothing hostile, whatever a template or a value did.
+    folders = [context.site / lang for lang in context.built] + [context.site / "index.html"]
+    check_site(folders, context.site, _our_scripts(context).allows)
+
+
+def _our_scripts(context: BuildContext) -> OurScripts:
+    project = context.layout.project
+    return OurScripts.from_templates(project, read_base_config(project)["theme"].get("features", []))
+
+
 def _pdf(context: BuildContext) -> None:
     layout = context.layout
     write_handouts(context.guide, context.catalogue, layout.project, layout.work_dir, context.dist)
@@ -140,7 +156,7 @@ def _bundle(context: BuildContext) -> None:
 
 def _csp(context: BuildContext) -> None:
     # The hosted site's policy allows exactly this build's inline scripts.
-    write_nginx_csp(context.site, context.dist)
+    write_nginx_csp(context.site, context.dist, _our_scripts(context))
 
 
 def _publish(context: BuildContext) -> None:
@@ -163,13 +179,14 @@ STAGES: tuple[Stage, ...] = (
     Stage("search", _search),
     Stage("prune", _prune),
     Stage("chooser", _chooser),
+    Stage("audit", _audit),
     Stage("pdf", _pdf),
     Stage("bundle", _bundle),
     Stage("csp", _csp),
     Stage("publish", _publish),
 )
 # What `serve` runs: the pages an editor looks at; no handouts, no offline bundle, no server policy.
-PREVIEW_STAGES = ("validate", "render", "mkdocs", "search", "prune", "chooser", "publish")
+PREVIEW_STAGES = ("validate", "render", "mkdocs", "search", "prune", "chooser", "audit", "publish")
 
 
 def run_stages(layout: Layout, names: tuple[str, ...] | None = None, timings: Timings | None = None,

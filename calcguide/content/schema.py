@@ -31,7 +31,8 @@ class SiteMeta(Model):
     short_title: Text
     version: Version
     last_reviewed: dt.date
-    site_url: Annotated[str, StringConstraints(pattern=r"^https?://\S+/$")]
+    # Scheme, host and path only: the address is printed into pages, the sitemap and the handouts.
+    site_url: Annotated[str, StringConstraints(pattern=r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~%-]+)*/$")]
     source_review: Id
     disclaimer: Text
     method: Text
