@@ -100,9 +100,31 @@ class _Converter(threading.local):
 _converter = _Converter()
 
 
+# Bounds on the Markdown structure of one text, far above what a paragraph or a short list needs, so that no
+# text makes Markdown (here and in MkDocs) slow: nested brackets and deep container prefixes cost it
+# super-linear time (a 5,000-character text of `![[` took 2 s).
+MAX_BRACKETS = 60
+MAX_LINES = 60
+MAX_PREFIX = 16
+_DEEP_PREFIX = re.compile(rf"^[ \t>*+:-]{{{MAX_PREFIX + 1},}}", re.MULTILINE)
+
+
+def structure_problem(text: str) -> str | None:
+    if text.count("[") > MAX_BRACKETS:
+        return f"the text holds {text.count('[')} brackets [ ]; the limit is {MAX_BRACKETS} (split the text)"
+    if text.count("\n") >= MAX_LINES:
+        return f"the text has {text.count(chr(10)) + 1} lines; the limit is {MAX_LINES} (split it into sections)"
+    if _DEEP_PREFIX.search(text):
+        return (f"a line starts with more than {MAX_PREFIX} spaces, quote or list marks; content needs no blocks "
+                "nested that deep")
+    return None
+
+
 def markup_problem(text: str) -> str | None:
     """Why text may not go into a page as Markdown, or None. Only texts with a bracket can define or link
     (raw HTML, autolinks and attribute lists are refused before this, by their characters)."""
+    if problem := structure_problem(text):
+        return problem
     if "[" not in text:
         return None
     flattened = _CONTAINER_PREFIX.sub("", _BLOCK_OPENER.sub("", text))
