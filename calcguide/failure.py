@@ -10,8 +10,18 @@ from .content import ContentErrors
 from .site import SiteBuildError
 
 
+class StageFailure(Exception):
+    """A failure already told in an editor's words (in a build process of its own, whose traceback stays there)."""
+
+    def __init__(self, lines: list[str]):
+        super().__init__("; ".join(lines))
+        self.lines = lines
+
+
 def describe(error: BaseException, project: Path) -> list[str]:
     """The lines to print for `error` (several for content mistakes, one otherwise)."""
+    if isinstance(error, StageFailure):
+        return error.lines
     if isinstance(error, ContentErrors):
         return [str(item) for item in error.errors]
     if isinstance(error, SiteBuildError):

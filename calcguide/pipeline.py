@@ -8,18 +8,21 @@ a staging folder under the work folder, and a failed build leaves the previous o
 """
 from __future__ import annotations
 
+import multiprocessing
 import os
 import shutil
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from .audit import check_site
 from .content import ContentErrors, Guide, load_guide
 from .content.regular import check_tree
-from .audit import check_site
 from .csp import OurScripts, write_nginx_csp
+from .failure import StageFailure, describe
 from .handout import write_handouts
 from .package import write_offline_bundle
 from .publish import publish_together, recover, work_folder_lock
@@ -68,6 +71,10 @@ class BuildContext:
     catalogue: Catalogue | None = None
     rendered: dict[str, RenderedLanguage] = field(default_factory=dict)
     built: list[str] = field(default_factory=list)  # the languages MkDocs built in this run
+    inputs: dict[str, str] = field(default_factory=dict)  # digests of what MkDocs read for them
+    # One MkDocs process per language when there are cores for it. The preview builds in its own process: it
+    # runs server threads, and forking a process with threads is only safe for the thread that forks.
+    parallel: bool = True
 
     @property
     def site(self) -> Path:
@@ -110,12 +117,43 @@ def _mkdocs(context: BuildContext) -> None:
         inputs = {lang: mkdocs_input(layout.project, language, settings) for lang, language in languages.items()}
         languages = {lang: language for lang, language in languages.items()
                      if inputs[lang] != context.previous_inputs.get(lang) or not (layout.site_dir / lang).is_dir()}
-        context.previous_inputs.update({lang: inputs[lang] for lang in languages})
-    for lang, language in languages.items():
-        start = time.perf_counter()
-        build_language(context.guide, context.catalogue, language, layout.project, layout.work_dir, context.site)
-        context.timings.record(f"mkdocs[{lang}]", time.perf_counter() - start)
+        context.inputs = {lang: inputs[lang] for lang in languages}  # remembered once published
+    jobs = {lang: (context.guide, context.catalogue, language, layout.project, layout.work_dir, context.site)
+            for lang, language in languages.items()}
+    if context.parallel and len(jobs) > 1 and usable_cores() > 1:
+        seconds = build_in_processes(jobs)
+    else:
+        seconds = {lang: _timed_build(*job) for lang, job in jobs.items()}
+    for lang in jobs:
+        context.timings.record(f"mkdocs[{lang}]", seconds[lang])
     context.built = list(languages)
+
+
+def usable_cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def _timed_build(*job) -> float:  # noqa: ANN002 - build_language's arguments
+    start = time.perf_counter()
+    build_language(*job)
+    return time.perf_counter() - start
+
+
+def _timed_build_in_child(*job) -> float:  # noqa: ANN002 - build_language's arguments
+    try:
+        return _timed_build(*job)
+    except Exception as error:  # noqa: BLE001 - told in the parent as it would be told here
+        raise StageFailure(describe(error, job[3])) from None
+
+
+def build_in_processes(jobs: dict[str, tuple]) -> dict[str, float]:
+    """One MkDocs process per language, forked from this one (its imports and compiled templates are shared):
+    the languages' sites are independent, and MkDocs uses one core."""
+    import mkdocs.commands.build  # noqa: F401 - imported once, before the fork, for both children
+
+    with ProcessPoolExecutor(max_workers=len(jobs), mp_context=multiprocessing.get_context("fork")) as pool:
+        futures = {lang: pool.submit(_timed_build_in_child, *job) for lang, job in jobs.items()}
+        return {lang: future.result() for lang, future in futures.items()}
 
 
 def _search(context: BuildContext) -> None:
@@ -170,6 +208,7 @@ def _publish(context: BuildContext) -> None:
     for lang in context.built:
         publish(context.site / lang, layout.site_dir / lang)
     os.replace(context.site / "index.html", layout.site_dir / "index.html")
+    context.previous_inputs.update(context.inputs)
 
 
 STAGES: tuple[Stage, ...] = (
@@ -190,14 +229,14 @@ PREVIEW_STAGES = ("validate", "render", "mkdocs", "search", "prune", "chooser", 
 
 
 def run_stages(layout: Layout, names: tuple[str, ...] | None = None, timings: Timings | None = None,
-               previous_inputs: dict[str, str] | None = None) -> BuildContext:
+               previous_inputs: dict[str, str] | None = None, parallel: bool = True) -> BuildContext:
     """Run the stages of STAGES named in `names` (all by default), in the list's order, in a fresh staging folder."""
     timings = timings or Timings()
     # One build per work folder; an interrupted publish is finished first (calcguide/publish.py).
     with work_folder_lock(layout.work_dir):
         recover([layout.site_dir, layout.dist_dir])
         staging = Path(tempfile.mkdtemp(prefix="output-", dir=layout.work_dir))
-        context = BuildContext(layout, staging, timings, previous_inputs)
+        context = BuildContext(layout, staging, timings, previous_inputs, parallel=parallel)
         try:
             context.dist.mkdir(parents=True)
             for stage in STAGES:
@@ -210,8 +249,8 @@ def run_stages(layout: Layout, names: tuple[str, ...] | None = None, timings: Ti
     return context
 
 
-def build_everything(layout: Layout, timings: Timings | None = None) -> Timings:
-    return run_stages(layout, timings=timings).timings
+def build_everything(layout: Layout, timings: Timings | None = None, parallel: bool = True) -> Timings:
+    return run_stages(layout, timings=timings, parallel=parallel).timings
 
 
 def publish(staged: Path, target: Path) -> None:

@@ -58,12 +58,19 @@ class Page:
         return self.paths[lang].removesuffix(".md") + ".html"
 
 
+# Every page carries the whole sidebar: past this many treatments, the treatments section of the sidebar shows
+# its landing page (which lists every treatment by tier) instead of every treatment, so that the weight of each
+# page, and MkDocs' time per page, stay flat as the guide grows.
+NAV_SECTION_LIMIT = 30
+
+
 @dataclass(frozen=True)
 class RenderedLanguage:
     lang: str
     docs_dir: Path
     nav: list[Any]
     pages: list[Page]
+    not_in_nav: tuple[str, ...] = ()  # pages left out of the sidebar on purpose (MkDocs' `not_in_nav` patterns)
 
 
 def plan_pages(guide: Guide, catalogue: Catalogue) -> list[Page]:
@@ -187,20 +194,26 @@ class Renderer:
             target = docs_dir / page.paths[lang]
             target.parent.mkdir(parents=True, exist_ok=True)
             _write_if_changed(target, front_matter + body + "\n" + abbreviations)
-        return RenderedLanguage(lang, docs_dir, self._nav(lang), self.pages)
+        nav, not_in_nav = self._nav(lang)
+        return RenderedLanguage(lang, docs_dir, nav, self.pages, not_in_nav)
 
-    def _nav(self, lang: str) -> list[Any]:
+    def _nav(self, lang: str) -> tuple[list[Any], tuple[str, ...]]:
         nav: list[Any] = []
         treatments: list[Any] = []
+        not_in_nav: tuple[str, ...] = ()
         for page in self.pages:
             if page.kind == "treatment":
                 treatments.append({page.titles[lang]: page.paths[lang]})
             elif page.kind == "treatments":
-                treatments.insert(0, page.paths[lang])
+                landing = page.paths[lang]
                 nav.append({self.catalogue.pages["treatment"].title[lang]: treatments})
             else:
                 nav.append({page.titles[lang]: page.paths[lang]})
-        return nav
+        if len(treatments) > NAV_SECTION_LIMIT:
+            not_in_nav = (f"/{self.catalogue.pages['treatment'].slug[lang]}/",)
+            treatments.clear()
+        treatments.insert(0, landing)
+        return nav, not_in_nav
 
 
 def _yaml_str(value: str) -> str:

@@ -41,7 +41,7 @@ class Preview:
 
     def rebuild(self) -> list[str]:
         """Run the preview stages; return the languages MkDocs rebuilt."""
-        return run_stages(self.layout, PREVIEW_STAGES, Timings(), self.built_inputs).built
+        return run_stages(self.layout, PREVIEW_STAGES, Timings(), self.built_inputs, parallel=False).built
 
     def rebuild_and_report(self, debug: bool = False) -> bool:
         """Rebuild, print what happened; never raises (an editor's mistake must not stop the preview)."""

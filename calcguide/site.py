@@ -43,6 +43,7 @@ def language_config(base: dict[str, Any], project: Path, guide: Guide, catalogue
         "docs_dir": str(rendered.docs_dir),
         "site_dir": str(site_dir / lang),
         "nav": rendered.nav,
+        "not_in_nav": "\n".join(rendered.not_in_nav),
         "copyright": f"{guide.site.authors[lang]} — {catalogue.ui['version'][lang]} {guide.site.version}",
         # Relative paths of the inheriting file are read from its own folder: the theme folder is made absolute.
         "theme": {"language": lang, "custom_dir": str(custom_dir if custom_dir.is_absolute() else project / custom_dir)},
@@ -84,7 +85,7 @@ def build_language(guide: Guide, catalogue: Catalogue, language: RenderedLanguag
 
     from .themetext import EscapedText
 
-    _route_mkdocs_warnings()
+    warnings = _route_mkdocs_warnings()
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     lang = language.lang
     _vendor_shim(project, language.docs_dir)
@@ -98,7 +99,8 @@ def build_language(guide: Guide, catalogue: Catalogue, language: RenderedLanguag
         mkdocs_config.plugins["calcguide-escaped-text"] = EscapedText()  # our texts reach the theme escaped
         build(mkdocs_config)
     except (Abort, ConfigurationError, PluginError) as exc:
-        raise SiteBuildError(f"MkDocs could not build the {lang} site: {exc}") from None
+        because = "".join(f" {warning}" for warning in warnings.seen)
+        raise SiteBuildError(f"MkDocs could not build the {lang} site: {exc}{because}") from None
 
 
 def mkdocs_input(project: Path, language: RenderedLanguage, settings: str) -> str:
@@ -171,14 +173,25 @@ def write_language_chooser(guide: Guide, catalogue: Catalogue, project: Path, si
 
 
 class _WarningPrinter(logging.Handler):
+    """Prints MkDocs' warnings as they come, and keeps them, so that the error of a strict build can say which
+    warning stopped it (a language built in a process of its own prints where the parent's output may not be)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.seen: list[str] = []
+
     def emit(self, record: logging.LogRecord) -> None:
+        self.seen.append(record.getMessage())
         print(f"  mkdocs {record.levelname.lower()}: {record.getMessage()}", file=sys.stderr)
 
 
-def _route_mkdocs_warnings() -> None:
+def _route_mkdocs_warnings() -> _WarningPrinter:
     logger = logging.getLogger("mkdocs")
-    if not any(isinstance(handler, _WarningPrinter) for handler in logger.handlers):
-        handler = _WarningPrinter(logging.WARNING)
-        logger.addHandler(handler)
+    printer = next((handler for handler in logger.handlers if isinstance(handler, _WarningPrinter)), None)
+    if printer is None:
+        printer = _WarningPrinter()
+        logger.addHandler(printer)
         logger.setLevel(logging.WARNING)
         logger.propagate = False
+    printer.seen.clear()
+    return printer

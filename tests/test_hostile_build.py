@@ -17,6 +17,8 @@ from calcguide.serve import Preview
 from conftest import PROJECT, replace_in
 from untrusted import set_text
 
+pytestmark = pytest.mark.slow  # builds of their own, besides the session's shared one
+
 TITLE = 'Guide" http-equiv="refresh" content="0;url=https://evil.example/'
 SHORT_TITLE = "Calcinosis' autofocus onfocus='alert(1)"
 PRINT = 'Print" autofocus onfocus="alert(1)'

@@ -118,6 +118,7 @@ def _limit_memory() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (ONE_GB + (256 << 20), ONE_GB + (256 << 20)))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("bomb", sorted(BOMBS))
 def test_bomb_of_at_most_1_mb_is_refused_within_1_gb_and_60_s(tmp_path, bomb):
     content = tmp_path / "content"
