@@ -73,9 +73,10 @@ def _folders_between(root: Path | None, path: Path) -> list[Path]:
         parts = path.parent.relative_to(root).parts
     except ValueError:
         return []
-    folders = [root]
-    for part in parts:
-        folders.append(folders[-1] / part)
+    folders, folder = [], root
+    for part in parts:  # not root itself: see check_tree
+        folder = folder / part
+        folders.append(folder)
     return folders
 
 
@@ -87,7 +88,9 @@ def check_tree(root: Path, label: str, prefix: str | None = None) -> list[Conten
     errors: list[ContentError] = []
     total = count = 0
     try:
-        root_mode = os.lstat(root).st_mode
+        # The folder itself is the operator's choice (--content, a test's copy) and may be a link; what is
+        # inside it is the contributors', and may not.
+        root_mode = os.stat(root).st_mode
     except FileNotFoundError:
         return []
     if not stat.S_ISDIR(root_mode):
