@@ -4,6 +4,7 @@ One template per kind of page serves both languages; interface words come from t
 """
 from __future__ import annotations
 
+import json
 import posixpath
 import re
 import shutil
@@ -217,7 +218,9 @@ class Renderer:
 
 
 def _yaml_str(value: str) -> str:
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    # A JSON string is a YAML double-quoted scalar with every line break and control escaped: a title can never
+    # end the front matter early (a line `---` inside it) or hide a key.
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _write_if_changed(path: Path, text: str) -> None:

@@ -52,3 +52,16 @@ def test_printer_runs_no_script(tmp_path):
         browser.print_pdf(page, tmp_path / "out.pdf", PRINT_OPTIONS)
     text = PdfReader(tmp_path / "out.pdf").pages[0].extract_text()
     assert "written by the template" in text and "written by a script" not in text
+
+
+def test_built_handouts_hold_only_web_links(built):
+    for handout in sorted(built.dist_dir.glob("handout-*.pdf")):
+        for page in PdfReader(handout).pages:
+            for annotation in page.get("/Annots") or []:
+                action = annotation.get_object().get("/A")
+                if action is None:
+                    continue
+                action = action.get_object()
+                assert action.get("/S") in ("/URI", "/GoTo"), (handout.name, action)
+                if action.get("/S") == "/URI":
+                    assert str(action["/URI"]).startswith(("https://", "http://")), (handout.name, action["/URI"])
