@@ -16,13 +16,24 @@ import jinja2
 from pydantic import RootModel
 
 from .content import CITATION, LANGS, ContentErrors, Guide, Model, Text, load_document
+from .content.text import Id
 
 # A citation with the whitespace before it: "text [@ref]" renders "text\u00a0[1]", never with two spaces.
 CITED_WITH_SPACE = re.compile(r"[ \t]*" + CITATION.pattern)
 
 
+class Slug(Model):
+    """A page's file name per language: it becomes a path, so it is an id (no slash, no dot, no `..`)."""
+
+    en: Id
+    fr: Id
+
+    def __getitem__(self, lang: str) -> str:
+        return getattr(self, lang)
+
+
 class PageStrings(Model):
-    slug: Text
+    slug: Slug
     title: Text
 
 

@@ -335,3 +335,19 @@ def test_markdown_check_uses_the_extensions_of_mkdocs_yml():
     configured = yaml.safe_load((PROJECT / "mkdocs.yml").read_text(encoding="utf-8"))["markdown_extensions"]
     names = [next(iter(item)) if isinstance(item, dict) else item for item in configured]
     assert [name for name in names if name != "pymdownx.snippets"] == EXTENSIONS
+
+
+def test_page_slug_in_strings_yml_that_is_a_path_is_refused(tmp_path):
+    import shutil
+
+    from calcguide.content import ContentErrors
+    from calcguide.render import load_catalogue
+
+    templates = tmp_path / "templates"
+    shutil.copytree(PROJECT / "templates", templates)
+    text = (templates / "strings.yml").read_text(encoding="utf-8")
+    (templates / "strings.yml").write_text(re.sub(r"(care: \{slug: \{en: )care", r"\1../../care", text, count=1),
+                                           encoding="utf-8")
+    with pytest.raises(ContentErrors) as caught:
+        load_catalogue(templates)
+    assert [error.field for error in caught.value.errors] == ["pages.care.slug.en"]
