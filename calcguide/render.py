@@ -50,7 +50,8 @@ class Catalogue(Model):
 
 
 def load_catalogue(templates_dir: Path) -> Catalogue:
-    catalogue, _, errors = load_document(templates_dir / "strings.yml", Catalogue, templates_dir.parent)
+    catalogue, _, errors = load_document(templates_dir / "strings.yml", Catalogue, templates_dir.parent,
+                                         templates_dir)
     if errors:
         raise ContentErrors(errors)
     return catalogue

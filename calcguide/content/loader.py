@@ -14,10 +14,12 @@ from .source import SourceFile
 from .text import Model
 
 
-def load_document(path: Path, model: type[Model], root: Path | None = None) -> tuple[Any, SourceFile, list[ContentError]]:
+def load_document(path: Path, model: type[Model], root: Path | None = None,
+                  tree: Path | None = None) -> tuple[Any, SourceFile, list[ContentError]]:
     """One YAML file validated against `model`: (the model or None, the source with its lines, the errors).
-    Messages name the file relative to `root` (default: its folder)."""
-    source = SourceFile(path, root or path.parent)
+    Messages name the file relative to `root` (default: its folder); no link is followed below `tree` (default:
+    root)."""
+    source = SourceFile(path, root or path.parent, tree)
     if read_errors := source.read():
         return None, source, read_errors
     value, problems = validate_model(source, model, source.data)

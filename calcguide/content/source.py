@@ -24,9 +24,9 @@ class ImpossibleDate(str):
 class SourceFile:
     """One YAML file: its data, and the line of every mapping key and list item, for located messages."""
 
-    def __init__(self, path: Path, root: Path):
+    def __init__(self, path: Path, root: Path, tree: Path | None = None):
         self.path = path
-        self.root = root
+        self.tree = tree or root  # the folder below which no link is followed (see regular.py)
         self.name = path.relative_to(root).as_posix()
         self.lines: dict[Location, int] = {}
         self.data: Any = None
@@ -43,7 +43,7 @@ class SourceFile:
 
     def read(self) -> list[ContentError]:
         """Parse the file; return the errors that make it unreadable (then `data` stays None)."""
-        raw = read_regular_file(self.path, self.name, root=self.root)
+        raw = read_regular_file(self.path, self.name, root=self.tree)
         if isinstance(raw, ContentError):
             return [raw]
         try:
