@@ -7,7 +7,7 @@ offline zip is this site. Two folders cannot be renamed in one system call, so t
 3. each target is renamed to `.old` and its `.new` renamed into place;
 4. the journal is deleted, then the `.old` folders.
 Killed before 2, nothing has changed and the `.new` folders are stray; killed after 2, the journal says the
-switch was decided. Every later run (build, check or serve) first finishes an interrupted switch
+switch was decided. Every later build (or serve) first finishes an interrupted switch
 (`recover`), so site/ and dist/ are never left one old and one new for more than the time until that run.
 """
 from __future__ import annotations
