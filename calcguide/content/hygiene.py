@@ -11,6 +11,7 @@ No-break spaces (U+00A0, U+202F, French typography) and every visible letter of 
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from typing import Iterable, Iterator
@@ -60,6 +61,7 @@ _BRACKETED = re.compile(r"(?<!!)\[([^\[\]\n]{1,200})\](?!\()")
 _BARE_AT = re.compile(r"(?<![\w\[@.])@([^\s\[\];,.()]{2,80})")
 
 
+@functools.lru_cache(maxsize=4096)
 def skeleton(text: str) -> str:
     """What an id looks like, whatever was typed: compatibility forms folded, case folded, invisible characters
     dropped, Cyrillic and Greek look-alikes read as Latin."""
@@ -68,10 +70,15 @@ def skeleton(text: str) -> str:
                    and not character.isspace())
 
 
+@functools.lru_cache(maxsize=4)
+def _skeletons(reference_ids: tuple[str, ...]) -> dict[str, str]:
+    return {skeleton(ident): ident for ident in reference_ids}
+
+
 def citation_problems(text: str, strict: re.Pattern, reference_ids: Iterable[str]) -> Iterator[str]:
     """Anything in text that looks like a citation but is not a well-formed one; `strict` is the citation syntax.
     A well-formed citation of an unknown id is left to the id check (it knows the close matches)."""
-    known = {skeleton(ident): ident for ident in reference_ids}
+    known = _skeletons(tuple(reference_ids))
 
     def guess(written: str) -> str:
         ids = [known.get(skeleton(part.strip().lstrip("@"))) for part in written.split(";")]
