@@ -112,7 +112,7 @@ def plan_pages(guide: Guide, catalogue: Catalogue) -> list[Page]:
         simple("algorithm", guide.algorithm.title),
         simple("treatments", guide.tiers.title),
         *treatment_pages,
-        simple("safety"),  # "Safety at a glance": every systemic drug's safety summary, linked to its page
+        simple("safety", search_exclude=True),  # "Safety at a glance": each systemic drug's safety, linked to its page
         simple("classification", guide.classification.title),
         simple("diseases", guide.diseases.title),
         simple("care", guide.care.title),
@@ -220,7 +220,11 @@ class Renderer:
             template = self.env.get_template(page.template)
             body = template.render(lang=lang, page=page, **page.context)
             counterparts = "".join(f"  {code}: {page.url(code)}\n" for code in LANGS)
-            front_matter = f"---\ntitle: {_yaml_str(plain_text(page.titles[lang], lang))}\nalternates:\n{counterparts}---\n\n"
+            # A page that only repeats other pages (Safety at a glance) stays out of search: the hits lead to the
+            # pages that hold the text, and the index (twice in the offline bundle) does not carry it twice.
+            search = "search:\n  exclude: true\n" if page.context.get("search_exclude") else ""
+            front_matter = (f"---\ntitle: {_yaml_str(plain_text(page.titles[lang], lang))}\nalternates:\n{counterparts}"
+                            f"{search}---\n\n")
             target = docs_dir / page.paths[lang]
             target.parent.mkdir(parents=True, exist_ok=True)
             _write_if_changed(target, front_matter + body + "\n" + abbreviations)

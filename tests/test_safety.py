@@ -147,8 +147,8 @@ def test_interaction_between_two_treatments_of_a_box_shows_on_both_pages_in_the_
     guide = load_guide(content_copy)  # written once, in the first treatment's file only
     assert marker not in (content_copy / "treatments" / f"{second}.yml").read_text(encoding="utf-8")
 
-    rendered = render(guide, PROJECT, tmp_path / "docs")
     catalogue = load_catalogue(PROJECT / "templates")
+    rendered = render(guide, catalogue, PROJECT, tmp_path / "docs")
     handouts = HandoutRenderer(guide, catalogue, PROJECT / "templates")
     for lang in LANGS:
         pages = {page.kind if page.kind != "treatment" else page.context["treatment"].id: page
@@ -167,7 +167,7 @@ def test_interaction_between_two_treatments_of_a_box_shows_on_both_pages_in_the_
 def test_safety_at_a_glance_lists_every_systemic_drug_and_only_them(content_copy, tmp_path):
     complete_safety(content_copy)
     guide = load_guide(content_copy)
-    rendered = render(guide, PROJECT, tmp_path)
+    rendered = render(guide, load_catalogue(PROJECT / "templates"), PROJECT, tmp_path)
     for lang in LANGS:
         page = next(p for p in rendered[lang].pages if p.kind == "safety")
         table = (tmp_path / lang / page.paths[lang]).read_text(encoding="utf-8")
