@@ -10,9 +10,13 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Callable
+from urllib.parse import quote
 
 import jinja2
 import markdown
+from markupsafe import Markup
+
+from .audit import check_handout
 
 from .cdp import BrowserError, Chromium
 from .content import LANGS, Guide
@@ -28,6 +32,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 # The chart's styles are the site's (one source for both); the handout adds its page and table styles.
 STYLESHEETS = (Path("docs/assets/stylesheets/algorithm.css"), Path("templates/handout.css"))
 MARKDOWN_EXTENSIONS = ["attr_list", "md_in_html", "tables"]
+URL_SAFE = ":/?#[]@!$&'*+,;=%-._~"
 # DevTools' Page.printToPDF: A4 unless the page's @page rule says otherwise, no margins but the page's own,
 # backgrounds (the chart's colours), a tagged PDF (structure for screen readers).
 PRINT_OPTIONS = {"paperWidth": 8.27, "paperHeight": 11.7, "marginTop": 0, "marginBottom": 0, "marginLeft": 0,
@@ -60,22 +65,27 @@ class HandoutRenderer(Renderer):
         return html.removeprefix("<p>").removesuffix("</p>")
 
     def href(self, page: Page, lang: str, target: str) -> str:
-        return f"{self.guide.site.site_url}{lang}/" + target.removesuffix(".md") + ".html"
+        # Percent-encoded: whatever the address holds, it stays one Markdown link target.
+        return quote(f"{self.guide.site.site_url}{lang}/" + target.removesuffix(".md") + ".html", safe=URL_SAFE)
 
     def html(self, lang: str, project: Path) -> str:
         """The standalone handout page of one language."""
         site_url = f"{self.guide.site.site_url}{lang}/"
         body = self.env.get_template("handout.md.j2").render(lang=lang, page=self.page, site_url=site_url)
         stylesheet = "\n".join((project / path).read_text(encoding="utf-8") for path in STYLESHEETS)
-        environment = jinja2.Environment(loader=jinja2.FileSystemLoader(project / "templates"), autoescape=False,
+        # An HTML page: every value is escaped for HTML but the body (HTML made by Markdown from checked content,
+        # and checked again, calcguide/audit.py) and our own stylesheet.
+        environment = jinja2.Environment(loader=jinja2.FileSystemLoader(project / "templates"), autoescape=True,
                                          undefined=jinja2.StrictUndefined, bytecode_cache=self.env.bytecode_cache)
         environment.filters["css_string"] = css_string
-        title = plain_text(f"{self.guide.site.title[lang]} — {self.catalogue.ui['handout'][lang]}", lang)
-        return environment.get_template("handout.html.j2").render(
-            lang=lang, title=title, stylesheet=stylesheet, site=self.guide.site,
+        html = environment.get_template("handout.html.j2").render(
+            lang=lang, title=plain_text(f"{self.guide.site.title[lang]} — {self.catalogue.ui['handout'][lang]}", lang),
+            stylesheet=Markup(stylesheet), site=self.guide.site,
             ui={key: plain_text(text[lang], lang) for key, text in self.catalogue.ui.items()},
             short_title=plain_text(self.guide.site.short_title[lang], lang),
-            body=markdown.markdown(body, extensions=[*MARKDOWN_EXTENSIONS, *markdown_extensions(lang)]))
+            body=Markup(markdown.markdown(body, extensions=[*MARKDOWN_EXTENSIONS, *markdown_extensions(lang)])))
+        check_handout(html, f"handout-{lang}.html")
+        return html
 
 
 def css_string(text: str) -> str:

@@ -5,6 +5,7 @@ One template per kind of page serves both languages; interface words come from t
 from __future__ import annotations
 
 import functools
+import json
 import posixpath
 import re
 import shutil
@@ -16,6 +17,7 @@ import jinja2
 from pydantic import RootModel
 
 from .content import CITATION, LANGS, ContentErrors, Guide, Model, Text, load_document
+from .content.text import Id
 from .typography import content_text, plain_text
 
 # A citation with the whitespace before it: "text [@ref]" renders "text\u00a0[1]", never with two spaces.
@@ -23,8 +25,18 @@ CITED_WITH_SPACE = re.compile(r"[ \t]*" + CITATION.pattern)
 LINE_BREAKS = re.compile(r"[ \t\r\n]+")
 
 
+class Slug(Model):
+    """A page's file name per language: it becomes a path, so it is an id (no slash, no dot, no `..`)."""
+
+    en: Id
+    fr: Id
+
+    def __getitem__(self, lang: str) -> str:
+        return getattr(self, lang)
+
+
 class PageStrings(Model):
-    slug: Text
+    slug: Slug
     title: Text
 
 
@@ -42,7 +54,8 @@ class Catalogue(Model):
 
 
 def load_catalogue(templates_dir: Path) -> Catalogue:
-    catalogue, _, errors = load_document(templates_dir / "strings.yml", Catalogue, templates_dir.parent)
+    catalogue, _, errors = load_document(templates_dir / "strings.yml", Catalogue, templates_dir.parent,
+                                         templates_dir)
     if errors:
         raise ContentErrors(errors)
     return catalogue
@@ -233,7 +246,9 @@ class Renderer:
 
 
 def _yaml_str(value: str) -> str:
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    # A JSON string is a YAML double-quoted scalar with every line break and control escaped: a title can never
+    # end the front matter early (a line `---` inside it) or hide a key.
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _write_if_changed(path: Path, text: str) -> None:

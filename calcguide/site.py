@@ -118,7 +118,9 @@ def build_language(guide: Guide, catalogue: Catalogue, language: RenderedLanguag
     """Run MkDocs for one language into site_dir/<lang>/."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
-    from mkdocs.exceptions import Abort, ConfigurationError
+    from mkdocs.exceptions import Abort, ConfigurationError, PluginError
+
+    from .themetext import EscapedText
 
     warnings = _route_mkdocs_warnings()
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -132,8 +134,9 @@ def build_language(guide: Guide, catalogue: Catalogue, language: RenderedLanguag
                                encoding="utf-8")
         mkdocs_config = load_config(str(config_path))
         mkdocs_config.plugins["calcguide-theme-cache"] = ThemeBytecodeCache(work_dir)
+        mkdocs_config.plugins["calcguide-escaped-text"] = EscapedText()  # our texts reach the theme escaped
         build(mkdocs_config)
-    except (Abort, ConfigurationError) as exc:
+    except (Abort, ConfigurationError, PluginError) as exc:
         because = "".join(f" {warning}" for warning in warnings.seen)
         raise SiteBuildError(f"MkDocs could not build the {lang} site: {exc}{because}") from None
 
