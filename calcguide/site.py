@@ -112,8 +112,8 @@ def build_sites(guide: Guide, catalogue: Catalogue, rendered: dict[str, Rendered
             build(mkdocs_config)
         except (Abort, ConfigurationError) as exc:
             raise SiteBuildError(f"MkDocs could not build the {lang} site: {exc}") from None
+        enrich_search_index(site_dir / lang, guide, language)  # before pruning: its worker names Material's
         prune_unused_assets(site_dir / lang, search_languages=_search_languages(config))
-        enrich_search_index(site_dir / lang, guide, language)
     write_language_chooser(guide, catalogue, project, site_dir)
 
 

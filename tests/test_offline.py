@@ -18,6 +18,7 @@ from calcguide.package import SERVER_ONLY, offline_bundles
 from calcguide.render import load_catalogue
 from calcguide.site import lunr_scripts_loaded
 from conftest import PROJECT
+from searching import search, watch_search
 
 ONE_MEGABYTE = 1_000_000
 SEARCHES = [(lang, query) for lang in LANGS for query in ("thiosulfate", "colchicine")]
@@ -165,10 +166,9 @@ def test_search_from_file_finds_the_treatment_within_its_own_language_only(bundl
     own_titles = index_titles(bundle / lang)
     other_titles = set().union(*(index_titles(bundle / other) for other in LANGS if other != lang)) - own_titles
     with visit(browser, offline=True) as session:
-        session.page.goto((bundle / lang / "index.html").as_uri() + f"?q={query}")
-        results = session.page.locator(".md-search-result__item > a")
-        results.first.wait_for()
-        hrefs = [results.nth(i).get_attribute("href") for i in range(results.count())]
+        watch_search(session.page)
+        session.page.goto((bundle / lang / "index.html").as_uri())
+        hrefs = search(session.page, query)
         titles = {_plain(text) for text in session.page.locator(".md-search-result__item > a h1").all_text_contents()}
     assert all(href.startswith((bundle / lang).as_uri() + "/") for href in hrefs), hrefs
     assert expected <= titles
