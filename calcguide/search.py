@@ -2,11 +2,12 @@
 
 Material's search runs in a web worker whose address each page reads from `__config.search`. The `config` block
 of templates/theme/main.html points it at our own worker, `WORKER`, which this module writes into each
-language's site next to Material's; ours loads Material's worker file, unchanged, and sits between it and the
-page (calcguide/search_worker.js: typo tolerance, prefixes while typing, the words a result misses, short
-previews). The boosts of the indexed fields are set in mkdocs.yml (`search: fields:`); the values of the fields
-that MkDocs does not write come from here, generated from content/ and carried by the worker, which adds them
-to the index as it sets it up (Material's index files stay as MkDocs wrote them):
+language's site next to Material's. Ours loads Material's worker file, unchanged, and sits between it and the
+page (calcguide/search_worker.js), changing queries and results on the way (calcguide/search_query.js: typo
+tolerance, prefixes while typing, the words a result misses, short previews). The boosts of the indexed fields
+are set in mkdocs.yml (`search: fields:`); the values of the fields that MkDocs does not write come from here,
+generated from content/ and carried by the worker, which adds them to the index as it sets it up (Material's
+index files stay as MkDocs wrote them):
 
 * `keywords`, as strong as a title: what the page is about in the words a reader may use instead of the title:
   a treatment's name, drug class and `search_terms`, and the whole synonym ring (abbreviation, term,
@@ -16,7 +17,7 @@ to the index as it sets it up (Material's index files stay as MkDocs wrote them)
   section that only says "sodium thiosulfate".
 
 The worker also adds `title_folded` and `text_folded` (the words with accents, written without them).
-Moving to another search means removing this module and its call in the pipeline, search_worker.js, the
+Moving to another search means removing this module and its call in the pipeline, the two scripts, the
 `config` block of main.html and the extra fields of mkdocs.yml.
 """
 from __future__ import annotations
@@ -38,7 +39,8 @@ WORKERS = Path("assets/javascripts/workers")
 # Our worker: templates/theme/main.html names it too (in the folder of the worker Material's __config names).
 WORKER = WORKERS / "calcguide-search.js"
 MATERIAL_WORKER = "search.*.min.js"  # Material's worker file, with its content hash in the name
-WORKER_SCRIPT = Path(__file__).with_name("search_worker.js")
+# The worker's scripts, in order: the query side (defines CalcguideSearch), then the worker that uses it.
+WORKER_SCRIPTS = (Path(__file__).with_name("search_query.js"), Path(__file__).with_name("search_worker.js"))
 
 
 class SearchSetupError(Exception):
@@ -160,7 +162,7 @@ def extra_fields(document: dict, own_words: list[str], rings: list[SynonymRing],
 
 
 def write_worker(language_site: Path, fields: dict[str, dict[str, str]]) -> Path:
-    """Our worker, next to Material's: the name of Material's worker file and the fields, then the script."""
+    """Our worker, next to Material's: the name of Material's worker file and the fields, then the scripts."""
     material = sorted((language_site / WORKERS).glob(MATERIAL_WORKER))
     if len(material) != 1:
         raise SearchSetupError(f"expected one {MATERIAL_WORKER} in {language_site / WORKERS}, found {len(material)}: "
@@ -168,7 +170,8 @@ def write_worker(language_site: Path, fields: dict[str, dict[str, str]]) -> Path
     # ASCII JSON (json.dumps escapes the rest), so the script reads the same whatever charset it is served with.
     data = json.dumps({"worker": material[0].name, "fields": fields}, separators=(",", ":"), sort_keys=True)
     target = language_site / WORKER
-    target.write_text(f"var CALCGUIDE_SEARCH = {data};\n{WORKER_SCRIPT.read_text(encoding='utf-8')}", encoding="utf-8")
+    scripts = [script.read_text(encoding="utf-8") for script in WORKER_SCRIPTS]
+    target.write_text("\n".join([f"var CALCGUIDE_SEARCH = {data};", *scripts]), encoding="utf-8")
     return target
 
 
