@@ -15,6 +15,7 @@ import markdown
 
 from .content import LANGS, Guide, Text
 from .render import CITED_WITH_SPACE, Catalogue, Page, Renderer
+from .typography import content_text, markdown_extensions, plain_text
 
 CHROMIUM = "/usr/bin/chromium"
 # As root on a build machine: no sandbox, and no background calls home (the handout needs no network).
@@ -46,7 +47,7 @@ class HandoutRenderer(Renderer):
     def _markdown(self, context: jinja2.runtime.Context, text: Text | str) -> str:
         """A content text as inline HTML, without its citations (HTML, since the handout's table cells are not
         Markdown; it passes through the Markdown of the chart unchanged)."""
-        value = text[context["lang"]] if isinstance(text, Text) else text
+        value = content_text(text[context["lang"]] if isinstance(text, Text) else text, context["lang"])
         html = markdown.markdown(CITED_WITH_SPACE.sub("", value).strip())
         return html.removeprefix("<p>").removesuffix("</p>")
 
@@ -58,10 +59,22 @@ class HandoutRenderer(Renderer):
         site_url = f"{self.guide.site.site_url}{lang}/"
         body = self.env.get_template("handout.md.j2").render(lang=lang, page=self.page, site_url=site_url)
         stylesheet = "\n".join((project / path).read_text(encoding="utf-8") for path in STYLESHEETS)
-        page = jinja2.Environment(loader=jinja2.FileSystemLoader(project / "templates"), autoescape=False,
-                                  undefined=jinja2.StrictUndefined).get_template("handout.html.j2")
-        return page.render(lang=lang, title=f"{self.guide.site.title[lang]} — {self.catalogue.ui['handout'][lang]}",
-                           stylesheet=stylesheet, body=markdown.markdown(body, extensions=MARKDOWN_EXTENSIONS))
+        environment = jinja2.Environment(loader=jinja2.FileSystemLoader(project / "templates"), autoescape=False,
+                                         undefined=jinja2.StrictUndefined)
+        environment.filters["css_string"] = css_string
+        title = plain_text(f"{self.guide.site.title[lang]} — {self.catalogue.ui['handout'][lang]}", lang)
+        return environment.get_template("handout.html.j2").render(
+            lang=lang, title=title, stylesheet=stylesheet, site=self.guide.site,
+            ui={key: plain_text(text[lang], lang) for key, text in self.catalogue.ui.items()},
+            short_title=plain_text(self.guide.site.short_title[lang], lang),
+            body=markdown.markdown(body, extensions=[*MARKDOWN_EXTENSIONS, *markdown_extensions(lang)]))
+
+
+def css_string(text: str) -> str:
+    """Text for a CSS string literal inside a <style> element: every character but letters, digits and spaces
+    as a CSS escape, so that nothing can close the string, the rule or the element."""
+    # The space after each escape ends it (CSS reads it as part of the escape), so the next character stays itself.
+    return "".join(char if char.isalnum() or char == " " else f"\\{ord(char):06x} " for char in text)
 
 
 def write_handouts(guide: Guide, catalogue: Catalogue, project: Path, work_dir: Path, dist_dir: Path) -> list[Path]:

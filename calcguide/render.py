@@ -4,6 +4,7 @@ One template per kind of page serves both languages; interface words come from t
 """
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 import shutil
@@ -15,9 +16,11 @@ import jinja2
 from pydantic import RootModel
 
 from .content import CITATION, LANGS, ContentErrors, Guide, Model, Text, load_document
+from .typography import content_text, plain_text
 
 # A citation with the whitespace before it: "text [@ref]" renders "text\u00a0[1]", never with two spaces.
 CITED_WITH_SPACE = re.compile(r"[ \t]*" + CITATION.pattern)
+LINE_BREAKS = re.compile(r"[ \t\r\n]+")
 
 
 class PageStrings(Model):
@@ -35,6 +38,7 @@ class Catalogue(Model):
     indications: dict[str, Text]
     serum: dict[str, Text]
     kinds: dict[str, Text]
+    statuses: dict[str, Text]
 
 
 def load_catalogue(templates_dir: Path) -> Catalogue:
@@ -125,11 +129,13 @@ class Renderer:
 
     @staticmethod
     def _tr(text: Text | dict, lang: str) -> Any:
-        return text[lang]
+        # Typeset here too: a text may land in raw HTML, which no Markdown extension sees.
+        value = text[lang]
+        return plain_text(value, lang) if isinstance(value, str) else value
 
     @jinja2.pass_context
     def _ui(self, context: jinja2.runtime.Context, key: str) -> str:
-        return self.catalogue.ui[key][context["lang"]]
+        return plain_text(self.catalogue.ui[key][context["lang"]], context["lang"])
 
     @jinja2.pass_context
     def _link(self, context: jinja2.runtime.Context, kind: str, anchor: str = "") -> str:
@@ -152,21 +158,31 @@ class Renderer:
     def _markdown(self, context: jinja2.runtime.Context, text: Text | str) -> str:
         """A content text in the current language, with [@ref] citations turned into numbered links."""
         value = text[context["lang"]] if isinstance(text, Text) else text
+        value = content_text(value, context["lang"])
 
         def cite(match: re.Match) -> str:
             links = []
             for ref_id in (part.strip().lstrip("@") for part in match.group(1).split(";")):
                 number = self.guide.reference_number(ref_id)
-                links.append(f"[{number}]({self._ref_link(context, ref_id)}){{ .cite }}")
+                reference = self._tooltip(ref_id)
+                links.append(f'[{number}]({self._ref_link(context, ref_id)}){{ .cite data-cg-ref="{reference}" }}')
             return "\u00a0[" + ", ".join(links) + "]"
 
         # The citation brings its own no-break space, so it swallows the space the editor typed before it.
         return CITED_WITH_SPACE.sub(cite, value).strip()
 
+    @functools.cache
+    def _tooltip(self, ref_id: str) -> str:
+        """The reference as plain text for the citation's data-cg-ref attribute; attr_list ends a value at its
+        first double quote and a list at a brace, so those become harmless look-alikes."""
+        text = self.env.get_template("reference-tooltip.j2").module.reference_tooltip(self.guide.reference(ref_id))
+        return " ".join(str(text).split()).replace('"', "'").replace("{", "(").replace("}", ")")
+
     @jinja2.pass_context
     def _cell(self, context: jinja2.runtime.Context, text: Text | str) -> str:
         """Like `md`, flattened for a Markdown table cell."""
-        return " ".join(self._markdown(context, text).split()).replace("|", "\\|")
+        # Only ordinary white space: the no-break spaces of citations and of French typography stay.
+        return LINE_BREAKS.sub(" ", self._markdown(context, text)).strip().replace("|", "\\|")
 
     # --- output -----------------------------------------------------------------------------------------------
 
@@ -175,7 +191,7 @@ class Renderer:
             template = self.env.get_template(page.template)
             body = template.render(lang=lang, page=page, **page.context)
             counterparts = "".join(f"  {code}: {page.url(code)}\n" for code in LANGS)
-            front_matter = f"---\ntitle: {_yaml_str(page.titles[lang])}\nalternates:\n{counterparts}---\n\n"
+            front_matter = f"---\ntitle: {_yaml_str(plain_text(page.titles[lang], lang))}\nalternates:\n{counterparts}---\n\n"
             target = docs_dir / page.paths[lang]
             target.parent.mkdir(parents=True, exist_ok=True)
             _write_if_changed(target, front_matter + body)
@@ -188,12 +204,12 @@ class Renderer:
         treatments: list[Any] = []
         for page in self.pages:
             if page.kind == "treatment":
-                treatments.append({page.titles[lang]: page.paths[lang]})
+                treatments.append({plain_text(page.titles[lang], lang): page.paths[lang]})
             elif page.kind == "treatments":
                 treatments.insert(0, page.paths[lang])
                 nav.append({self.catalogue.pages["treatment"].title[lang]: treatments})
             else:
-                nav.append({page.titles[lang]: page.paths[lang]})
+                nav.append({plain_text(page.titles[lang], lang): page.paths[lang]})
         return nav
 
 

@@ -20,6 +20,7 @@ from .content import LANGS, Guide
 from .render import Catalogue, RenderedLanguage
 from .search import enrich_search_index
 from .templatecache import ThemeBytecodeCache
+from .typography import markdown_extensions, plain_text
 
 SHIM = Path("node_modules/iframe-worker/shim/index.js")
 SHIM_TARGET = Path("assets/vendor/iframe-worker/shim.js")
@@ -35,16 +36,21 @@ def language_config(base: dict[str, Any], project: Path, guide: Guide, catalogue
     lang = rendered.lang
     config = copy.deepcopy(base)
     config.update(
-        site_name=guide.site.short_title[lang],
+        site_name=plain_text(guide.site.short_title[lang], lang),
         site_url=f"{guide.site.site_url}{lang}/",
         site_description=guide.site.title[lang],
         docs_dir=str(rendered.docs_dir),
         site_dir=str(site_dir / lang),
         nav=rendered.nav,
-        copyright=f"{guide.site.authors[lang]} — {catalogue.ui['version'][lang]} {guide.site.version}",
+        copyright=plain_text(f"{guide.site.authors[lang]} — {catalogue.ui['version'][lang]} {guide.site.version}", lang),
     )
     config["theme"] = {**config["theme"], "language": lang,
                        "custom_dir": str(project / config["theme"]["custom_dir"])}
+    if "palette" in config["theme"]:
+        # mkdocs.yml names each toggle by a key of the interface catalogue; the reader sees it in their language.
+        config["theme"]["palette"] = [
+            {**scheme, "toggle": {**scheme["toggle"], "name": catalogue.ui[scheme["toggle"]["name"]][lang]}}
+            for scheme in config["theme"]["palette"]]
     config["extra"] = {
         **config.get("extra", {}),
         # Material shows its language selector when `alternate` is set (header.html), and for each entry of an
@@ -55,16 +61,20 @@ def language_config(base: dict[str, Any], project: Path, guide: Guide, catalogue
         "alternate": True,
         "languages": [{"name": catalogue.language_name[code], "lang": code} for code in LANGS],
         "guide": {
-            "title": guide.site.title[lang],
+            "title": plain_text(guide.site.title[lang], lang),
             "version": guide.site.version,
             "last_reviewed": guide.site.last_reviewed.isoformat(),
-            "disclaimer": guide.site.disclaimer[lang],
+            "disclaimer": plain_text(guide.site.disclaimer[lang], lang),
             "site_url": f"{guide.site.site_url}{lang}/",
-            "ui": {key: text[lang] for key, text in catalogue.ui.items()},
+            "ui": {key: plain_text(text[lang], lang) for key, text in catalogue.ui.items()},
         },
     }
     config["plugins"] = [_search_for(plugin, lang) for plugin in config["plugins"]]
-    config["markdown_extensions"] = [_snippets_for(extension, rendered) for extension in config["markdown_extensions"]]
+    config["markdown_extensions"] = [
+        *(_permalinks_for(_snippets_for(extension, rendered), catalogue.ui["permalink"][lang])
+          for extension in config["markdown_extensions"]),
+        *markdown_extensions(lang),
+    ]
     return config
 
 
@@ -88,6 +98,13 @@ def _snippets_for(extension: Any, rendered: RenderedLanguage) -> Any:
         options["base_path"] = [str(rendered.docs_dir.parent)]
         options["auto_append"] = [f"abbreviations.{rendered.lang}.md"]
         return {"pymdownx.snippets": options}
+    return extension
+
+
+def _permalinks_for(extension: Any, title: str) -> Any:
+    # Every heading gets a link to itself, titled in the page's language (the ¶ sign is what readers copy).
+    if isinstance(extension, dict) and "toc" in extension:
+        return {"toc": {**(extension["toc"] or {}), "permalink": True, "permalink_title": title}}
     return extension
 
 
@@ -159,6 +176,7 @@ def lunr_scripts_loaded(search_languages: list[str]) -> set[str]:
 def write_language_chooser(guide: Guide, catalogue: Catalogue, project: Path, site_dir: Path) -> None:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(project / "templates"), autoescape=True,
                              undefined=jinja2.StrictUndefined)
+    env.filters["typeset"] = plain_text
     html = env.get_template("language-chooser.html.j2").render(guide=guide, strings=catalogue, langs=LANGS)
     (site_dir / "index.html").write_text(html, encoding="utf-8")
 
