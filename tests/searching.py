@@ -57,14 +57,21 @@ def focus_search(page: Page) -> None:
         page.wait_for_function(f"() => !!document.activeElement?.matches('{BOX}')")
 
 
-def type_query(page: Page, text: str, *, clear: bool = True) -> None:
+def type_query(page: Page, text: str, *, clear: bool = True, every_key: bool = True) -> None:
     """Type into the search box with key events (after emptying it, unless clear=False) and wait until the
-    results shown are those of what the box then holds."""
+    results shown are those of what the box then holds.
+
+    every_key=False sends all but the last letter as one text input, as an input method or dictation does, and
+    types the last key: one search instead of one per letter, for long query sets (the results read are the
+    same: those of the whole query, searched on the last key's keyup)."""
     assert page.evaluate("() => !!window.__searchProbe"), "call watch_search(page) before loading the page"
     focus_search(page)
     if clear and page.locator(BOX).input_value():
         page.keyboard.press("Control+A")
         page.keyboard.press("Backspace")
+    if not every_key and len(text) > 1:
+        page.keyboard.insert_text(text[:-1])
+        text = text[-1]
     page.keyboard.type(text)
     if text and not text[-1].isascii():
         # Playwright types a letter its US layout lacks ("é") as text input alone, without the keyup a French
@@ -78,7 +85,7 @@ def result_links(page: Page) -> list[str]:
     return page.eval_on_selector_all(RESULTS, "items => items.map(item => item.querySelector('a').href)")
 
 
-def search(page: Page, query: str) -> list[str]:
+def search(page: Page, query: str, *, every_key: bool = True) -> list[str]:
     """Type a new query and return the addresses of its results."""
-    type_query(page, query)
+    type_query(page, query, every_key=every_key)
     return result_links(page)
