@@ -1,24 +1,34 @@
-"""The whole build, top to bottom: validate → render → MkDocs → PDF handouts → package, then publish atomically.
+"""The whole build as one ordered list of named stages, each a function of a `BuildContext`.
 
-Nothing is written to site/ or dist/ until every stage has succeeded: the new output is built in a staging
-folder under build/ and swapped in at the end, so a failed build leaves the previous output intact.
+    validate → render → mkdocs (per language) → search → prune → chooser → audit → pdf → bundle → csp → publish
+
+`build.py` runs them all; `build.py serve` runs the subset an editor looks at (`PREVIEW_STAGES`) from this same
+list. Every stage prints its time. Nothing is written to site/ or dist/ before `publish`: the stages write into
+a staging folder under the work folder, and a failed build leaves the previous output intact.
 """
 from __future__ import annotations
 
+import multiprocessing
+import os
 import shutil
 import tempfile
 import time
-from contextlib import contextmanager
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
 
-from .content import Guide, load_guide
-from .csp import write_nginx_csp
+from .audit import check_site
+from .content import ContentErrors, Guide, load_guide
+from .content.regular import check_tree
+from .csp import OurScripts, write_nginx_csp
+from .failure import StageFailure, describe
 from .handout import write_handouts
 from .package import write_offline_bundle
-from .render import Catalogue, load_catalogue, render
-from .site import build_sites
+from .publish import publish_together, recover, work_folder_lock
+from .render import Catalogue, RenderedLanguage, load_catalogue, render
+from .search import enrich_search_index
+from .site import build_language, mkdocs_input, prune_unused_assets, read_base_config, write_language_chooser
 from .templatecache import bytecode_cache
 
 
@@ -42,42 +52,205 @@ class Timings:
     stages: dict[str, float] = field(default_factory=dict)
     report: Callable[[str, float], None] = lambda name, seconds: None
 
-    @contextmanager
-    def stage(self, name: str) -> Iterator[None]:
-        start = time.perf_counter()
-        yield
-        self.stages[name] = time.perf_counter() - start
-        self.report(name, self.stages[name])
+    def record(self, name: str, seconds: float) -> None:
+        self.stages[name] = seconds
+        self.report(name, seconds)
+
+
+@dataclass
+class BuildContext:
+    """What the stages share: where to read and write, and what the earlier stages produced."""
+
+    layout: Layout
+    staging: Path  # the stages write staging/site and staging/dist; `publish` moves them into place
+    timings: Timings
+    # The preview keeps, between rebuilds, a digest of what MkDocs read for each language, and builds only the
+    # languages whose input changed; None (a full build) builds every language.
+    previous_inputs: dict[str, str] | None = None
+    guide: Guide | None = None
+    catalogue: Catalogue | None = None
+    rendered: dict[str, RenderedLanguage] = field(default_factory=dict)
+    built: list[str] = field(default_factory=list)  # the languages MkDocs built in this run
+    inputs: dict[str, str] = field(default_factory=dict)  # digests of what MkDocs read for them
+    # One MkDocs process per language when there are cores for it. The preview builds one language after the
+    # other in its own process: it runs server threads, and forking a process that has threads is unsafe.
+    parallel: bool = True
+
+    @property
+    def site(self) -> Path:
+        return self.staging / "site"
+
+    @property
+    def dist(self) -> Path:
+        return self.staging / "dist"
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    run: Callable[[BuildContext], None]
 
 
 def validate(layout: Layout) -> tuple[Guide, Catalogue]:
+    """Content and interface strings, validated (also `build.py check`); docs/ and templates/ hold only regular
+    files (a link to /proc/self/environ under docs/ would be copied into the site)."""
+    if errors := check_tree(layout.project / "docs", "docs") + check_tree(layout.project / "templates", "templates"):
+        raise ContentErrors(errors)
     return load_guide(layout.content_dir), load_catalogue(layout.project / "templates")
 
 
-def build_everything(layout: Layout, timings: Timings | None = None) -> Timings:
-    timings = timings or Timings()
-    with timings.stage("validate"):
-        guide, catalogue = validate(layout)
-    layout.work_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix="output-", dir=layout.work_dir))
+def _validate(context: BuildContext) -> None:
+    context.guide, context.catalogue = validate(context.layout)
+
+
+def _render(context: BuildContext) -> None:
+    layout = context.layout
+    context.rendered = render(context.guide, context.catalogue, layout.project, layout.work_dir / "docs",
+                              bytecode_cache(layout.work_dir))
+
+
+def _mkdocs(context: BuildContext) -> None:
+    layout = context.layout
+    languages = context.rendered
+    if context.previous_inputs is not None:
+        settings = repr(context.guide.site) + repr(context.catalogue)
+        inputs = {lang: mkdocs_input(layout.project, language, settings) for lang, language in languages.items()}
+        languages = {lang: language for lang, language in languages.items()
+                     if inputs[lang] != context.previous_inputs.get(lang) or not (layout.site_dir / lang).is_dir()}
+        context.inputs = {lang: inputs[lang] for lang in languages}  # remembered once published
+    jobs = {lang: (context.guide, context.catalogue, language, layout.project, layout.work_dir, context.site)
+            for lang, language in languages.items()}
+    if context.parallel and len(jobs) > 1 and usable_cores() > 1:
+        seconds = build_in_processes(jobs)
+    else:
+        seconds = {lang: _timed_build(*job) for lang, job in jobs.items()}
+    for lang in jobs:
+        context.timings.record(f"mkdocs[{lang}]", seconds[lang])
+    context.built = list(languages)
+
+
+def usable_cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def _timed_build(*job) -> float:  # noqa: ANN002 - build_language's arguments
+    start = time.perf_counter()
+    build_language(*job)
+    return time.perf_counter() - start
+
+
+def _timed_build_in_child(*job) -> float:  # noqa: ANN002 - build_language's arguments
     try:
-        staged_site, staged_dist = staging / "site", staging / "dist"
-        staged_dist.mkdir(parents=True)
-        with timings.stage("render"):
-            rendered = render(guide, layout.project, layout.work_dir / "docs", bytecode_cache(layout.work_dir))
-        with timings.stage("mkdocs"):
-            build_sites(guide, catalogue, rendered, layout.project, layout.work_dir, staged_site)
-        with timings.stage("pdf"):
-            write_handouts(guide, catalogue, layout.project, layout.work_dir, staged_dist)
-        with timings.stage("bundle"):
-            write_offline_bundle(guide, staged_site, staged_dist)
-            write_nginx_csp(staged_site, staged_dist)  # the hosted site's CSP allows this build's inline scripts
-        with timings.stage("publish"):
-            publish(staged_site, layout.site_dir)
-            publish(staged_dist, layout.dist_dir)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return timings
+        return _timed_build(*job)
+    except Exception as error:  # noqa: BLE001 - told in the parent as it would be told here
+        raise StageFailure(describe(error, job[3])) from None
+
+
+def build_in_processes(jobs: dict[str, tuple]) -> dict[str, float]:
+    """One MkDocs process per language, forked from this one (its imports and compiled templates are shared):
+    the languages' sites are independent, and MkDocs uses one core."""
+    import mkdocs.commands.build  # noqa: F401 - imported once, before the fork, for both children
+
+    with ProcessPoolExecutor(max_workers=len(jobs), mp_context=multiprocessing.get_context("fork")) as pool:
+        futures = {lang: pool.submit(_timed_build_in_child, *job) for lang, job in jobs.items()}
+        return {lang: future.result() for lang, future in futures.items()}
+
+
+def _search(context: BuildContext) -> None:
+    for lang in context.built:
+        enrich_search_index(context.site / lang, context.guide, context.rendered[lang])
+
+
+def _prune(context: BuildContext) -> None:
+    palette = bool(read_base_config(context.layout.project)["theme"].get("palette"))
+    for lang in context.built:
+        prune_unused_assets(context.site / lang, search_languages=[lang], palette=palette)
+
+
+def _chooser(context: BuildContext) -> None:
+    context.site.mkdir(parents=True, exist_ok=True)
+    write_language_chooser(context.guide, context.catalogue, context.layout.project, context.site)
+
+
+def _audit(context: BuildContext) -> None:
+    # What was built, read back as a browser reads it: nothing hostile, whatever a template or a value did.
+    folders = [context.site / lang for lang in context.built] + [context.site / "index.html"]
+    check_site(folders, context.site, _our_scripts(context).allows)
+
+
+def _our_scripts(context: BuildContext) -> OurScripts:
+    project = context.layout.project
+    return OurScripts.from_templates(project, read_base_config(project)["theme"].get("features", []))
+
+
+def _pdf(context: BuildContext) -> None:
+    layout = context.layout
+    write_handouts(context.guide, context.catalogue, layout.project, layout.work_dir, context.dist)
+
+
+def _bundle(context: BuildContext) -> None:
+    write_offline_bundle(context.guide, context.site, context.dist)
+
+
+def _csp(context: BuildContext) -> None:
+    # The hosted site's policy allows exactly this build's inline scripts.
+    write_nginx_csp(context.site, context.dist, _our_scripts(context))
+
+
+def _publish(context: BuildContext) -> None:
+    layout = context.layout
+    if context.previous_inputs is None:
+        # Together or not at all: the CSP file in dist/ belongs to this site/ (calcguide/publish.py).
+        publish_together([(context.site, layout.site_dir), (context.dist, layout.dist_dir)])
+        return
+    # The preview rebuilt some languages only: swap those in, and the chooser.
+    layout.site_dir.mkdir(parents=True, exist_ok=True)
+    for lang in context.built:
+        publish(context.site / lang, layout.site_dir / lang)
+    os.replace(context.site / "index.html", layout.site_dir / "index.html")
+    context.previous_inputs.update(context.inputs)
+
+
+STAGES: tuple[Stage, ...] = (
+    Stage("validate", _validate),
+    Stage("render", _render),
+    Stage("mkdocs", _mkdocs),
+    Stage("search", _search),
+    Stage("prune", _prune),
+    Stage("chooser", _chooser),
+    Stage("audit", _audit),
+    Stage("pdf", _pdf),
+    Stage("bundle", _bundle),
+    Stage("csp", _csp),
+    Stage("publish", _publish),
+)
+# What `serve` runs: the pages an editor looks at; no handouts, no offline bundle, no server policy.
+PREVIEW_STAGES = ("validate", "render", "mkdocs", "search", "prune", "chooser", "audit", "publish")
+
+
+def run_stages(layout: Layout, names: tuple[str, ...] | None = None, timings: Timings | None = None,
+               previous_inputs: dict[str, str] | None = None, parallel: bool = True) -> BuildContext:
+    """Run the stages of STAGES named in `names` (all by default), in the list's order, in a fresh staging folder."""
+    timings = timings or Timings()
+    # One build per work folder; an interrupted publish is finished first (calcguide/publish.py).
+    with work_folder_lock(layout.work_dir):
+        recover([layout.site_dir, layout.dist_dir])
+        staging = Path(tempfile.mkdtemp(prefix="output-", dir=layout.work_dir))
+        context = BuildContext(layout, staging, timings, previous_inputs, parallel=parallel)
+        try:
+            context.dist.mkdir(parents=True)
+            for stage in STAGES:
+                if names is None or stage.name in names:
+                    start = time.perf_counter()
+                    stage.run(context)
+                    timings.record(stage.name, time.perf_counter() - start)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    return context
+
+
+def build_everything(layout: Layout, timings: Timings | None = None, parallel: bool = True) -> Timings:
+    return run_stages(layout, timings=timings, parallel=parallel).timings
 
 
 def publish(staged: Path, target: Path) -> None:

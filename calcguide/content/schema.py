@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
-from .text import Doi, Id, Model, NonEmpty, Text, Words
+from .text import Doi, Id, Model, NonEmpty, Text, Version, Words
 
 class Section(Model):
     id: Id
@@ -30,9 +30,10 @@ class SitePage(Model):
 class SiteMeta(Model):
     title: Text
     short_title: Text
-    version: NonEmpty
+    version: Version
     last_reviewed: dt.date
-    site_url: Annotated[str, StringConstraints(pattern=r"^https?://\S+/$")]
+    # Scheme, host and path only: the address is printed into pages, the sitemap and the handouts.
+    site_url: Annotated[str, StringConstraints(pattern=r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~%-]+)*/$")]
     source_review: Id
     disclaimer: Text
     method: Text
