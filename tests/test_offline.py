@@ -182,6 +182,13 @@ def _treatment_page(bundle: Path, lang: str, name: str) -> Path:
     return bundle / lang / location
 
 
+def _heading(page) -> str:
+    """The page's title as it reads, without the copy-link sign that follows it (toc.permalink)."""
+    return page.locator("article h1").first.evaluate(
+        "h => [...h.childNodes].filter(node => !node.classList?.contains('headerlink'))"
+        ".map(node => node.textContent).join('').trim()")
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("start, target", [("en", "fr"), ("fr", "en")])
 def test_language_selector_leads_from_file_to_the_same_treatment_in_the_other_language(bundle, browser, guide,
@@ -195,7 +202,7 @@ def test_language_selector_leads_from_file_to_the_same_treatment_in_the_other_la
         page.locator(f".md-select__link[hreflang={target}]").click()
         page.wait_for_url(counterpart.as_uri())
         assert page.locator("html").get_attribute("lang") == target
-        assert page.locator("article h1").first.text_content().strip() == treatment.name[target]
+        assert _heading(page) == treatment.name[target]
     assert session.outside_requests == [] and session.console_errors == []
 
 
@@ -211,7 +218,7 @@ def test_navigation_from_the_chooser_through_the_menu_works_from_file(bundle, br
             title = catalogue.pages["treatments"].title[lang]
             page.locator(".md-sidebar--primary .md-nav__link", has_text=title).first.click()
             page.wait_for_url(re.compile(rf"^{re.escape((bundle / lang).as_uri())}/.+\.html$"))
-            assert page.locator("article h1").first.text_content().strip() == title
+            assert _heading(page) == title
     assert session.outside_requests == [] and session.console_errors == []
 
 
