@@ -85,11 +85,13 @@ def plan_pages(guide: Guide, catalogue: Catalogue) -> list[Page]:
     ]
     return [
         simple("home", guide.summary.title),
+        simple("evaluation", guide.evaluation.title),
         simple("algorithm", guide.algorithm.title),
         simple("treatments", guide.tiers.title),
         *treatment_pages,
         simple("classification", guide.classification.title),
         simple("diseases", guide.diseases.title),
+        simple("jdm", guide.jdm.title),
         simple("care", guide.care.title),
         simple("assessment", guide.assessment.title),
         simple("references"),

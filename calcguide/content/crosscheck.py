@@ -6,7 +6,7 @@ from typing import Any, Iterator
 
 from .errors import ContentError
 from .files import CONTENT_FILES, TREATMENTS_DIR
-from .schema import Algorithm, Treatment, chart_rows
+from .schema import Algorithm, Chapter, Treatment, chart_rows
 from .source import Location, SourceFile
 from .text import cited_ids
 
@@ -154,6 +154,12 @@ def cross_check(parsed: dict[str, Any], sources: dict[str, SourceFile],
         index.require("reference", parsed["site.yml"].source_review, sources["site.yml"], ("source_review",))
     if parsed.get("algorithm.yml") is not None:
         _check_algorithm(parsed["algorithm.yml"], sources["algorithm.yml"], index)
+    for content_file in CONTENT_FILES:
+        if isinstance(chapter := parsed.get(content_file.name), Chapter):
+            for number, section in enumerate(chapter.sections):
+                for item, treatment in enumerate(section.treatments):
+                    index.require("treatment", treatment, sources[content_file.name],
+                                  ("sections", number, "treatments", item))
     # Citations written inside texts: [@ref-id].
     every_source = [*(sources[name] for name in parsed if parsed[name] is not None), *(s for _, s in treatments)]
     for source in every_source:

@@ -26,6 +26,20 @@ class SitePage(Model):
     sections: list[Section] = []
 
 
+class ChapterSection(Section):
+    # The treatment pages this section discusses, linked under its text (checked against content/treatments/).
+    treatments: list[Id] = []
+
+
+class Chapter(Model):
+    """A clinical chapter of sections that point to the treatment pages they discuss (evaluation, juvenile
+    dermatomyositis)."""
+
+    title: Text
+    intro: Text | None = None
+    sections: list[ChapterSection] = Field(min_length=1)
+
+
 class SiteMeta(Model):
     title: Text
     short_title: Text
@@ -239,6 +253,8 @@ class Guide(Model):
     algorithm: Algorithm
     care: SitePage
     assessment: SitePage
+    evaluation: Chapter
+    jdm: Chapter
     references: References
     glossary: Glossary
 
