@@ -6,6 +6,7 @@ from typing import Any, Iterator
 
 from .errors import ContentError
 from .files import CONTENT_FILES, TREATMENTS_DIR
+from .safety import check_safety
 from .schema import Algorithm, Chapter, Treatment, chart_rows
 from .source import Location, SourceFile
 from .text import cited_ids
@@ -150,6 +151,10 @@ def cross_check(parsed: dict[str, Any], sources: dict[str, SourceFile],
         index.require("evidence level", treatment.evidence.level, source, ("evidence", "level"))
         for position, ref in enumerate(treatment.references):
             index.require("reference", ref, source, ("references", position))
+        for position, interaction in enumerate(treatment.safety.interactions or [] if treatment.safety else []):
+            if interaction.treatment:
+                index.require("treatment", interaction.treatment, source, ("safety", "interactions", position, "treatment"))
+    index.errors.extend(check_safety(treatments))
     if parsed.get("site.yml") is not None:
         index.require("reference", parsed["site.yml"].source_review, sources["site.yml"], ("source_review",))
     if parsed.get("algorithm.yml") is not None:

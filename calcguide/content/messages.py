@@ -60,6 +60,8 @@ def explain(error: dict) -> str:
         pattern = error.get("ctx", {}).get("pattern", "")
         if "10\\." in pattern:
             return f"{describe(given)} is not a DOI; expected the form 10.1234/suffix, without https://doi.org/"
+        if pattern.startswith("^https://"):
+            return f"{describe(given)} is not a secure web address; expected one starting with https://"
         if "https?" in pattern:
             return f"{describe(given)} is not a web address; expected one starting with https:// and ending with /"
         return (f"{describe(given)} is not a valid id; expected lowercase letters, digits and hyphens, "

@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
+from .safety import Safety, ShownInteraction, interactions_among, interactions_of
 from .text import Doi, Id, Model, NonEmpty, Text, Words
 
 class Section(Model):
@@ -143,6 +144,8 @@ class Treatment(Model):
     references: list[Id] = Field(min_length=1)
     search_terms: Words = Words()
     discouraged: bool = False
+    # Required for every treatment, with the fields of its kind (checked in safety.check_safety, with locations).
+    safety: Safety | None = None
 
 
 NodeKind = Literal["start", "question", "action"]
@@ -195,15 +198,23 @@ def chart_rows(algorithm: Algorithm) -> dict[str, int]:
 
 
 class Reference(Model):
+    """An article (DOI or PMID), or product information (`kind: label`: a drug label or SmPC, named by its holder,
+    its date or version, and a stable https address or identifier)."""
+
     id: Id
-    authors: NonEmpty
+    kind: Literal["article", "label"] = "article"
+    authors: NonEmpty | None = None  # required for an article
     title: NonEmpty
-    journal: NonEmpty
+    journal: NonEmpty | None = None  # required for an article
     year: Annotated[int, Field(ge=1900, le=2100)]
     volume: NonEmpty | None = None
     pages: NonEmpty | None = None
     doi: Doi | None = None
     pmid: Annotated[int, Field(ge=1, le=99_999_999)] | None = None
+    holder: NonEmpty | None = None  # label: the marketing authorisation holder, or the publishing agency
+    version: NonEmpty | None = None  # label: its date of revision or version, as printed on it
+    url: Annotated[str, StringConstraints(pattern=r"^https://[^\s<>\"'{}|\\^`]+$")] | None = None
+    identifier: NonEmpty | None = None  # label: e.g. DailyMed set id, EMA product number, CIS code (BDPM)
     checked: dt.date
     note: Text | None = None
 
@@ -216,6 +227,17 @@ class Reference(Model):
 
     @model_validator(mode="after")
     def has_an_identifier(self) -> "Reference":
+        if self.kind == "label":
+            missing = [name for name in ("holder", "version") if getattr(self, name) is None]
+            if self.url is None and self.identifier is None:
+                missing.append("url (https://…) or identifier")
+            if missing:
+                raise ValueError("product information (kind: label) needs " + ", ".join(missing))
+            return self
+        missing = [name for name in ("authors", "journal") if getattr(self, name) is None]
+        if missing:
+            raise ValueError("an article needs " + " and ".join(missing)
+                             + " (for a drug label or SmPC, write kind: label)")
         if self.doi is None and self.pmid is None:
             raise ValueError("a reference needs a doi or a pmid (or both)")
         return self
@@ -275,3 +297,11 @@ class Guide(Model):
 
     def treatment(self, treatment_id: str) -> Treatment:
         return {treatment.id: treatment for treatment in self.treatments}[treatment_id]
+
+    def interactions_of(self, treatment_id: str) -> list[ShownInteraction]:
+        """A treatment's interactions: those its file records and those other treatments record with it."""
+        return interactions_of(self.treatments, treatment_id)
+
+    def interactions_among(self, treatment_ids: list[str]) -> list[ShownInteraction]:
+        """Interactions recorded between treatments that are all in `treatment_ids` (one algorithm box)."""
+        return interactions_among(self.treatments, treatment_ids)

@@ -1,0 +1,171 @@
+"""Drug safety as checked data: the `safety:` block of a treatment, and the checks that it is complete.
+
+A drug (`kind: drug`) must say, each with a reference, what its contraindications are, what to do in pregnancy
+and breastfeeding, with reduced kidney or liver function, in children, what to monitor, and which interactions
+matter. A local treatment or a procedure says less: its contraindications, pregnancy, and what to check before
+it (anticoagulants and antiplatelets, digital ischaemia, infection). A field that does not apply is written
+anyway, saying so with its source, so that a missing field always means a forgotten one.
+
+The pydantic models check the shape and that every text cites a reference; `check_safety` checks that a
+treatment has every field its kind requires, and that an interaction with another treatment of the guide is
+written once (on either page) and shown on both (`interactions_of`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterable
+
+from pydantic import Field, model_validator
+
+from .errors import ContentError
+from .text import LANGS, Id, Model, Text, cited_ids
+
+if TYPE_CHECKING:  # schema.py imports this module; the types are only for annotations
+    from .schema import Treatment
+    from .source import SourceFile
+
+
+class CitedText(Text):
+    """A safety statement: both languages, each citing at least one reference ([@ref-id])."""
+
+    @model_validator(mode="after")
+    def cites_a_reference(self) -> "CitedText":
+        for lang in LANGS:
+            if not any(cited_ids(self[lang])):
+                raise ValueError(f"the {lang} text cites no reference; every safety statement needs its source, "
+                                 "e.g. [@colchicine-label] (a field that does not apply says so, with its source)")
+        return self
+
+
+class Interaction(Model):
+    """One interaction: with a drug or class outside the guide (`with`), or with another treatment of the guide
+    (`treatment`, its id), written once and shown on both treatments' pages."""
+
+    other: Text | None = Field(None, alias="with")
+    treatment: Id | None = None
+    mechanism: CitedText
+    action: CitedText
+
+    @model_validator(mode="after")
+    def names_one_partner(self) -> "Interaction":
+        if (self.other is None) == (self.treatment is None):
+            raise ValueError("an interaction names either 'with:' (a drug or class outside the guide, in both "
+                             "languages) or 'treatment:' (the id of another treatment of the guide), not both")
+        return self
+
+
+class Safety(Model):
+    """Every field a treatment may have; which ones are required depends on its kind (REQUIRED)."""
+
+    contraindications: CitedText | None = None
+    pregnancy: CitedText | None = None  # pregnancy, and contraception where it matters
+    breastfeeding: CitedText | None = None
+    kidney: CitedText | None = None
+    liver: CitedText | None = None
+    children: CitedText | None = None
+    monitoring: CitedText | None = None  # baseline and follow-up tests
+    before_treatment: CitedText | None = None  # before an injection, excision or session: bleeding, ischaemia
+    interactions: list[Interaction] | None = None
+
+    def statements(self) -> list[tuple[str, CitedText]]:
+        """The fields written, in reading order, as (field name, text): what a page shows."""
+        return [(name, getattr(self, name)) for name in FIELD_ORDER if getattr(self, name) is not None]
+
+
+FIELD_ORDER = ("contraindications", "pregnancy", "breastfeeding", "kidney", "liver", "children", "monitoring",
+               "before_treatment")
+# What each kind of treatment must say. Interactions are a non-empty list for a drug.
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "drug": ("contraindications", "pregnancy", "breastfeeding", "kidney", "liver", "children", "monitoring",
+             "interactions"),
+    "local": ("contraindications", "pregnancy", "before_treatment"),
+    "procedure": ("contraindications", "pregnancy", "before_treatment"),
+}
+_WHAT = {
+    "contraindications": "the contraindications",
+    "pregnancy": "what to do in pregnancy (and contraception where it matters)",
+    "breastfeeding": "what to do during breastfeeding",
+    "kidney": "what to do with reduced kidney function",
+    "liver": "what to do with reduced liver function",
+    "children": "what applies to children",
+    "monitoring": "the tests before and during treatment",
+    "before_treatment": "what to check before it (anticoagulants, antiplatelets, digital ischaemia, infection)",
+    "interactions": "the interactions, at least one (- with: … or - treatment: …, with mechanism: and action:)",
+}
+
+
+def check_safety(treatments: Iterable[tuple["Treatment", "SourceFile"]]) -> list[ContentError]:
+    """Every treatment has the safety fields of its kind; an interaction between two treatments is written once,
+    never with the treatment itself. (Whether `treatment:` names a real treatment is the id cross-check's job.)"""
+    errors: list[ContentError] = []
+    pairs: dict[frozenset[str], tuple["SourceFile", tuple]] = {}
+    for treatment, source in treatments:
+        safety = treatment.safety
+        if safety is None:
+            errors.append(source.error(("safety",), (
+                f"a treatment of kind {treatment.kind} needs a safety: block at the end of its file, with "
+                + ", ".join(REQUIRED[treatment.kind]) + " (see README, 'Editing the content')")))
+            continue
+        for name in REQUIRED[treatment.kind]:
+            value = getattr(safety, name)
+            if value is None or (name == "interactions" and not value):
+                errors.append(source.error(("safety", name), (
+                    f"missing: a treatment of kind {treatment.kind} must state {_WHAT[name]}, with its source; "
+                    "if it does not apply, say so with the source")))
+        for position, interaction in enumerate(safety.interactions or []):
+            if interaction.treatment is None:
+                continue
+            location = ("safety", "interactions", position, "treatment")
+            if interaction.treatment == treatment.id:
+                errors.append(source.error(location, "an interaction of a treatment with itself; name the other one"))
+                continue
+            pair = frozenset((treatment.id, interaction.treatment))
+            if pair in pairs:
+                first, first_location = pairs[pair]
+                errors.append(source.error(location, (
+                    f"the interaction {treatment.id}–{interaction.treatment} is already written at "
+                    f"{first.name}:{first.line_of(first_location)}; write it once (it shows on both pages)")))
+            else:
+                pairs[pair] = (source, location)
+    return errors
+
+
+@dataclass(frozen=True)
+class ShownInteraction:
+    """An interaction as one treatment's page shows it: the text, and the other treatment when it is one of the
+    guide's (None for a drug or class outside the guide, named by `interaction.other`)."""
+
+    interaction: Interaction
+    owner: str  # the id of the treatment whose file records it
+    partner: str | None  # the id of the other treatment of the guide, if any
+
+    def other_than(self, treatment_id: str) -> str | None:
+        """The treatment of the guide on the other side, seen from `treatment_id`."""
+        if self.partner is None:
+            return None
+        return self.partner if self.owner == treatment_id else self.owner
+
+
+def interactions_of(treatments: Iterable["Treatment"], treatment_id: str) -> list[ShownInteraction]:
+    """What a treatment's page shows: its own interactions, then those other treatments record with it."""
+    treatments = list(treatments)
+    own = [ShownInteraction(interaction, treatment.id, interaction.treatment)
+           for treatment in treatments if treatment.id == treatment_id and treatment.safety
+           for interaction in treatment.safety.interactions or []]
+    recorded_elsewhere = [ShownInteraction(interaction, treatment.id, interaction.treatment)
+                          for treatment in treatments if treatment.id != treatment_id and treatment.safety
+                          for interaction in treatment.safety.interactions or []
+                          if interaction.treatment == treatment_id]
+    return own + recorded_elsewhere
+
+
+def interactions_among(treatments: Iterable["Treatment"], ids: Iterable[str]) -> list[ShownInteraction]:
+    """The interactions recorded between treatments that are all in `ids` (e.g. the treatments of one box of the
+    algorithm), each once, in the order of `ids`."""
+    ids = list(ids)
+    found: list[ShownInteraction] = []
+    for treatment in sorted((t for t in treatments if t.id in ids), key=lambda t: ids.index(t.id)):
+        for interaction in (treatment.safety.interactions or []) if treatment.safety else []:
+            if interaction.treatment in ids:
+                found.append(ShownInteraction(interaction, treatment.id, interaction.treatment))
+    return found
