@@ -202,7 +202,7 @@ class Reference(Model):
     its date or version, and a stable https address or identifier)."""
 
     id: Id
-    kind: Literal["article", "label"] = "article"
+    kind: Literal["article", "label", "registration"] = "article"  # registration: a trial registry record
     authors: NonEmpty | None = None  # required for an article
     title: NonEmpty
     journal: NonEmpty | None = None  # required for an article
@@ -211,6 +211,8 @@ class Reference(Model):
     pages: NonEmpty | None = None
     doi: Doi | None = None
     pmid: Annotated[int, Field(ge=1, le=99_999_999)] | None = None
+    # PubMed Central id, for an article whose DOI and PMID could not be confirmed in the records consulted.
+    pmcid: Annotated[str, StringConstraints(pattern=r"^PMC[0-9]{1,10}$")] | None = None
     holder: NonEmpty | None = None  # label: the marketing authorisation holder, or the publishing agency
     version: NonEmpty | None = None  # label: its date of revision or version, as printed on it
     url: Annotated[str, StringConstraints(pattern=r"^https://[^\s<>\"'{}|\\^`]+$")] | None = None
@@ -227,19 +229,20 @@ class Reference(Model):
 
     @model_validator(mode="after")
     def has_an_identifier(self) -> "Reference":
-        if self.kind == "label":
+        if self.kind in ("label", "registration"):
             missing = [name for name in ("holder", "version") if getattr(self, name) is None]
             if self.url is None and self.identifier is None:
                 missing.append("url (https://…) or identifier")
             if missing:
-                raise ValueError("product information (kind: label) needs " + ", ".join(missing))
+                what = {"label": "product information", "registration": "a trial registration"}[self.kind]
+                raise ValueError(f"{what} (kind: {self.kind}) needs " + ", ".join(missing))
             return self
         missing = [name for name in ("authors", "journal") if getattr(self, name) is None]
         if missing:
             raise ValueError("an article needs " + " and ".join(missing)
                              + " (for a drug label or SmPC, write kind: label)")
-        if self.doi is None and self.pmid is None:
-            raise ValueError("a reference needs a doi or a pmid (or both)")
+        if self.doi is None and self.pmid is None and self.pmcid is None:
+            raise ValueError("a reference needs a doi or a pmid (or both), or failing them a pmcid")
         return self
 
 
