@@ -127,7 +127,12 @@ def test_every_doi_and_pmid_is_well_formed_and_a_link_on_the_references_page(bui
     anchors = parse(built.site_dir / lang / f"{slug}.html").anchors
     hrefs = {href for href, _ in anchors}
     for reference in guide.references.references:
-        assert reference.doi or reference.pmid, reference.id
+        if reference.kind != "article":  # product information, trial registration: a stable address instead
+            assert reference.url is None or reference.url in hrefs, reference.id
+            continue
+        assert reference.doi or reference.pmid or reference.pmcid, reference.id
+        if reference.pmcid:
+            assert f"https://pmc.ncbi.nlm.nih.gov/articles/{reference.pmcid}/" in hrefs, reference.id
         if reference.doi:
             assert re.fullmatch(r"10\.\d{4,9}/[^\s<>\"]+", reference.doi), reference.id
             assert f"https://doi.org/{reference.doi}" in hrefs, reference.id
