@@ -66,7 +66,7 @@ def test_chapter_section_naming_an_unknown_treatment_is_rejected_with_its_place(
 def test_trial_registration_without_its_sponsor_is_rejected(content_copy):
     replace_in(content_copy / "references.yml", "    holder: National Institute of Environmental Health Sciences (NIEHS)\n", "")
     errors = errors_of(content_copy)
-    assert any(error.startswith("references.yml:") and "trial registration" in error and "holder" in error
+    assert any(error.startswith("references.yml:") and "kind registration" in error and "holder" in error
                for error in errors), errors
 
 

@@ -66,6 +66,8 @@ class Safety(Model):
     monitoring: CitedText | None = None  # baseline and follow-up tests
     before_treatment: CitedText | None = None  # before an injection, excision or session: bleeding, ischaemia
     interactions: list[Interaction] | None = None
+    # Shown beside the regimen, e.g. when a reported dose is above the usual labelled maximum.
+    dose_note: CitedText | None = None
 
     def statements(self) -> list[tuple[str, CitedText]]:
         """The fields written, in reading order, as (field name, text): what a page shows."""

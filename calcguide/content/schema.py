@@ -198,11 +198,13 @@ def chart_rows(algorithm: Algorithm) -> dict[str, int]:
 
 
 class Reference(Model):
-    """An article (DOI or PMID), or product information (`kind: label`: a drug label or SmPC, named by its holder,
-    its date or version, and a stable https address or identifier)."""
+    """An article (DOI or PMID); product information (`kind: label`: a drug label or SmPC, named by its holder, its
+    date or version, and a stable https address or identifier); or a reference resource kept by a public body
+    (`kind: resource`: a teratology or lactation database, an agency's page), described like a label; or a trial
+    registry record (`kind: registration`: its sponsor as holder, registry and date as version, its identifier)."""
 
     id: Id
-    kind: Literal["article", "label", "registration"] = "article"  # registration: a trial registry record
+    kind: Literal["article", "label", "resource", "registration"] = "article"  # registration: a trial registry record
     authors: NonEmpty | None = None  # required for an article
     title: NonEmpty
     journal: NonEmpty | None = None  # required for an article
@@ -213,7 +215,8 @@ class Reference(Model):
     pmid: Annotated[int, Field(ge=1, le=99_999_999)] | None = None
     # PubMed Central id, for an article whose DOI and PMID could not be confirmed in the records consulted.
     pmcid: Annotated[str, StringConstraints(pattern=r"^PMC[0-9]{1,10}$")] | None = None
-    holder: NonEmpty | None = None  # label: the marketing authorisation holder, or the publishing agency
+    # label: the marketing authorisation holder; resource: the body that keeps it; registration: the sponsor
+    holder: NonEmpty | None = None
     version: NonEmpty | None = None  # label: its date of revision or version, as printed on it
     url: Annotated[str, StringConstraints(pattern=r"^https://[^\s<>\"'{}|\\^`]+$")] | None = None
     identifier: NonEmpty | None = None  # label: e.g. DailyMed set id, EMA product number, CIS code (BDPM)
@@ -229,13 +232,12 @@ class Reference(Model):
 
     @model_validator(mode="after")
     def has_an_identifier(self) -> "Reference":
-        if self.kind in ("label", "registration"):
+        if self.kind in ("label", "resource", "registration"):
             missing = [name for name in ("holder", "version") if getattr(self, name) is None]
             if self.url is None and self.identifier is None:
                 missing.append("url (https://…) or identifier")
             if missing:
-                what = {"label": "product information", "registration": "a trial registration"}[self.kind]
-                raise ValueError(f"{what} (kind: {self.kind}) needs " + ", ".join(missing))
+                raise ValueError(f"a reference of kind {self.kind} needs " + ", ".join(missing))
             return self
         missing = [name for name in ("authors", "journal") if getattr(self, name) is None]
         if missing:
