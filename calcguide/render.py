@@ -109,12 +109,14 @@ def plan_pages(guide: Guide, catalogue: Catalogue) -> list[Page]:
     ]
     return [
         simple("home", guide.summary.title),
+        simple("evaluation", guide.evaluation.title),
         simple("algorithm", guide.algorithm.title),
         simple("treatments", guide.tiers.title),
         *treatment_pages,
         simple("safety", search_exclude=True),  # "Safety at a glance": each systemic drug's safety, linked to its page
         simple("classification", guide.classification.title),
         simple("diseases", guide.diseases.title),
+        simple("jdm", guide.jdm.title),
         simple("care", guide.care.title),
         simple("assessment", guide.assessment.title),
         simple("references"),

@@ -127,11 +127,13 @@ def test_every_doi_and_pmid_is_well_formed_and_a_link_on_the_references_page(bui
     anchors = parse(built.site_dir / lang / f"{slug}.html").anchors
     hrefs = {href for href, _ in anchors}
     for reference in guide.references.references:
-        if reference.kind in ("label", "resource"):  # product information: a stable address or identifier instead
+        if reference.kind != "article":  # product information, trial registration: a stable address instead
             assert reference.url or reference.identifier, reference.id
             assert reference.url is None or reference.url in hrefs, reference.id
             continue
-        assert reference.doi or reference.pmid, reference.id
+        assert reference.doi or reference.pmid or reference.pmcid, reference.id
+        if reference.pmcid:
+            assert f"https://pmc.ncbi.nlm.nih.gov/articles/{reference.pmcid}/" in hrefs, reference.id
         if reference.doi:
             assert re.fullmatch(r"10\.\d{4,9}/[^\s<>\"]+", reference.doi), reference.id
             assert f"https://doi.org/{reference.doi}" in hrefs, reference.id

@@ -7,7 +7,7 @@ from typing import Any, Iterator
 from .errors import ContentError
 from .files import CONTENT_FILES, TREATMENTS_DIR
 from .safety import check_safety
-from .schema import Algorithm, Treatment, chart_rows
+from .schema import Algorithm, Chapter, Treatment, chart_rows
 from .source import Location, SourceFile
 from .hygiene import citation_problems
 from .text import CITATION, cited_ids
@@ -194,6 +194,12 @@ def cross_check(parsed: dict[str, Any], sources: dict[str, SourceFile],
     if parsed.get("algorithm.yml") is not None:
         status = {treatment.id: treatment.status for treatment, _ in treatments}
         _check_algorithm(parsed["algorithm.yml"], sources["algorithm.yml"], index, status)
+    for content_file in CONTENT_FILES:
+        if isinstance(chapter := parsed.get(content_file.name), Chapter):
+            for number, section in enumerate(chapter.sections):
+                for item, treatment in enumerate(section.treatments):
+                    index.require("treatment", treatment, sources[content_file.name],
+                                  ("sections", number, "treatments", item))
     # Citations written inside texts: [@ref-id].
     every_source = [*(sources[name] for name in parsed if parsed[name] is not None), *(s for _, s in treatments)]
     reference_ids = sorted(index.known.get("reference", {}))

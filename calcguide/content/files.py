@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .schema import (Algorithm, Classification, Diseases, EvidenceLevels, Glossary, References, SiteMeta, SitePage,
+from .schema import (Algorithm, Chapter, Classification, Diseases, EvidenceLevels, Glossary, References, SiteMeta, SitePage,
                      Summary, Tiers)
 from .text import Model
 
@@ -32,6 +32,8 @@ CONTENT_FILES: tuple[ContentFile, ...] = (
     ContentFile("algorithm", "algorithm.yml", Algorithm),
     ContentFile("care", "care.yml", SitePage),
     ContentFile("assessment", "assessment.yml", SitePage),
+    ContentFile("evaluation", "evaluation.yml", Chapter),
+    ContentFile("jdm", "juvenile-dermatomyositis.yml", Chapter),
     ContentFile("references", "references.yml", References, ("reference", "references")),
     ContentFile("glossary", "glossary.yml", Glossary, ("glossary term", "terms")),
 )

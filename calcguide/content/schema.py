@@ -29,6 +29,20 @@ class SitePage(Model):
     sections: list[Section] = []
 
 
+class ChapterSection(Section):
+    # The treatment pages this section discusses, linked under its text (checked against content/treatments/).
+    treatments: list[Id] = []
+
+
+class Chapter(Model):
+    """A clinical chapter of sections that point to the treatment pages they discuss (evaluation, juvenile
+    dermatomyositis)."""
+
+    title: Text
+    intro: Text | None = None
+    sections: list[ChapterSection] = Field(min_length=1)
+
+
 class SiteMeta(Model):
     title: Text
     short_title: Text
@@ -275,10 +289,11 @@ def chart_rows(algorithm: Algorithm) -> dict[str, int]:
 class Reference(Model):
     """An article (DOI or PMID); product information (`kind: label`: a drug label or SmPC, named by its holder, its
     date or version, and a stable https address or identifier); or a reference resource kept by a public body
-    (`kind: resource`: a teratology or lactation database, an agency's page), described like a label."""
+    (`kind: resource`: a teratology or lactation database, an agency's page), described like a label; or a trial
+    registry record (`kind: registration`: its sponsor as holder, registry and date as version, its identifier)."""
 
     id: Id
-    kind: Literal["article", "label", "resource"] = "article"
+    kind: Literal["article", "label", "resource", "registration"] = "article"  # registration: a trial registry record
     authors: NonEmpty | None = None  # required for an article
     title: NonEmpty
     journal: NonEmpty | None = None  # required for an article
@@ -287,7 +302,10 @@ class Reference(Model):
     pages: NonEmpty | None = None
     doi: Doi | None = None
     pmid: Annotated[int, Field(ge=1, le=99_999_999)] | None = None
-    holder: NonEmpty | None = None  # label: the marketing authorisation holder; resource: the body that keeps it
+    # PubMed Central id, for an article whose DOI and PMID could not be confirmed in the records consulted.
+    pmcid: Annotated[str, StringConstraints(pattern=r"^PMC[0-9]{1,10}$")] | None = None
+    # label: the marketing authorisation holder; resource: the body that keeps it; registration: the sponsor
+    holder: NonEmpty | None = None
     version: NonEmpty | None = None  # label: its date of revision or version, as printed on it
     url: Annotated[str, StringConstraints(pattern=r"^https://[^\s<>\"'{}|\\^`]+$")] | None = None
     identifier: NonEmpty | None = None  # label: e.g. DailyMed set id, EMA product number, CIS code (BDPM)
@@ -303,7 +321,7 @@ class Reference(Model):
 
     @model_validator(mode="after")
     def has_an_identifier(self) -> "Reference":
-        if self.kind in ("label", "resource"):
+        if self.kind in ("label", "resource", "registration"):
             missing = [name for name in ("holder", "version") if getattr(self, name) is None]
             if self.url is None and self.identifier is None:
                 missing.append("url (https://…) or identifier")
@@ -314,8 +332,8 @@ class Reference(Model):
         if missing:
             raise ValueError(f"{missing[0]}: this field is required for an article (for a drug label or SmPC, "
                              "write kind: label)")
-        if self.doi is None and self.pmid is None:
-            raise ValueError("a reference needs a doi or a pmid (or both)")
+        if self.doi is None and self.pmid is None and self.pmcid is None:
+            raise ValueError("a reference needs a doi or a pmid (or both), or failing them a pmcid")
         return self
 
 
@@ -351,6 +369,8 @@ class Guide(Model):
     algorithm: Algorithm
     care: SitePage
     assessment: SitePage
+    evaluation: Chapter
+    jdm: Chapter
     references: References
     glossary: Glossary
 

@@ -1,0 +1,79 @@
+"""The clinical chapters (evaluation, juvenile dermatomyositis): the same page in both languages, linked to the
+treatment pages they discuss, with their references checked like any other; trial registrations as references."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from calcguide.content import LANGS, load_guide
+from calcguide.render import render
+from conftest import PROJECT, errors_of, replace_in
+
+HEADING_ANCHOR = re.compile(r"^## .* \{ #([a-z0-9-]+) \}$", re.MULTILINE)
+CITATION_NUMBER = re.compile(r"\[(\d+)\]\([^)]*references\.md#")
+CHAPTERS = ("evaluation", "jdm")
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    out = tmp_path_factory.mktemp("docs")
+    guide = load_guide(PROJECT / "content")
+    return guide, out, render(guide, PROJECT, out)
+
+
+def _chapter_markdown(rendered, kind: str, lang: str) -> str:
+    _, out, languages = rendered
+    page = next(page for page in languages[lang].pages if page.kind == kind)
+    return (out / lang / page.paths[lang]).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("kind", CHAPTERS)
+def test_chapter_has_the_same_sections_in_both_languages(rendered, kind):
+    anchors = {lang: HEADING_ANCHOR.findall(_chapter_markdown(rendered, kind, lang)) for lang in LANGS}
+    assert anchors["en"] and anchors["en"] == anchors["fr"]
+
+
+@pytest.mark.parametrize("kind", CHAPTERS)
+def test_chapter_cites_the_same_references_in_the_same_order_in_both_languages(rendered, kind):
+    cited = {lang: CITATION_NUMBER.findall(_chapter_markdown(rendered, kind, lang)) for lang in LANGS}
+    assert cited["en"] and cited["en"] == cited["fr"]
+
+
+def test_chapter_section_links_every_treatment_page_it_discusses(rendered):
+    guide = rendered[0]
+    for lang in LANGS:
+        markdown = _chapter_markdown(rendered, "jdm", lang)
+        for section in guide.jdm.sections:
+            for treatment_id in section.treatments:
+                assert f"/{treatment_id}.md)" in markdown
+
+
+def test_evaluation_page_links_to_the_response_assessment_page(rendered):
+    _, _, languages = rendered
+    for lang in LANGS:
+        response = next(page for page in languages[lang].pages if page.kind == "assessment").paths[lang]
+        assert f"]({response})" in _chapter_markdown(rendered, "evaluation", lang)
+
+
+def test_chapter_section_naming_an_unknown_treatment_is_rejected_with_its_place(content_copy):
+    replace_in(content_copy / "juvenile-dermatomyositis.yml", "treatments: [anti-tnf]", "treatments: [anti-tnfs]")
+    errors = errors_of(content_copy)
+    assert any(error.startswith("juvenile-dermatomyositis.yml:") and "anti-tnfs" in error and "sections.2.treatments.0"
+               in error for error in errors), errors
+
+
+def test_trial_registration_without_its_sponsor_is_rejected(content_copy):
+    replace_in(content_copy / "references.yml", "    holder: National Institute of Environmental Health Sciences (NIEHS)\n", "")
+    errors = errors_of(content_copy)
+    assert any(error.startswith("references.yml:") and "kind registration" in error and "holder" in error
+               for error in errors), errors
+
+
+def test_trial_registration_and_pubmed_central_id_link_to_their_records(rendered):
+    _, out, languages = rendered
+    for lang in LANGS:
+        page = next(page for page in languages[lang].pages if page.kind == "references").paths[lang]
+        references = (out / lang / page).read_text(encoding="utf-8")
+        assert "(https://clinicaltrials.gov/study/NCT03267277)" in references
+        assert "(https://pmc.ncbi.nlm.nih.gov/articles/PMC10583374/)" in references
