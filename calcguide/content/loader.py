@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from .crosscheck import cross_check
+from .editorial import editorial_errors
 from .errors import ContentError, ContentErrors
 from .files import CONTENT_FILES, TREATMENTS_DIR
 from .messages import validate_model
@@ -53,6 +54,7 @@ def load_guide(root: Path) -> Guide:
                 errors.append(source.error(("id",), f"the id {value.id!r} differs from the file name; expected {path.stem!r}"))
 
     errors.extend(cross_check(parsed, sources, treatments, invalid_treatments))
+    errors.extend(editorial_errors(parsed, sources, treatments))
     if errors:
         raise ContentErrors(errors)
     return Guide(**{content_file.field: parsed[content_file.name] for content_file in CONTENT_FILES},
