@@ -14,17 +14,14 @@ from .text import LANGS, cited_ids
 # Words an editor leaves while a fact is still being checked. Each would print as such to a reader, so each is
 # refused wherever it stands (texts, titles, notes, author lists). Case-insensitive, whole words.
 PLACEHOLDERS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(pattern, re.IGNORECASE), label) for pattern, label in (
-    (r"\bnot (?:yet )?verified\b", "'not verified'"),
-    (r"\bunverified\b", "'unverified'"),
-    (r"\bnon vérifiée?s?\b", "'non vérifié'"),
-    (r"\bà (?:vérifier|confirmer|compléter)\b", "'à vérifier'"),
-    (r"\((?:verify|check|tbc)\)", "'(verify)'"),
-    (r"\bexample\.(?:org|com|net)\b", "an example.org address"),
-    (r"\b(?:lorem|ipsum)\b", "'lorem ipsum'"),
-    (r"\b(?:TODO|TBD|TBC|FIXME|XXX+)\b", "a to-do marker"),
-    (r"\bplaceholder\b", "'placeholder'"),
-    (r"\[\s*(?:…|\.\.\.|\?+)\s*\]", "'[…]'"),
-    (r"\?\?\?", "'???'"),
+    (r"\bnot (?:yet )?verified\b|\bunverified\b", "a note that the fact is unverified"),
+    (r"\bnon vérifiée?s?\b|\bà (?:vérifier|confirmer|compléter)\b", "a note that the fact is unverified"),
+    (r"\((?:verify|check)\)", "a note that the fact is unverified"),
+    (r"\bexample\.(?:org|com|net)\b", "an example address"),
+    (r"\b(?:lorem|ipsum)\b", "filler text"),
+    (r"\b(?:TODO|TBD|FIXME|XXX+)\b", "a to-do marker"),
+    (r"\bplaceholder\b", "a placeholder"),
+    (r"\[\s*(?:…|\.\.\.|\?+)\s*\]|\?\?\?", "an elision or question mark left in place of text"),
 ))
 
 # At least one person named the way references name them: a surname, then initials ("Balin SJ", "de Paulis A").
@@ -35,7 +32,7 @@ def placeholder_in(text: str) -> str | None:
     """The placeholder a text holds, described for an editor, or None."""
     for pattern, label in PLACEHOLDERS:
         if match := pattern.search(text):
-            return f"{label} ({match.group(0)!r})"
+            return f"{match.group(0)!r} ({label})"
     return None
 
 
@@ -44,8 +41,8 @@ def check_placeholders(texts: Iterable[tuple[Location, str]], source: SourceFile
     for location, text in texts:
         if found := placeholder_in(text):
             errors.append(source.error(location, (
-                f"placeholder text {found} would reach readers; write the verified fact, or leave the statement "
-                "(or the reference) out until it is verified")))
+                f"placeholder {found} would reach readers; write the verified fact, or leave the statement (or "
+                "the reference) out until it is verified")))
     return errors
 
 
