@@ -96,3 +96,12 @@ def test_review_treatment_in_a_tier_that_does_not_cite_the_review_is_rejected(co
     assert len(errors) == 1
     assert errors[0].startswith(f"treatments/colchicine.yml:{line_of(path, 'tiers:')}: tiers.1: tier 'refractory' "
                                 "does not cite the 2014 review")
+
+
+def test_chart_box_listing_a_treatment_of_another_tier_is_rejected(content_copy):
+    path = content_copy / "algorithm.yml"
+    replace_in(path, "treatments: [diltiazem, colchicine]", "treatments: [diltiazem, colchicine, rituximab]")
+    errors = errors_in(content_copy, "algorithm.yml")
+    assert errors == [f"algorithm.yml:{line_of(path, 'colchicine, rituximab')}: nodes.1.treatments.2: treatment "
+                      "'rituximab' is drawn in the box of tier 'first-line', but its file puts it in 'refractory'; "
+                      "move it to the box of its tier"]

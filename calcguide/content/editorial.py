@@ -7,7 +7,7 @@ from typing import Any, Iterable
 
 from .crosscheck import texts_in
 from .errors import ContentError
-from .schema import Reference, Tier, Treatment
+from .schema import Algorithm, Reference, Tier, Treatment
 from .source import Location, SourceFile
 from .text import LANGS, cited_ids
 
@@ -92,6 +92,20 @@ def check_tier_provenance(treatments: list[tuple[Treatment, SourceFile]], tiers:
     return errors
 
 
+def check_algorithm_boxes(algorithm: Algorithm, treatments: list[Treatment], source: SourceFile) -> list[ContentError]:
+    """A box of the chart drawn for a tier lists only treatments of that tier, so that the box, its note and the
+    treatment's page (tier and placement badge) say the same thing."""
+    tiers_of = {treatment.id: treatment.tiers for treatment in treatments}
+    errors = []
+    for number, node in enumerate(algorithm.nodes):
+        for position, treatment_id in enumerate(node.treatments):
+            if node.tier and treatment_id in tiers_of and node.tier not in tiers_of[treatment_id]:
+                errors.append(source.error(("nodes", number, "treatments", position), (
+                    f"treatment {treatment_id!r} is drawn in the box of tier {node.tier!r}, but its file puts it in "
+                    f"{', '.join(repr(tier) for tier in tiers_of[treatment_id])}; move it to the box of its tier")))
+    return errors
+
+
 def editorial_errors(parsed: dict[str, Any], sources: dict[str, SourceFile],
                      treatments: list[tuple[Treatment, SourceFile]]) -> list[ContentError]:
     """Every editorial rule, for the files that validated."""
@@ -102,4 +116,7 @@ def editorial_errors(parsed: dict[str, Any], sources: dict[str, SourceFile],
         errors.extend(check_reference_authors(parsed["references.yml"].references, sources["references.yml"]))
     if parsed.get("tiers.yml") is not None and parsed.get("site.yml") is not None:
         errors.extend(check_tier_provenance(treatments, parsed["tiers.yml"].tiers, parsed["site.yml"].source_review))
+    if parsed.get("algorithm.yml") is not None:
+        errors.extend(check_algorithm_boxes(parsed["algorithm.yml"], [treatment for treatment, _ in treatments],
+                                            sources["algorithm.yml"]))
     return errors
