@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from .crosscheck import cross_check
+from .editorial import editorial_errors
 from .errors import ContentError, ContentErrors
 from .files import CONTENT_FILES, TREATMENTS_DIR
 from .regular import check_tree
@@ -109,6 +110,7 @@ def load_guide(root: Path) -> Guide:
                     "landing page of the Treatments section; rename the file (and its id)")))
 
     errors.extend(cross_check(parsed, sources, treatments, invalid_treatments))
+    errors.extend(editorial_errors(parsed, sources, treatments))
     if errors:
         raise ContentErrors(errors)
     return Guide(**{content_file.field: parsed[content_file.name] for content_file in CONTENT_FILES},
