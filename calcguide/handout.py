@@ -7,13 +7,18 @@ algorithm page does, and it embeds the fonts it uses (TrueType subsets) with sel
 """
 from __future__ import annotations
 
+import re
+import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import jinja2
 import markdown
+import segno
+from markupsafe import Markup
 
 from .content import LANGS, Guide, Text
+from .publish import PublishSettings
 from .render import CITED_WITH_SPACE, Catalogue, Page, Renderer
 
 CHROMIUM = "/usr/bin/chromium"
@@ -23,6 +28,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 # The chart's styles are the site's (one source for both); the handout adds its page and table styles.
 STYLESHEETS = (Path("docs/assets/stylesheets/algorithm.css"), Path("templates/handout.css"))
 MARKDOWN_EXTENSIONS = ["attr_list", "md_in_html", "tables"]
+# Without a public address a link would lead to the file the handout was printed from: such links are unwrapped.
+NO_ADDRESS = "cg-no-address:"
+UNADDRESSED_LINK = re.compile(r'<a href="' + re.escape(NO_ADDRESS) + r'[^"]*">(.*?)</a>', re.DOTALL)
 
 
 class HandoutError(Exception):
@@ -37,8 +45,10 @@ class HandoutRenderer(Renderer):
     """The site's renderer, changed for paper: citations are left out of the texts (the handout lists the key
     references and sends the reader to the guide online for every source), and links lead to the guide online."""
 
-    def __init__(self, guide: Guide, catalogue: Catalogue, templates_dir: Path):
+    def __init__(self, guide: Guide, catalogue: Catalogue, templates_dir: Path,
+                 settings: PublishSettings | None = None):
         super().__init__(guide, catalogue, templates_dir)
+        self.settings = settings or PublishSettings()
         self.page = Page("handout", "handout.md.j2", {lang: "handout.md" for lang in LANGS},
                          {lang: guide.site.title[lang] for lang in LANGS})
 
@@ -51,22 +61,42 @@ class HandoutRenderer(Renderer):
         return html.removeprefix("<p>").removesuffix("</p>")
 
     def _relative(self, context: jinja2.runtime.Context, target: str) -> str:
-        return context["site_url"] + target.removesuffix(".md") + ".html"
+        return (context["site_url"] or NO_ADDRESS) + target.removesuffix(".md") + ".html"
+
+    def qr_code(self, lang: str) -> Markup | None:
+        """The QR code of the online algorithm page as inline SVG (no file, no request), or None without an
+        address. Error correction M: still read when a photocopy smudges part of it."""
+        address = self.settings.page_url(lang, self.page_of_kind["algorithm"].url(lang))
+        if address is None:
+            return None
+        svg = segno.make(address, error="m", micro=False).svg_inline(omitsize=True, svgclass="cg-handout__qr-code",
+                                                                     lineclass=None, border=4)
+        return Markup(svg)  # segno writes only path data and numbers: nothing of the address is in the markup
 
     def html(self, lang: str, project: Path) -> str:
         """The standalone handout page of one language."""
-        site_url = f"{self.guide.site.site_url}{lang}/"
-        body = self.env.get_template("handout.md.j2").render(lang=lang, page=self.page, site_url=site_url)
+        body = self.env.get_template("handout.md.j2").render(
+            lang=lang, page=self.page, site_url=self.settings.language_url(lang), qr_code=self.qr_code(lang),
+            algorithm_url=self.settings.page_url(lang, self.page_of_kind["algorithm"].url(lang)))
         stylesheet = "\n".join((project / path).read_text(encoding="utf-8") for path in STYLESHEETS)
         page = jinja2.Environment(loader=jinja2.FileSystemLoader(project / "templates"), autoescape=False,
                                   undefined=jinja2.StrictUndefined).get_template("handout.html.j2")
         return page.render(lang=lang, title=f"{self.guide.site.title[lang]} — {self.catalogue.ui['handout'][lang]}",
-                           stylesheet=stylesheet, body=markdown.markdown(body, extensions=MARKDOWN_EXTENSIONS))
+                           stylesheet=stylesheet,
+                           body=UNADDRESSED_LINK.sub(r"\1", markdown.markdown(body, extensions=MARKDOWN_EXTENSIONS)))
 
 
-def write_handouts(guide: Guide, catalogue: Catalogue, project: Path, work_dir: Path, dist_dir: Path) -> list[Path]:
+def copy_handouts(dist_dir: Path, site_dir: Path) -> None:
+    """Put the handouts beside the language chooser: every page links them (../handout-<lang>.pdf), on the
+    server as in the offline bundle."""
+    for lang in LANGS:
+        shutil.copyfile(dist_dir / handout_name(lang), site_dir / handout_name(lang))
+
+
+def write_handouts(guide: Guide, catalogue: Catalogue, project: Path, work_dir: Path, dist_dir: Path,
+                   settings: PublishSettings | None = None) -> list[Path]:
     """Render and print one handout per language into dist_dir; return their paths."""
-    renderer = HandoutRenderer(guide, catalogue, project / "templates")
+    renderer = HandoutRenderer(guide, catalogue, project / "templates", settings)
     pages_dir = work_dir / "handouts"
     pages_dir.mkdir(parents=True, exist_ok=True)
     printouts: dict[Path, Path] = {}

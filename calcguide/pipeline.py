@@ -13,10 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
-from .content import Guide, load_guide
+from .content import ContentErrors, Guide, load_guide
 from .csp import write_nginx_csp
-from .handout import write_handouts
+from .handout import copy_handouts, write_handouts
 from .package import write_offline_bundle
+from .publish import PublishSettings
+from .release import release_problems
 from .render import Catalogue, load_catalogue, render
 from .site import build_sites
 from .templatecache import bytecode_cache
@@ -50,25 +52,39 @@ class Timings:
         self.report(name, self.stages[name])
 
 
-def validate(layout: Layout) -> tuple[Guide, Catalogue]:
-    return load_guide(layout.content_dir), load_catalogue(layout.project / "templates")
+def validate(layout: Layout, settings: PublishSettings | None = None,
+             warn: Callable[[str], None] = lambda message: None) -> tuple[Guide, Catalogue]:
+    """The content and the interface strings, validated; then what a public release still lacks: an error in
+    a release build (`settings.release`), a warning (`warn`) in an everyday build."""
+    guide, catalogue = load_guide(layout.content_dir), load_catalogue(layout.project / "templates")
+    if settings is not None:
+        problems = release_problems(guide, layout.content_dir, settings)
+        if problems and settings.release:
+            raise ContentErrors(problems)
+        for problem in problems:
+            warn(f"not ready for release: {problem}")
+    return guide, catalogue
 
 
-def build_everything(layout: Layout, timings: Timings | None = None) -> Timings:
+def build_everything(layout: Layout, timings: Timings | None = None, settings: PublishSettings | None = None,
+                     warn: Callable[[str], None] = lambda message: None) -> Timings:
     timings = timings or Timings()
+    settings = settings or PublishSettings()
     with timings.stage("validate"):
-        guide, catalogue = validate(layout)
+        guide, catalogue = validate(layout, settings, warn)
     layout.work_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix="output-", dir=layout.work_dir))
     try:
         staged_site, staged_dist = staging / "site", staging / "dist"
         staged_dist.mkdir(parents=True)
         with timings.stage("render"):
-            rendered = render(guide, layout.project, layout.work_dir / "docs", bytecode_cache(layout.work_dir))
+            rendered = render(guide, layout.project, layout.work_dir / "docs", bytecode_cache(layout.work_dir),
+                              settings)
         with timings.stage("mkdocs"):
-            build_sites(guide, catalogue, rendered, layout.project, layout.work_dir, staged_site)
+            build_sites(guide, catalogue, rendered, layout.project, layout.work_dir, staged_site, settings)
         with timings.stage("pdf"):
-            write_handouts(guide, catalogue, layout.project, layout.work_dir, staged_dist)
+            write_handouts(guide, catalogue, layout.project, layout.work_dir, staged_dist, settings)
+            copy_handouts(staged_dist, staged_site)  # every page links them, on the server as in the bundle
         with timings.stage("bundle"):
             write_offline_bundle(guide, staged_site, staged_dist)
             write_nginx_csp(staged_site, staged_dist)  # the hosted site's CSP allows this build's inline scripts

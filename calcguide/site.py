@@ -17,6 +17,9 @@ import jinja2
 import yaml
 
 from .content import LANGS, Guide
+from .export import BIBTEX_FILE, RIS_FILE
+from .handout import handout_name
+from .publish import PublishSettings
 from .render import Catalogue, RenderedLanguage
 from .search import enrich_search_index
 from .templatecache import ThemeBytecodeCache
@@ -30,14 +33,16 @@ class SiteBuildError(Exception):
 
 
 def language_config(base: dict[str, Any], project: Path, guide: Guide, catalogue: Catalogue,
-                    rendered: RenderedLanguage, site_dir: Path) -> dict[str, Any]:
+                    rendered: RenderedLanguage, site_dir: Path, settings: PublishSettings | None = None) -> dict[str, Any]:
     """The full MkDocs configuration of one language, derived from the base mkdocs.yml."""
     lang = rendered.lang
+    settings = settings or PublishSettings()
     config = copy.deepcopy(base)
     config.update(
         site_name=guide.site.short_title[lang],
-        site_url=f"{guide.site.site_url}{lang}/",
-        site_description=guide.site.title[lang],
+        # Only a real public address: MkDocs then writes canonical links and the sitemap from it. Without one,
+        # nothing names an address (each page's description comes from its own summary: templates/theme/main.html).
+        site_url=settings.language_url(lang),
         docs_dir=str(rendered.docs_dir),
         site_dir=str(site_dir / lang),
         nav=rendered.nav,
@@ -57,9 +62,13 @@ def language_config(base: dict[str, Any], project: Path, guide: Guide, catalogue
         "guide": {
             "title": guide.site.title[lang],
             "version": guide.site.version,
-            "last_reviewed": guide.site.last_reviewed.isoformat(),
+            "last_reviewed": guide.last_reviewed.isoformat(),
             "disclaimer": guide.site.disclaimer[lang],
-            "site_url": f"{guide.site.site_url}{lang}/",
+            "public_url": settings.public_url or "",  # the chooser's address (hreflang x-default); "" when none
+            "contact": guide.site.contact.model_dump() if guide.site.contact else None,
+            "handout": handout_name(lang),
+            "ris": RIS_FILE,
+            "bibtex": BIBTEX_FILE,
             "ui": {key: text[lang] for key, text in catalogue.ui.items()},
         },
     }
@@ -92,7 +101,7 @@ def _snippets_for(extension: Any, rendered: RenderedLanguage) -> Any:
 
 
 def build_sites(guide: Guide, catalogue: Catalogue, rendered: dict[str, RenderedLanguage], project: Path,
-                work_dir: Path, site_dir: Path) -> None:
+                work_dir: Path, site_dir: Path, settings: PublishSettings | None = None) -> None:
     """Build every language into site_dir/<lang>/ and write the language chooser at site_dir/index.html."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -104,7 +113,7 @@ def build_sites(guide: Guide, catalogue: Catalogue, rendered: dict[str, Rendered
     for lang, language in rendered.items():
         _vendor_shim(project, language.docs_dir)
         config_path = work_dir / f"mkdocs.{lang}.yml"
-        config = language_config(base, project, guide, catalogue, language, site_dir)
+        config = language_config(base, project, guide, catalogue, language, site_dir, settings)
         config_path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
         try:
             mkdocs_config = load_config(str(config_path))
@@ -112,9 +121,12 @@ def build_sites(guide: Guide, catalogue: Catalogue, rendered: dict[str, Rendered
             build(mkdocs_config)
         except (Abort, ConfigurationError) as exc:
             raise SiteBuildError(f"MkDocs could not build the {lang} site: {exc}") from None
+        if not (settings and settings.public_url):  # a sitemap of relative addresses would mislead crawlers
+            for sitemap in ("sitemap.xml", "sitemap.xml.gz"):
+                (site_dir / lang / sitemap).unlink(missing_ok=True)
         prune_unused_assets(site_dir / lang, search_languages=_search_languages(config))
         enrich_search_index(site_dir / lang, guide, language)
-    write_language_chooser(guide, catalogue, project, site_dir)
+    write_language_chooser(guide, catalogue, project, site_dir, settings)
 
 
 def _vendor_shim(project: Path, docs_dir: Path) -> None:
@@ -156,10 +168,13 @@ def lunr_scripts_loaded(search_languages: list[str]) -> set[str]:
     return stemmers | multi | support
 
 
-def write_language_chooser(guide: Guide, catalogue: Catalogue, project: Path, site_dir: Path) -> None:
+def write_language_chooser(guide: Guide, catalogue: Catalogue, project: Path, site_dir: Path,
+                           settings: PublishSettings | None = None) -> None:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(project / "templates"), autoescape=True,
                              undefined=jinja2.StrictUndefined)
-    html = env.get_template("language-chooser.html.j2").render(guide=guide, strings=catalogue, langs=LANGS)
+    html = env.get_template("language-chooser.html.j2").render(
+        guide=guide, strings=catalogue, langs=LANGS, public_url=(settings or PublishSettings()).public_url,
+        handout_name=handout_name)
     (site_dir / "index.html").write_text(html, encoding="utf-8")
 
 

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, StringConstraints, field_validator, model_validator
+from pydantic import AfterValidator, Field, StringConstraints, field_validator, model_validator
 
 from .text import Doi, Id, Model, NonEmpty, Text, Words
 
@@ -22,21 +23,63 @@ class SitePage(Model):
     """A page made of sections (home summary, care, response assessment)."""
 
     title: Text
+    last_reviewed: dt.date  # shown under the title; no reference it cites may be checked later than this
     intro: Text | None = None
     sections: list[Section] = []
+
+
+# Reserved for documentation (RFC 2606): an address there is a placeholder, never shown to a reader.
+PLACEHOLDER_DOMAIN = re.compile(r"[@./]example\.(com|net|org)\b|[@.]example(/|$)", re.IGNORECASE)
+
+
+def not_a_placeholder(value: str) -> str:
+    if PLACEHOLDER_DOMAIN.search(value):
+        raise ValueError(f"{value!r} is a placeholder address (example.org and the like); give a real one or leave it out")
+    return value
+
+
+Email = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$"),
+                  AfterValidator(not_a_placeholder)]
+HttpsUrl = Annotated[str, StringConstraints(pattern=r"^https://[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(/[A-Za-z0-9._~:/%?&=+-]*)?$"),
+                     AfterValidator(not_a_placeholder)]
+
+
+class Editor(Model):
+    """A person who stands behind the guide. Only real, consenting people: never a placeholder."""
+
+    name: NonEmpty
+    role: Text
+    affiliation: Text
+    interests: Text  # declared interests; "none declared" is written out, never left blank
+
+
+class Contact(Model):
+    """Where a reader reports an error: an email address or a web form (https), exactly one."""
+
+    email: Email | None = None
+    form: HttpsUrl | None = None
+
+    @model_validator(mode="after")
+    def one_way(self) -> "Contact":
+        if (self.email is None) == (self.form is None):
+            raise ValueError("give either an email address (email:) or the https address of a form (form:), not both")
+        return self
 
 
 class SiteMeta(Model):
     title: Text
     short_title: Text
-    version: NonEmpty
-    last_reviewed: dt.date
-    site_url: Annotated[str, StringConstraints(pattern=r"^https?://\S+/$")]
+    version: Annotated[str, StringConstraints(pattern=r"^\d+\.\d+(\.\d+)?$")]
     source_review: Id
     disclaimer: Text
     method: Text
-    how_to_cite: Text
     authors: Text
+    # Who stands behind the guide. Empty until the editorial board is named: pages then say so plainly.
+    editors: list[Editor] = []
+    funding: Text | None = None
+    contact: Contact | None = None
+    # A treatment whose review is older than this blocks a release (build.py --release).
+    review_cycle_months: Annotated[int, Field(ge=1, le=120)] = 24
 
 
 class Summary(SitePage):
@@ -57,6 +100,7 @@ class CalcinosisType(Model):
 
 class Classification(Model):
     title: Text
+    last_reviewed: dt.date
     intro: Text
     types: list[CalcinosisType] = Field(min_length=1)
     sections: list[Section] = []
@@ -72,6 +116,7 @@ class Disease(Model):
 
 class Diseases(Model):
     title: Text
+    last_reviewed: dt.date
     intro: Text
     diseases: list[Disease] = Field(min_length=1)
 
@@ -87,6 +132,7 @@ class Tier(Model):
 
 class Tiers(Model):
     title: Text
+    last_reviewed: dt.date
     intro: Text
     tiers: list[Tier] = Field(min_length=1)
 
@@ -129,6 +175,7 @@ class Treatment(Model):
     references: list[Id] = Field(min_length=1)
     search_terms: Words = Words()
     discouraged: bool = False
+    last_reviewed: dt.date  # shown under the title; no reference it cites may be checked later than this
 
 
 NodeKind = Literal["start", "question", "action"]
@@ -151,6 +198,7 @@ class AlgorithmEdge(Model):
 
 class Algorithm(Model):
     title: Text
+    last_reviewed: dt.date
     intro: Text
     nodes: list[AlgorithmNode] = Field(min_length=1)
     edges: list[AlgorithmEdge] = []
@@ -208,6 +256,7 @@ class Reference(Model):
 
 
 class References(Model):
+    last_reviewed: dt.date  # of the list as a whole: no later than it, every `checked` date
     checked_with: Text
     references: list[Reference] = Field(min_length=1)
 
@@ -222,8 +271,41 @@ class Term(Model):
 
 class Glossary(Model):
     title: Text
+    last_reviewed: dt.date
     intro: Text
     terms: list[Term] = Field(min_length=1)
+
+
+class Change(Model):
+    """One version of the guide: when it was published, what changed, and which pages it touched."""
+
+    version: Annotated[str, StringConstraints(pattern=r"^\d+\.\d+(\.\d+)?$")]
+    date: dt.date
+    summary: Text
+    # Page ids: a treatment id, or the page of a chapter (home, algorithm, treatments, about…; see files.py).
+    pages: list[Id] = []
+
+
+class Changes(Model):
+    """content/changes.yml: the versions of the guide, newest first."""
+
+    changes: list[Change] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def newest_first(self) -> "Changes":
+        versions = [change.version for change in self.changes]
+        if len(set(versions)) != len(versions):
+            raise ValueError("a version is listed twice; each version has one entry")
+        if [change.date for change in self.changes] != sorted((change.date for change in self.changes), reverse=True):
+            raise ValueError("list the versions newest first (each date no later than the one above it)")
+        return self
+
+    @property
+    def latest(self) -> Change:
+        return self.changes[0]
+
+    def entry(self, version: str) -> Change | None:
+        return next((change for change in self.changes if change.version == version), None)
 
 
 class Guide(Model):
@@ -241,6 +323,13 @@ class Guide(Model):
     assessment: SitePage
     references: References
     glossary: Glossary
+    changes: Changes
+
+    @property
+    def last_reviewed(self) -> dt.date:
+        """The site-wide review date: the most recent review of any page."""
+        dated = [*self.treatments, *(getattr(self, name) for name in type(self).model_fields)]
+        return max(item.last_reviewed for item in dated if isinstance(getattr(item, "last_reviewed", None), dt.date))
 
     def reference(self, ref_id: str) -> Reference:
         return {ref.id: ref for ref in self.references.references}[ref_id]
