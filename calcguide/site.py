@@ -107,6 +107,8 @@ def build_sites(guide: Guide, catalogue: Catalogue, rendered: dict[str, Rendered
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError
 
+    from .errorpage import ErrorPageBase
+
     base = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
     _route_mkdocs_warnings()
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -118,6 +120,7 @@ def build_sites(guide: Guide, catalogue: Catalogue, rendered: dict[str, Rendered
         try:
             mkdocs_config = load_config(str(config_path))
             mkdocs_config.plugins["calcguide-theme-cache"] = ThemeBytecodeCache(work_dir)
+            mkdocs_config.plugins["calcguide-error-page"] = ErrorPageBase(lang)
             build(mkdocs_config)
         except (Abort, ConfigurationError) as exc:
             raise SiteBuildError(f"MkDocs could not build the {lang} site: {exc}") from None

@@ -230,7 +230,7 @@ def english_sentences(guide, catalogue) -> set[str]:
 def test_french_handout_contains_no_english_sentence(built, guide, catalogue):
     text = words(pdf_text(handout(built, "fr")))
     # The key references keep their original titles, which are partly in English, as any bibliography does.
-    start, end = words(catalogue.ui["key_references"]["fr"]), words(catalogue.ui["handout_sources"]["fr"])
+    start, end = words(catalogue.ui["key_references"]["fr"]), words(catalogue.ui["handout_sources_offline"]["fr"])
     text = text[:text.index(start)] + text[text.index(end):]
     sentences = english_sentences(guide, catalogue)
     assert len(sentences) > 50
