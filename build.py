@@ -22,9 +22,8 @@ import argparse
 import sys
 from pathlib import Path
 
-import jinja2
-
 from calcguide.content import ContentErrors
+from calcguide.failure import describe
 from calcguide.package import measure_bundle, offline_bundles
 from calcguide.pipeline import Layout, Timings, build_everything, validate
 from calcguide.publish import PUBLIC_URL_VARIABLE, PublishSettings, PublishSettingsError
@@ -65,9 +64,9 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "serve":
             from calcguide.serve import serve
 
-            serve(layout, args.port)
+            serve(layout, args.port, args.debug)
         else:
-            build_everything(layout, Timings(report=_progress), settings, _warn)
+            build_everything(layout, Timings(report=_progress), settings=settings, warn=_warn)
             print(f"built {layout.site_dir} and {layout.dist_dir}")
             for bundle in offline_bundles(layout.dist_dir):
                 print(f"offline bundle {measure_bundle(bundle)}")
@@ -89,35 +88,9 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as error:  # a template mistake or a bug: one line for the editor, the traceback with --debug
         if args.debug:
             raise
-        print(f"{_where(error)}{_one_line(error)}; nothing was written (run with --debug for the details)",
+        print(f"{describe(error, PROJECT)[0]}; nothing was written (run with --debug for the details)",
               file=sys.stderr)
         return EXIT_BUILD_ERROR
-
-
-def _where(error: BaseException) -> str:
-    """`templates/pages/x.md.j2:12: ` when the error comes from one of our templates, else nothing."""
-    location: tuple[str, int] | None = None
-    if isinstance(error, jinja2.TemplateSyntaxError) and error.filename:
-        location = (error.filename, error.lineno)
-    else:
-        # Jinja puts the template's own file and line into the traceback; the innermost one is the culprit.
-        frame = error.__traceback__
-        while frame is not None:
-            filename = frame.tb_frame.f_code.co_filename
-            if Path(filename).suffix in (".j2", ".html") and Path(filename).is_file():
-                location = (filename, frame.tb_lineno)
-            frame = frame.tb_next
-    if location is None:
-        return ""
-    path = Path(location[0]).resolve()
-    name = path.relative_to(PROJECT).as_posix() if path.is_relative_to(PROJECT) else path.name
-    return f"{name}:{location[1]}: "
-
-
-def _one_line(error: BaseException) -> str:
-    kind = "template error" if isinstance(error, jinja2.TemplateError) else f"error: {type(error).__name__}"
-    message = " ".join(str(error).split()) or "(no message)"
-    return f"{kind}: {message}"
 
 
 def _warn(message: str) -> None:

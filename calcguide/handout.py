@@ -1,6 +1,7 @@
 """PDF stage: the clinic handouts dist/handout-<lang>.pdf — the algorithm, the tiers at a glance and the key
-references on two A4 pages per language, printed by headless Debian Chromium (through Playwright) from a
+references on two A4 pages per language, printed by headless Debian Chromium (driven through its DevTools pipe, calcguide/cdp.py) from a
 standalone page rendered by templates/handout.md.j2.
+Printed only when the page, the fonts, Chromium or the options changed (calcguide/pdfcache.py).
 
 Chromium rather than WeasyPrint: it is the engine that lays out the site, so the chart prints exactly as the
 algorithm page does, and it embeds the fonts it uses (TrueType subsets) with selectable text.
@@ -9,16 +10,19 @@ from __future__ import annotations
 
 import re
 import shutil
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Callable
 
 import jinja2
 import markdown
 import segno
 from markupsafe import Markup
 
-from .content import LANGS, Guide, Text
+from .cdp import BrowserError, Chromium
+from .content import LANGS, Guide
+from .pdfcache import PdfCache
 from .publish import PublishSettings
+from .templatecache import bytecode_cache
 from .render import CITED_WITH_SPACE, Catalogue, Page, Renderer
 
 CHROMIUM = "/usr/bin/chromium"
@@ -31,6 +35,10 @@ MARKDOWN_EXTENSIONS = ["attr_list", "md_in_html", "tables"]
 # Without a public address a link would lead to the file the handout was printed from: such links are unwrapped.
 NO_ADDRESS = "cg-no-address:"
 UNADDRESSED_LINK = re.compile(r'<a href="' + re.escape(NO_ADDRESS) + r'[^"]*">(.*?)</a>', re.DOTALL)
+# DevTools' Page.printToPDF: A4 unless the page's @page rule says otherwise, no margins but the page's own,
+# backgrounds (the chart's colours), a tagged PDF (structure for screen readers).
+PRINT_OPTIONS = {"paperWidth": 8.27, "paperHeight": 11.7, "marginTop": 0, "marginBottom": 0, "marginLeft": 0,
+                 "marginRight": 0, "printBackground": True, "preferCSSPageSize": True, "generateTaggedPDF": True}
 
 
 class HandoutError(Exception):
@@ -46,22 +54,19 @@ class HandoutRenderer(Renderer):
     references and sends the reader to the guide online for every source), and links lead to the guide online."""
 
     def __init__(self, guide: Guide, catalogue: Catalogue, templates_dir: Path,
-                 settings: PublishSettings | None = None):
-        super().__init__(guide, catalogue, templates_dir)
-        self.settings = settings or PublishSettings()
+                 bytecode_cache: jinja2.BytecodeCache | None = None, settings: PublishSettings | None = None):
+        super().__init__(guide, catalogue, templates_dir, bytecode_cache, settings)
         self.page = Page("handout", "handout.md.j2", {lang: "handout.md" for lang in LANGS},
                          {lang: guide.site.title[lang] for lang in LANGS})
 
-    @jinja2.pass_context
-    def _markdown(self, context: jinja2.runtime.Context, text: Text | str) -> str:
+    def text(self, value: str, ref_link: Callable[[str], str]) -> str:
         """A content text as inline HTML, without its citations (HTML, since the handout's table cells are not
         Markdown; it passes through the Markdown of the chart unchanged)."""
-        value = text[context["lang"]] if isinstance(text, Text) else text
         html = markdown.markdown(CITED_WITH_SPACE.sub("", value).strip())
         return html.removeprefix("<p>").removesuffix("</p>")
 
-    def _relative(self, context: jinja2.runtime.Context, target: str) -> str:
-        return (context["site_url"] or NO_ADDRESS) + target.removesuffix(".md") + ".html"
+    def href(self, page: Page, lang: str, target: str) -> str:
+        return (self.settings.language_url(lang) or NO_ADDRESS) + target.removesuffix(".md") + ".html"
 
     def qr_code(self, lang: str) -> Markup | None:
         """The QR code of the online algorithm page as inline SVG (no file, no request), or None without an
@@ -80,7 +85,8 @@ class HandoutRenderer(Renderer):
             algorithm_url=self.settings.page_url(lang, self.page_of_kind["algorithm"].url(lang)))
         stylesheet = "\n".join((project / path).read_text(encoding="utf-8") for path in STYLESHEETS)
         page = jinja2.Environment(loader=jinja2.FileSystemLoader(project / "templates"), autoescape=False,
-                                  undefined=jinja2.StrictUndefined).get_template("handout.html.j2")
+                                  undefined=jinja2.StrictUndefined, bytecode_cache=self.env.bytecode_cache,
+                                  ).get_template("handout.html.j2")
         return page.render(lang=lang, title=f"{self.guide.site.title[lang]} — {self.catalogue.ui['handout'][lang]}",
                            stylesheet=stylesheet,
                            body=UNADDRESSED_LINK.sub(r"\1", markdown.markdown(body, extensions=MARKDOWN_EXTENSIONS)))
@@ -95,41 +101,35 @@ def copy_handouts(dist_dir: Path, site_dir: Path) -> None:
 
 def write_handouts(guide: Guide, catalogue: Catalogue, project: Path, work_dir: Path, dist_dir: Path,
                    settings: PublishSettings | None = None) -> list[Path]:
-    """Render and print one handout per language into dist_dir; return their paths."""
-    renderer = HandoutRenderer(guide, catalogue, project / "templates", settings)
+    """Render one handout page per language and put its PDF into dist_dir, printed only when something that
+    shapes it changed (calcguide/pdfcache.py): a cache hit starts no browser. Returns the PDFs' paths."""
+    renderer = HandoutRenderer(guide, catalogue, project / "templates", bytecode_cache(work_dir), settings)
     pages_dir = work_dir / "handouts"
     pages_dir.mkdir(parents=True, exist_ok=True)
-    printouts: dict[Path, Path] = {}
-    for lang in LANGS:
-        source = pages_dir / f"handout-{lang}.html"
-        source.write_text(renderer.html(lang, project), encoding="utf-8")
-        printouts[source] = dist_dir / handout_name(lang)
-    # In a thread of its own: Playwright's sync API refuses to start in a thread that already runs an event loop,
-    # as a program that drives a browser itself and calls the build does (the test session).
-    with ThreadPoolExecutor(max_workers=1) as executor:
-        executor.submit(_print_to_pdf, printouts).result()
-    return list(printouts.values())
+    cache = PdfCache(work_dir / "pdf-cache", CHROMIUM, CHROMIUM_ARGS, PRINT_OPTIONS)
+    pages = {dist_dir / handout_name(lang): renderer.html(lang, project) for lang in LANGS}
+    to_print: dict[Path, Path] = {}
+    for target, html in pages.items():
+        if not cache.fetch(html, target):
+            source = pages_dir / target.with_suffix(".html").name
+            source.write_text(html, encoding="utf-8")
+            to_print[source] = cache.path(html)
+    if to_print:
+        print_pages(to_print)
+        for target, html in pages.items():
+            if not cache.fetch(html, target):
+                raise HandoutError(f"Chromium printed no {target.name}")
+    return list(pages)
 
 
-def _print_to_pdf(printouts: dict[Path, Path]) -> None:
-    from playwright.sync_api import Error as PlaywrightError
-    from playwright.sync_api import sync_playwright
-
+def print_pages(printouts: dict[Path, Path]) -> None:
+    """Print each local page to its PDF, in one headless Chromium started once."""
     try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            try:
-                context = browser.new_context()
-                # The handout is self-contained; anything it would fetch is a mistake, and never a request out.
-                context.route("**/*", lambda route, request: route.continue_()
-                              if request.url.startswith(("file:", "data:")) else route.abort())
-                page = context.new_page()
-                for source, target in printouts.items():
-                    page.goto(source.as_uri())
-                    page.pdf(path=str(target), format="A4", print_background=True, prefer_css_page_size=True,
-                             tagged=True)
-            finally:
-                browser.close()
-    except PlaywrightError as exc:
+        with Chromium(CHROMIUM, CHROMIUM_ARGS) as browser:
+            for source, target in printouts.items():
+                partial = target.with_name(target.name + ".part")
+                browser.print_pdf(source, partial, PRINT_OPTIONS)
+                partial.replace(target)  # a cache entry is whole or absent
+    except BrowserError as exc:
         raise HandoutError(f"Chromium could not print the handouts ({CHROMIUM}; `make site` installs it): "
                            f"{exc}") from None

@@ -1,26 +1,33 @@
-"""The whole build, top to bottom: validate → render → MkDocs → PDF handouts → package, then publish atomically.
+"""The whole build as one ordered list of named stages, each a function of a `BuildContext`.
 
-Nothing is written to site/ or dist/ until every stage has succeeded: the new output is built in a staging
-folder under build/ and swapped in at the end, so a failed build leaves the previous output intact.
+    validate → render → mkdocs (per language) → search → prune → chooser → pdf → bundle → csp → publish
+
+`build.py` runs them all; `build.py serve` runs the subset an editor looks at (`PREVIEW_STAGES`) from this same
+list. Every stage prints its time. Nothing is written to site/ or dist/ before `publish`: the stages write into
+a staging folder under the work folder, and a failed build leaves the previous output intact.
 """
 from __future__ import annotations
 
+import multiprocessing
+import os
 import shutil
 import tempfile
 import time
-from contextlib import contextmanager
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
 
 from .content import ContentErrors, Guide, load_guide
 from .csp import write_nginx_csp
+from .failure import StageFailure, describe
 from .handout import copy_handouts, write_handouts
 from .package import write_offline_bundle
 from .publish import PublishSettings
 from .release import release_problems
-from .render import Catalogue, load_catalogue, render
-from .site import build_sites
+from .render import Catalogue, RenderedLanguage, load_catalogue, render
+from .search import enrich_search_index
+from .site import build_language, mkdocs_input, prune_unused_assets, read_base_config, write_language_chooser
 from .templatecache import bytecode_cache
 
 
@@ -44,18 +51,52 @@ class Timings:
     stages: dict[str, float] = field(default_factory=dict)
     report: Callable[[str, float], None] = lambda name, seconds: None
 
-    @contextmanager
-    def stage(self, name: str) -> Iterator[None]:
-        start = time.perf_counter()
-        yield
-        self.stages[name] = time.perf_counter() - start
-        self.report(name, self.stages[name])
+    def record(self, name: str, seconds: float) -> None:
+        self.stages[name] = seconds
+        self.report(name, seconds)
+
+
+@dataclass
+class BuildContext:
+    """What the stages share: where to read and write, and what the earlier stages produced."""
+
+    layout: Layout
+    staging: Path  # the stages write staging/site and staging/dist; `publish` moves them into place
+    timings: Timings
+    # The preview keeps, between rebuilds, a digest of what MkDocs read for each language, and builds only the
+    # languages whose input changed; None (a full build) builds every language.
+    previous_inputs: dict[str, str] | None = None
+    guide: Guide | None = None
+    catalogue: Catalogue | None = None
+    rendered: dict[str, RenderedLanguage] = field(default_factory=dict)
+    built: list[str] = field(default_factory=list)  # the languages MkDocs built in this run
+    inputs: dict[str, str] = field(default_factory=dict)  # digests of what MkDocs read for them
+    # One MkDocs process per language when there are cores for it. The preview builds in its own process: it
+    # runs server threads, and forking a process with threads is only safe for the thread that forks.
+    parallel: bool = True
+    # Where the guide is published and whether this build is a release (build.py --public-url, --release).
+    settings: PublishSettings = field(default_factory=PublishSettings)
+    warn: Callable[[str], None] = lambda message: None
+
+    @property
+    def site(self) -> Path:
+        return self.staging / "site"
+
+    @property
+    def dist(self) -> Path:
+        return self.staging / "dist"
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    run: Callable[[BuildContext], None]
 
 
 def validate(layout: Layout, settings: PublishSettings | None = None,
              warn: Callable[[str], None] = lambda message: None) -> tuple[Guide, Catalogue]:
-    """The content and the interface strings, validated; then what a public release still lacks: an error in
-    a release build (`settings.release`), a warning (`warn`) in an everyday build."""
+    """Content and interface strings, validated (also `build.py check`); then what a public release still lacks
+    (calcguide/release.py): errors in a release build (`settings.release`), warnings (`warn`) in an everyday one."""
     guide, catalogue = load_guide(layout.content_dir), load_catalogue(layout.project / "templates")
     if settings is not None:
         problems = release_problems(guide, layout.content_dir, settings)
@@ -66,34 +107,150 @@ def validate(layout: Layout, settings: PublishSettings | None = None,
     return guide, catalogue
 
 
-def build_everything(layout: Layout, timings: Timings | None = None, settings: PublishSettings | None = None,
-                     warn: Callable[[str], None] = lambda message: None) -> Timings:
+def _validate(context: BuildContext) -> None:
+    context.guide, context.catalogue = validate(context.layout, context.settings, context.warn)
+
+
+def _render(context: BuildContext) -> None:
+    layout = context.layout
+    context.rendered = render(context.guide, context.catalogue, layout.project, layout.work_dir / "docs",
+                              bytecode_cache(layout.work_dir), context.settings)
+
+
+def _mkdocs(context: BuildContext) -> None:
+    layout = context.layout
+    languages = context.rendered
+    if context.previous_inputs is not None:
+        settings = repr(context.guide.site) + repr(context.catalogue) + repr(context.settings.public_url)
+        inputs = {lang: mkdocs_input(layout.project, language, settings) for lang, language in languages.items()}
+        languages = {lang: language for lang, language in languages.items()
+                     if inputs[lang] != context.previous_inputs.get(lang) or not (layout.site_dir / lang).is_dir()}
+        context.inputs = {lang: inputs[lang] for lang in languages}  # remembered once published
+    jobs = {lang: (context.guide, context.catalogue, language, layout.project, layout.work_dir, context.site,
+                   context.settings) for lang, language in languages.items()}
+    if context.parallel and len(jobs) > 1 and usable_cores() > 1:
+        seconds = build_in_processes(jobs)
+    else:
+        seconds = {lang: _timed_build(*job) for lang, job in jobs.items()}
+    for lang in jobs:
+        context.timings.record(f"mkdocs[{lang}]", seconds[lang])
+    context.built = list(languages)
+
+
+def usable_cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def _timed_build(*job) -> float:  # noqa: ANN002 - build_language's arguments
+    start = time.perf_counter()
+    build_language(*job)
+    return time.perf_counter() - start
+
+
+def _timed_build_in_child(*job) -> float:  # noqa: ANN002 - build_language's arguments
+    try:
+        return _timed_build(*job)
+    except Exception as error:  # noqa: BLE001 - told in the parent as it would be told here
+        raise StageFailure(describe(error, job[3])) from None
+
+
+def build_in_processes(jobs: dict[str, tuple]) -> dict[str, float]:
+    """One MkDocs process per language, forked from this one (its imports and compiled templates are shared):
+    the languages' sites are independent, and MkDocs uses one core."""
+    import mkdocs.commands.build  # noqa: F401 - imported once, before the fork, for both children
+
+    with ProcessPoolExecutor(max_workers=len(jobs), mp_context=multiprocessing.get_context("fork")) as pool:
+        futures = {lang: pool.submit(_timed_build_in_child, *job) for lang, job in jobs.items()}
+        return {lang: future.result() for lang, future in futures.items()}
+
+
+def _search(context: BuildContext) -> None:
+    for lang in context.built:
+        enrich_search_index(context.site / lang, context.guide, context.rendered[lang])
+
+
+def _prune(context: BuildContext) -> None:
+    palette = bool(read_base_config(context.layout.project)["theme"].get("palette"))
+    for lang in context.built:
+        prune_unused_assets(context.site / lang, search_languages=[lang], palette=palette)
+
+
+def _chooser(context: BuildContext) -> None:
+    context.site.mkdir(parents=True, exist_ok=True)
+    write_language_chooser(context.guide, context.catalogue, context.layout.project, context.site, context.settings)
+
+
+def _pdf(context: BuildContext) -> None:
+    layout = context.layout
+    write_handouts(context.guide, context.catalogue, layout.project, layout.work_dir, context.dist, context.settings)
+    copy_handouts(context.dist, context.site)  # every page links them, on the server as in the bundle
+
+
+def _bundle(context: BuildContext) -> None:
+    write_offline_bundle(context.guide, context.site, context.dist)
+
+
+def _csp(context: BuildContext) -> None:
+    # The hosted site's policy allows exactly this build's inline scripts.
+    write_nginx_csp(context.site, context.dist)
+
+
+def _publish(context: BuildContext) -> None:
+    layout = context.layout
+    if context.previous_inputs is None:
+        publish(context.site, layout.site_dir)
+        publish(context.dist, layout.dist_dir)
+        return
+    # The preview rebuilt some languages only: swap those in, and the chooser.
+    layout.site_dir.mkdir(parents=True, exist_ok=True)
+    for lang in context.built:
+        publish(context.site / lang, layout.site_dir / lang)
+    os.replace(context.site / "index.html", layout.site_dir / "index.html")
+    context.previous_inputs.update(context.inputs)
+
+
+STAGES: tuple[Stage, ...] = (
+    Stage("validate", _validate),
+    Stage("render", _render),
+    Stage("mkdocs", _mkdocs),
+    Stage("search", _search),
+    Stage("prune", _prune),
+    Stage("chooser", _chooser),
+    Stage("pdf", _pdf),
+    Stage("bundle", _bundle),
+    Stage("csp", _csp),
+    Stage("publish", _publish),
+)
+# What `serve` runs: the pages an editor looks at; no handouts, no offline bundle, no server policy.
+PREVIEW_STAGES = ("validate", "render", "mkdocs", "search", "prune", "chooser", "publish")
+
+
+def run_stages(layout: Layout, names: tuple[str, ...] | None = None, timings: Timings | None = None,
+               previous_inputs: dict[str, str] | None = None, parallel: bool = True,
+               settings: PublishSettings | None = None,
+               warn: Callable[[str], None] = lambda message: None) -> BuildContext:
+    """Run the stages of STAGES named in `names` (all by default), in the list's order, in a fresh staging folder."""
     timings = timings or Timings()
-    settings = settings or PublishSettings()
-    with timings.stage("validate"):
-        guide, catalogue = validate(layout, settings, warn)
     layout.work_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix="output-", dir=layout.work_dir))
+    context = BuildContext(layout, staging, timings, previous_inputs, parallel=parallel,
+                           settings=settings or PublishSettings(), warn=warn)
     try:
-        staged_site, staged_dist = staging / "site", staging / "dist"
-        staged_dist.mkdir(parents=True)
-        with timings.stage("render"):
-            rendered = render(guide, layout.project, layout.work_dir / "docs", bytecode_cache(layout.work_dir),
-                              settings)
-        with timings.stage("mkdocs"):
-            build_sites(guide, catalogue, rendered, layout.project, layout.work_dir, staged_site, settings)
-        with timings.stage("pdf"):
-            write_handouts(guide, catalogue, layout.project, layout.work_dir, staged_dist, settings)
-            copy_handouts(staged_dist, staged_site)  # every page links them, on the server as in the bundle
-        with timings.stage("bundle"):
-            write_offline_bundle(guide, staged_site, staged_dist)
-            write_nginx_csp(staged_site, staged_dist)  # the hosted site's CSP allows this build's inline scripts
-        with timings.stage("publish"):
-            publish(staged_site, layout.site_dir)
-            publish(staged_dist, layout.dist_dir)
+        context.dist.mkdir(parents=True)
+        for stage in STAGES:
+            if names is None or stage.name in names:
+                start = time.perf_counter()
+                stage.run(context)
+                timings.record(stage.name, time.perf_counter() - start)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return timings
+    return context
+
+
+def build_everything(layout: Layout, timings: Timings | None = None, parallel: bool = True,
+                     settings: PublishSettings | None = None,
+                     warn: Callable[[str], None] = lambda message: None) -> Timings:
+    return run_stages(layout, timings=timings, parallel=parallel, settings=settings, warn=warn).timings
 
 
 def publish(staged: Path, target: Path) -> None:

@@ -11,7 +11,7 @@ import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import jinja2
 from pydantic import RootModel
@@ -68,12 +68,19 @@ class Page:
         return self.context["treatment"].id if self.kind == "treatment" else self.kind
 
 
+# Every page carries the whole sidebar: past this many treatments, the treatments section of the sidebar shows
+# its landing page (which lists every treatment by tier) instead of every treatment, so that the weight of each
+# page, and MkDocs' time per page, stay flat as the guide grows.
+NAV_SECTION_LIMIT = 30
+
+
 @dataclass(frozen=True)
 class RenderedLanguage:
     lang: str
     docs_dir: Path
     nav: list[Any]
     pages: list[Page]
+    not_in_nav: tuple[str, ...] = ()  # pages left out of the sidebar on purpose (MkDocs' `not_in_nav` patterns)
 
 
 def plan_pages(guide: Guide, catalogue: Catalogue) -> list[Page]:
@@ -157,7 +164,7 @@ class Renderer:
 
     @jinja2.pass_context
     def _page_link(self, context: jinja2.runtime.Context, page_id: str) -> str:
-        return self._relative(context, self._page(page_id).paths[context["lang"]])
+        return self.href(context["page"], context["lang"], self._page(page_id).paths[context["lang"]])
 
     @jinja2.pass_context
     def _page_title(self, context: jinja2.runtime.Context, page_id: str) -> str:
@@ -172,31 +179,37 @@ class Renderer:
 
     @jinja2.pass_context
     def _link(self, context: jinja2.runtime.Context, kind: str, anchor: str = "") -> str:
-        return self._relative(context, self.page_of_kind[kind].paths[context["lang"]]) + (f"#{anchor}" if anchor else "")
+        target = self.page_of_kind[kind].paths[context["lang"]]
+        return self.href(context["page"], context["lang"], target) + (f"#{anchor}" if anchor else "")
 
     @jinja2.pass_context
     def _treatment_link(self, context: jinja2.runtime.Context, treatment_id: str) -> str:
-        return self._relative(context, self.page_of_treatment[treatment_id].paths[context["lang"]])
+        return self.href(context["page"], context["lang"], self.page_of_treatment[treatment_id].paths[context["lang"]])
 
     @jinja2.pass_context
     def _ref_link(self, context: jinja2.runtime.Context, ref_id: str) -> str:
         return self._link(context, "references", ref_id)
 
-    @staticmethod
-    def _relative(context: jinja2.runtime.Context, target: str) -> str:
-        here = posixpath.dirname(context["page"].paths[context["lang"]])
-        return posixpath.relpath(target, here or ".")
-
     @jinja2.pass_context
     def _markdown(self, context: jinja2.runtime.Context, text: Text | str) -> str:
-        """A content text in the current language, with [@ref] citations turned into numbered links."""
         value = text[context["lang"]] if isinstance(text, Text) else text
+        return self.text(value, lambda ref_id: self._ref_link(context, ref_id))
+
+    # --- what a subclass may change (the handout: paper instead of the site) ---------------------------------
+
+    def href(self, page: Page, lang: str, target: str) -> str:
+        """The address of `target` (a Markdown path of the language's docs folder) as written on `page`."""
+        here = posixpath.dirname(page.paths[lang])
+        return posixpath.relpath(target, here or ".")
+
+    def text(self, value: str, ref_link: Callable[[str], str]) -> str:
+        """A content text of the current language, with [@ref] citations turned into numbered links."""
 
         def cite(match: re.Match) -> str:
             links = []
             for ref_id in (part.strip().lstrip("@") for part in match.group(1).split(";")):
                 number = self.guide.reference_number(ref_id)
-                links.append(f"[{number}]({self._ref_link(context, ref_id)}){{ .cite }}")
+                links.append(f"[{number}]({ref_link(ref_id)}){{ .cite }}")
             return "\u00a0[" + ", ".join(links) + "]"
 
         # The citation brings its own no-break space, so it swallows the space the editor typed before it.
@@ -210,6 +223,8 @@ class Renderer:
     # --- output -----------------------------------------------------------------------------------------------
 
     def render_language(self, lang: str, docs_dir: Path) -> RenderedLanguage:
+        # Every page ends with the glossary's abbreviations, which the abbr extension turns into tooltips.
+        abbreviations = self.env.get_template("abbreviations.md.j2").render(lang=lang, page=self.pages[0])
         for page in self.pages:
             facts = page_facts(self.guide, page.page_id, lang, self.settings.page_url(lang, page.url(lang)))
             template = self.env.get_template(page.template)
@@ -222,10 +237,9 @@ class Renderer:
                             f"guide_page: {guide_page}\n---\n\n")
             target = docs_dir / page.paths[lang]
             target.parent.mkdir(parents=True, exist_ok=True)
-            _write_if_changed(target, front_matter + body)
-        abbreviations = self.env.get_template("abbreviations.md.j2").render(lang=lang, page=self.pages[0])
-        _write_if_changed(docs_dir.parent / f"abbreviations.{lang}.md", abbreviations)
-        return RenderedLanguage(lang, docs_dir, self._nav(lang), self.pages)
+            _write_if_changed(target, front_matter + body + "\n" + abbreviations)
+        nav, not_in_nav = self._nav(lang)
+        return RenderedLanguage(lang, docs_dir, nav, self.pages, not_in_nav)
 
     def _with_dates_under_title(self, body: str, lang: str, page: Page, facts: PageFacts) -> str:
         """Every page shows its review date (and "updated in version X") right under its title: the line comes
@@ -241,18 +255,23 @@ class Renderer:
         return {"id": page.page_id, "description": facts.description, "last_reviewed": facts.last_reviewed.isoformat(),
                 "citation": self._citation_of({"lang": lang}, page.page_id)}
 
-    def _nav(self, lang: str) -> list[Any]:
+    def _nav(self, lang: str) -> tuple[list[Any], tuple[str, ...]]:
         nav: list[Any] = []
         treatments: list[Any] = []
+        not_in_nav: tuple[str, ...] = ()
         for page in self.pages:
             if page.kind == "treatment":
                 treatments.append({page.titles[lang]: page.paths[lang]})
             elif page.kind == "treatments":
-                treatments.insert(0, page.paths[lang])
+                landing = page.paths[lang]
                 nav.append({self.catalogue.pages["treatment"].title[lang]: treatments})
             else:
                 nav.append({page.titles[lang]: page.paths[lang]})
-        return nav
+        if len(treatments) > NAV_SECTION_LIMIT:
+            not_in_nav = (f"/{self.catalogue.pages['treatment'].slug[lang]}/",)
+            treatments.clear()
+        treatments.insert(0, landing)
+        return nav, not_in_nav
 
 
 def _yaml_str(value: str) -> str:
@@ -265,13 +284,13 @@ def _write_if_changed(path: Path, text: str) -> None:
         path.write_text(text, encoding="utf-8")
 
 
-def render(guide: Guide, project: Path, out_dir: Path, bytecode_cache: jinja2.BytecodeCache | None = None,
+def render(guide: Guide, catalogue: Catalogue, project: Path, out_dir: Path,
+           bytecode_cache: jinja2.BytecodeCache | None = None,
            settings: PublishSettings | None = None) -> dict[str, RenderedLanguage]:
     """Render both languages into out_dir/<lang>/, with the hand-made docs/ (assets, pages) copied alongside,
     and the reference list as RIS and BibTeX files (MkDocs copies them to the site)."""
     from .export import EXPORTS
 
-    catalogue = load_catalogue(project / "templates")
     renderer = Renderer(guide, catalogue, project / "templates", bytecode_cache, settings)
     rendered = {}
     for lang in LANGS:

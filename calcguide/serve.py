@@ -1,47 +1,35 @@
-"""Live preview: build once, serve site/ on loopback, rebuild what changed when content/, templates/ or docs/ change.
+"""Live preview: the preview stages of the pipeline, served by MkDocs' live-reload server, rerun on every save.
 
-A preview rebuild runs the stages an editor looks at (validate, render, MkDocs) and leaves out the offline
-bundle and the handouts, which nobody reads in a preview. MkDocs runs only for the languages whose input
-changed: an edit to an English text rebuilds the English site alone, and a save that changes nothing in the
-rendered Markdown rebuilds nothing.
+The preview runs `PREVIEW_STAGES` of calcguide/pipeline.py (no handouts, no offline bundle: nobody reads them in
+a preview), and MkDocs only for the languages whose input changed: an edit to an English text rebuilds the English
+site alone, and a save that changes no page rebuilds nothing. MkDocs' `LiveReloadServer` serves site/ and adds
+its small polling script to each HTML page *as it sends it* (never to the files, so nothing of it ships); after
+a rebuild every open tab reloads itself. A stage that fails, whatever the exception, is printed (located when
+possible) and the last good site stays served; the next save that fixes it rebuilds as usual.
 """
 from __future__ import annotations
 
-import functools
-import hashlib
-import http.server
-import os
-import shutil
+import logging
 import sys
-import tempfile
-import threading
 import time
-from pathlib import Path
+import traceback
 
-import jinja2
-from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.events import FileCreatedEvent, FileDeletedEvent, FileModifiedEvent, FileMovedEvent
 from watchdog.observers import Observer
 
-from .content import ContentErrors
-from .pipeline import Layout, publish, validate
-from .render import render
-from .site import SiteBuildError, build_sites
-from .templatecache import bytecode_cache
+from .failure import describe
+from .pipeline import PREVIEW_STAGES, Layout, Timings, run_stages
 
 WATCHED = ("content", "templates", "docs")
-QUIET_SECONDS = 0.15  # editors' tools save in bursts (temp file, rename); rebuild once the burst is over
 
 
-def _fingerprint(paths: list[Path], *texts: str) -> str:
-    """A digest of the files under paths (names and contents) and of texts."""
-    digest = hashlib.sha256()
-    for root in paths:
-        for path in sorted(root.rglob("*")) if root.is_dir() else [root]:
-            if path.is_file():
-                digest.update(path.as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    for text in texts:
-        digest.update(text.encode() + b"\0")
-    return digest.hexdigest()
+class _SavesOnly(Observer):
+    """The system's file events, limited to what a save does: the build reads the watched files, and an
+    `opened` or `closed` event for each would start another rebuild, forever."""
+
+    def schedule(self, event_handler, path, *, recursive=False, event_filter=None):  # noqa: ANN001 - watchdog's
+        return super().schedule(event_handler, path, recursive=recursive,
+                                event_filter=[FileCreatedEvent, FileModifiedEvent, FileDeletedEvent, FileMovedEvent])
 
 
 class Preview:
@@ -49,91 +37,47 @@ class Preview:
 
     def __init__(self, layout: Layout):
         self.layout = layout
-        self.built_inputs: dict[str, str] = {}  # language → fingerprint of its MkDocs input at the last build
-
-    def mkdocs_input(self, lang: str, docs_dir: Path, settings: str) -> str:
-        """Everything a language's MkDocs build reads: its Markdown, the abbreviations appended to every page,
-        the theme, the base configuration and the guide settings it is derived from."""
-        project = self.layout.project
-        return _fingerprint([docs_dir, docs_dir.parent / f"abbreviations.{lang}.md", project / "templates" / "theme",
-                             project / "mkdocs.yml"], settings)
+        self.built_inputs: dict[str, str] = {}  # language → digest of its MkDocs input at the last build
 
     def rebuild(self) -> list[str]:
-        """Validate and render everything (a few hundredths of a second), then run MkDocs for the languages
-        whose input changed and swap their folders into site/; returns those languages."""
-        layout = self.layout
-        guide, catalogue = validate(layout)
-        rendered = render(guide, layout.project, layout.work_dir / "docs", bytecode_cache(layout.work_dir))
-        settings = repr(guide.site) + repr(catalogue)
-        inputs = {lang: self.mkdocs_input(lang, language.docs_dir, settings) for lang, language in rendered.items()}
-        changed = {lang: language for lang, language in rendered.items()
-                   if inputs[lang] != self.built_inputs.get(lang) or not (layout.site_dir / lang).is_dir()}
-        if changed:
-            staging = Path(tempfile.mkdtemp(prefix="preview-", dir=layout.work_dir))
-            try:
-                build_sites(guide, catalogue, changed, layout.project, layout.work_dir, staging / "site")
-                layout.site_dir.mkdir(parents=True, exist_ok=True)
-                for staged in (staging / "site").iterdir():
-                    if staged.is_dir():
-                        publish(staged, layout.site_dir / staged.name)
-                    else:
-                        os.replace(staged, layout.site_dir / staged.name)
-            finally:
-                shutil.rmtree(staging, ignore_errors=True)
-        self.built_inputs.update({lang: inputs[lang] for lang in changed})
-        return list(changed)
+        """Run the preview stages; return the languages MkDocs rebuilt."""
+        return run_stages(self.layout, PREVIEW_STAGES, Timings(), self.built_inputs, parallel=False).built
 
-
-class _Rebuilder(FileSystemEventHandler):
-    def __init__(self, layout: Layout):
-        self.preview = Preview(layout)
-        self.changed = threading.Event()
-
-    def on_any_event(self, event: FileSystemEvent) -> None:
-        if event.event_type in ("created", "modified", "deleted", "moved") and not event.is_directory:
-            self.changed.set()
-
-    def rebuild(self) -> None:
+    def rebuild_and_report(self, debug: bool = False) -> bool:
+        """Rebuild, print what happened; never raises (an editor's mistake must not stop the preview)."""
         start = time.perf_counter()
         try:
-            languages = self.preview.rebuild()
-            what = ", ".join(languages) if languages else "nothing (no page changed)"
-            print(f"rebuilt {what} in {time.perf_counter() - start:.2f} s", flush=True)
-        except ContentErrors as errors:
-            for error in errors.errors:
-                print(error, file=sys.stderr)
-            print("content errors: the preview still shows the last good build", file=sys.stderr, flush=True)
-        except SiteBuildError as error:
-            print(f"error: {error}", file=sys.stderr, flush=True)
-        except jinja2.TemplateSyntaxError as error:  # a template being edited: report it, keep serving
-            print(f"{error.filename}:{error.lineno}: template error: {error.message}", file=sys.stderr, flush=True)
-        except jinja2.TemplateError as error:
-            print(f"template error: {error}", file=sys.stderr, flush=True)
+            languages = self.rebuild()
+        except Exception as error:  # noqa: BLE001 - any failure: report it and keep serving the last good site
+            if debug:
+                traceback.print_exc()
+            for line in describe(error, self.layout.project):
+                print(line, file=sys.stderr)
+            print("the preview still shows the last good build; save a fix to rebuild", file=sys.stderr, flush=True)
+            return False
+        what = ", ".join(languages) if languages else "nothing (no page changed)"
+        print(f"rebuilt {what} in {time.perf_counter() - start:.2f} s", flush=True)
+        return True
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the stdlib's signature
-        pass
+def serve(layout: Layout, port: int, debug: bool = False) -> None:
+    from mkdocs.livereload import LiveReloadServer
 
-
-def serve(layout: Layout, port: int) -> None:
-    rebuilder = _Rebuilder(layout)
-    rebuilder.rebuild()
-    observer = Observer()
+    preview = Preview(layout)
+    preview.rebuild_and_report(debug)
+    layout.site_dir.mkdir(parents=True, exist_ok=True)
+    server = LiveReloadServer(builder=lambda: preview.rebuild_and_report(debug), host="127.0.0.1", port=port,
+                              root=str(layout.site_dir))
+    # The server polls the disk every half second by default; the system's file events are immediate.
+    server.observer = _SavesOnly()
+    server.build_delay = 0.05  # editors' tools save in bursts (temp file, rename): rebuild once the burst is over
     for folder in WATCHED:
-        observer.schedule(rebuilder, str(layout.content_dir if folder == "content" else layout.project / folder),
-                          recursive=True)
-    observer.start()
-    handler = functools.partial(_QuietHandler, directory=str(layout.site_dir))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+        server.watch(str(layout.content_dir if folder == "content" else layout.project / folder))
+    logging.getLogger("mkdocs.livereload").setLevel(logging.WARNING)
     print(f"serving http://127.0.0.1:{port}/ — edit content/, templates/ or docs/; Ctrl-C stops", flush=True)
     try:
-        while True:
-            rebuilder.changed.wait()
-            time.sleep(QUIET_SECONDS)
-            rebuilder.changed.clear()
-            rebuilder.rebuild()
+        server.serve()
+    except KeyboardInterrupt:
+        pass
     finally:
-        observer.stop()
         server.shutdown()

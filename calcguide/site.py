@@ -5,7 +5,7 @@ Each language is its own MkDocs site so that it has its own search index with it
 """
 from __future__ import annotations
 
-import copy
+import hashlib
 import logging
 import os
 import shutil
@@ -21,7 +21,6 @@ from .export import BIBTEX_FILE, RIS_FILE
 from .handout import handout_name
 from .publish import PublishSettings
 from .render import Catalogue, RenderedLanguage
-from .search import enrich_search_index
 from .templatecache import ThemeBytecodeCache
 
 SHIM = Path("node_modules/iframe-worker/shim/index.js")
@@ -34,102 +33,103 @@ class SiteBuildError(Exception):
 
 def language_config(base: dict[str, Any], project: Path, guide: Guide, catalogue: Catalogue,
                     rendered: RenderedLanguage, site_dir: Path, settings: PublishSettings | None = None) -> dict[str, Any]:
-    """The full MkDocs configuration of one language, derived from the base mkdocs.yml."""
+    """What one language's MkDocs configuration changes in the base mkdocs.yml, which it inherits (`INHERIT:`):
+    MkDocs itself reads the base, with its own YAML tags (`!ENV`, `!!python/name:`…), and deep-merges these
+    settings into it. The search language follows `theme.language` (Material's default)."""
     lang = rendered.lang
     settings = settings or PublishSettings()
-    config = copy.deepcopy(base)
-    config.update(
-        site_name=guide.site.short_title[lang],
+    custom_dir = Path(base["theme"]["custom_dir"])
+    return {
+        "INHERIT": str((project / "mkdocs.yml").resolve()),
+        "site_name": guide.site.short_title[lang],
         # Only a real public address: MkDocs then writes canonical links and the sitemap from it. Without one,
         # nothing names an address (each page's description comes from its own summary: templates/theme/main.html).
-        site_url=settings.language_url(lang),
-        docs_dir=str(rendered.docs_dir),
-        site_dir=str(site_dir / lang),
-        nav=rendered.nav,
-        copyright=f"{guide.site.authors[lang]} — {catalogue.ui['version'][lang]} {guide.site.version}",
-    )
-    config["theme"] = {**config["theme"], "language": lang,
-                       "custom_dir": str(project / config["theme"]["custom_dir"])}
-    config["extra"] = {
-        **config.get("extra", {}),
-        # Material shows its language selector when `alternate` is set (header.html), and for each entry of an
-        # `alternate` *list* base.html writes a <link rel="alternate"> whose sitemap.xml the theme's JavaScript
-        # then fetches (outside the page when the link is absolute, a console error from file://). Our
-        # partials/alternate.html already links each page to its counterpart, so `alternate` is a plain switch
-        # and the languages it lists are in `languages`.
-        "alternate": True,
-        "languages": [{"name": catalogue.language_name[code], "lang": code} for code in LANGS],
-        "guide": {
-            "title": guide.site.title[lang],
-            "version": guide.site.version,
-            "last_reviewed": guide.last_reviewed.isoformat(),
-            "disclaimer": guide.site.disclaimer[lang],
-            "public_url": settings.public_url or "",  # the chooser's address (hreflang x-default); "" when none
-            "contact": guide.site.contact.model_dump() if guide.site.contact else None,
-            "handout": handout_name(lang),
-            "ris": RIS_FILE,
-            "bibtex": BIBTEX_FILE,
-            "ui": {key: text[lang] for key, text in catalogue.ui.items()},
+        "site_url": settings.language_url(lang),
+        "docs_dir": str(rendered.docs_dir),
+        "site_dir": str(site_dir / lang),
+        "nav": rendered.nav,
+        "not_in_nav": "\n".join(rendered.not_in_nav),
+        "copyright": f"{guide.site.authors[lang]} — {catalogue.ui['version'][lang]} {guide.site.version}",
+        # Relative paths of the inheriting file are read from its own folder: the theme folder is made absolute.
+        "theme": {"language": lang, "custom_dir": str(custom_dir if custom_dir.is_absolute() else project / custom_dir)},
+        "extra": {
+            # Material shows its language selector when `alternate` is set (header.html), and for each entry of an
+            # `alternate` *list* base.html writes a <link rel="alternate"> whose sitemap.xml the theme's JavaScript
+            # then fetches (outside the page when the link is absolute, a console error from file://). Our
+            # partials/alternate.html already links each page to its counterpart, so `alternate` is a plain switch
+            # and the languages it lists are in `languages`.
+            "alternate": True,
+            "languages": [{"name": catalogue.language_name[code], "lang": code} for code in LANGS],
+            "guide": {
+                "title": guide.site.title[lang],
+                "version": guide.site.version,
+                "last_reviewed": guide.last_reviewed.isoformat(),
+                "disclaimer": guide.site.disclaimer[lang],
+                "public_url": settings.public_url or "",  # the chooser's address (hreflang x-default); "" when none
+                "contact": guide.site.contact.model_dump() if guide.site.contact else None,
+                "handout": handout_name(lang),
+                "ris": RIS_FILE,
+                "bibtex": BIBTEX_FILE,
+                "ui": {key: text[lang] for key, text in catalogue.ui.items()},
+            },
         },
     }
-    config["plugins"] = [_search_for(plugin, lang) for plugin in config["plugins"]]
-    config["markdown_extensions"] = [_snippets_for(extension, rendered) for extension in config["markdown_extensions"]]
-    return config
 
 
-def _search_for(plugin: Any, lang: str) -> Any:
-    if isinstance(plugin, dict) and "search" in plugin:
-        return {"search": {**(plugin["search"] or {}), "lang": [lang]}}
-    if plugin == "search":
-        return {"search": {"lang": [lang]}}
-    return plugin
+def read_base_config(project: Path) -> dict[str, Any]:
+    """mkdocs.yml as MkDocs reads it (its tags included), for the few values the per-language files derive."""
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.utils.yaml import get_yaml_loader, yaml_load
+
+    with (project / "mkdocs.yml").open("rb") as base:
+        return yaml_load(base, get_yaml_loader(config=MkDocsConfig()))
 
 
-def _search_languages(config: dict[str, Any]) -> list[str]:
-    searches = (plugin["search"]["lang"] for plugin in config["plugins"] if isinstance(plugin, dict) and "search" in plugin)
-    return next(searches, [])
-
-
-def _snippets_for(extension: Any, rendered: RenderedLanguage) -> Any:
-    # Every page gets the glossary's abbreviations appended, so the abbr extension shows them as tooltips.
-    if isinstance(extension, dict) and "pymdownx.snippets" in extension:
-        options = dict(extension["pymdownx.snippets"] or {})
-        options["base_path"] = [str(rendered.docs_dir.parent)]
-        options["auto_append"] = [f"abbreviations.{rendered.lang}.md"]
-        return {"pymdownx.snippets": options}
-    return extension
-
-
-def build_sites(guide: Guide, catalogue: Catalogue, rendered: dict[str, RenderedLanguage], project: Path,
-                work_dir: Path, site_dir: Path, settings: PublishSettings | None = None) -> None:
-    """Build every language into site_dir/<lang>/ and write the language chooser at site_dir/index.html."""
+def build_language(guide: Guide, catalogue: Catalogue, language: RenderedLanguage, project: Path, work_dir: Path,
+                   site_dir: Path, settings: PublishSettings | None = None) -> None:
+    """Run MkDocs for one language into site_dir/<lang>/."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError
 
     from .errorpage import ErrorPageBase
 
-    base = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
     _route_mkdocs_warnings()
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    for lang, language in rendered.items():
-        _vendor_shim(project, language.docs_dir)
-        config_path = work_dir / f"mkdocs.{lang}.yml"
-        config = language_config(base, project, guide, catalogue, language, site_dir, settings)
-        config_path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
-        try:
-            mkdocs_config = load_config(str(config_path))
-            mkdocs_config.plugins["calcguide-theme-cache"] = ThemeBytecodeCache(work_dir)
-            mkdocs_config.plugins["calcguide-error-page"] = ErrorPageBase(lang)
-            build(mkdocs_config)
-        except (Abort, ConfigurationError) as exc:
-            raise SiteBuildError(f"MkDocs could not build the {lang} site: {exc}") from None
-        if not (settings and settings.public_url):  # a sitemap of relative addresses would mislead crawlers
-            for sitemap in ("sitemap.xml", "sitemap.xml.gz"):
-                (site_dir / lang / sitemap).unlink(missing_ok=True)
-        prune_unused_assets(site_dir / lang, search_languages=_search_languages(config))
-        enrich_search_index(site_dir / lang, guide, language)
-    write_language_chooser(guide, catalogue, project, site_dir, settings)
+    lang = language.lang
+    _vendor_shim(project, language.docs_dir)
+    config_path = work_dir / f"mkdocs.{lang}.yml"
+    try:
+        config = language_config(read_base_config(project), project, guide, catalogue, language, site_dir, settings)
+        config_path.write_text("# Generated by calcguide/site.py: mkdocs.yml with this language's settings.\n"
+                               + yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        mkdocs_config = load_config(str(config_path))
+        mkdocs_config.plugins["calcguide-theme-cache"] = ThemeBytecodeCache(work_dir)
+        mkdocs_config.plugins["calcguide-error-page"] = ErrorPageBase(lang)
+        build(mkdocs_config)
+    except (Abort, ConfigurationError) as exc:
+        raise SiteBuildError(f"MkDocs could not build the {lang} site: {exc}") from None
+    if not (settings and settings.public_url):  # a sitemap of relative addresses would mislead crawlers
+        for sitemap in ("sitemap.xml", "sitemap.xml.gz"):
+            (site_dir / lang / sitemap).unlink(missing_ok=True)
+
+
+def mkdocs_input(project: Path, language: RenderedLanguage, settings: str) -> str:
+    """A digest of everything a language's MkDocs build reads: its Markdown, the theme, the base configuration
+    and the guide settings its configuration is derived from."""
+    return fingerprint([language.docs_dir, project / "templates" / "theme", project / "mkdocs.yml"], settings)
+
+
+def fingerprint(paths: list[Path], *texts: str) -> str:
+    """A digest of the files under paths (names and contents) and of texts."""
+    digest = hashlib.sha256()
+    for root in paths:
+        for path in sorted(root.rglob("*")) if root.is_dir() else [root]:
+            if path.is_file():
+                digest.update(path.as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for text in texts:
+        digest.update(text.encode() + b"\0")
+    return digest.hexdigest()
 
 
 def _vendor_shim(project: Path, docs_dir: Path) -> None:
@@ -141,24 +141,29 @@ def _vendor_shim(project: Path, docs_dir: Path) -> None:
     shutil.copyfile(source, target)
 
 
-def prune_unused_assets(language_site: Path, search_languages: list[str]) -> None:
-    """Drop what a French or English site never loads: source maps, the search scripts (other languages'
-    stemmers, segmenters) that its search languages do not import, and theme assets nothing refers to."""
-    for source_map in language_site.rglob("*.map"):
-        source_map.unlink()
-    lunr = language_site / "assets" / "javascripts" / "lunr"
+# Theme files that a French or English site, read online or from file://, never loads: Material copies all its
+# assets into every site whatever the configuration uses. Named one by one (patterns under the language's site),
+# so that a file the theme adds in a later release stays until someone checks what it is for.
+NEVER_USED = (
+    "**/*.map",                                 # source maps of the minified theme, for debugging it
+    "assets/javascripts/lunr/tinyseg.js",       # Japanese word segmenter (search in Japanese)
+    "assets/javascripts/lunr/wordcut.js",       # Thai word segmenter
+)
+PALETTES = "assets/stylesheets/palette.*.min.css"  # colour schemes; loaded only when mkdocs.yml sets `theme.palette`
+LUNR = Path("assets/javascripts/lunr")
+
+
+def prune_unused_assets(language_site: Path, search_languages: list[str], palette: bool) -> list[Path]:
+    """Delete NEVER_USED, the palettes when no palette is set, and the search scripts (other languages' stemmers,
+    the multi-language support) that the search worker does not import for these languages; return them."""
+    patterns = NEVER_USED if palette else (*NEVER_USED, PALETTES)
+    doomed = {path for pattern in patterns for path in language_site.glob(pattern) if path.is_file()}
+    lunr = language_site / LUNR
     needed = lunr_scripts_loaded(search_languages)
-    for script in lunr.rglob("*.js"):
-        if script.relative_to(lunr).as_posix() not in needed:
-            script.unlink()
-    # The theme copies all its assets whatever the configuration uses (palette.css without a palette…); keep
-    # those that a page, a stylesheet or a script names. The search worker names its lunr scripts by pattern,
-    # so they were chosen above.
-    texts = {path: path.read_text(encoding="utf-8", errors="replace") for path in language_site.rglob("*")
-             if path.suffix in {".html", ".css", ".js"}}
-    for asset in [path for path in (language_site / "assets").rglob("*") if path.is_file()]:
-        if lunr not in asset.parents and not any(asset.name in text for path, text in texts.items() if path != asset):
-            asset.unlink()
+    doomed |= {script for script in lunr.glob("min/*.js") if script.relative_to(lunr).as_posix() not in needed}
+    for path in doomed:
+        path.unlink()
+    return sorted(doomed)
 
 
 def lunr_scripts_loaded(search_languages: list[str]) -> set[str]:

@@ -1,23 +1,85 @@
 """Compiled Jinja templates kept in the work folder between builds, for our page templates and MkDocs' theme.
 
 Compiling Material's templates is about half of each MkDocs build, and it was done again for the second
-language and on every rebuild of `serve`. Jinja's bytecode cache keys each template by its file and checks the
-checksum of its source, so an edited template is compiled again: the output is the same as without the cache.
-(The key leaves out the environment's options; one folder serves both environments because each template file
-is only ever compiled by one of them, and MkDocs sets up its theme environment the same way for every language.)
+language and on every rebuild of `serve`. Jinja's own cache keys a template by its name and file only, and checks
+the checksum of its source; what the compiled code also depends on — the environment's options (trim_blocks,
+delimiters, extensions, autoescape…), the filters the optimizer may have folded, the versions of Jinja, MkDocs
+and Material — was left out, so a cache warmed under other options returned stale output. Here the key holds
+all of it: anything that could change the compiled code gives another key, and the output is always the same as
+without the cache.
 """
 from __future__ import annotations
 
+import hashlib
+import sys
+from functools import lru_cache
+from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 import jinja2
+from jinja2.bccache import Bucket
 from mkdocs.plugins import BasePlugin
+
+# Environment attributes that the compiler reads.
+COMPILE_OPTIONS = ("block_start_string", "block_end_string", "variable_start_string", "variable_end_string",
+                   "comment_start_string", "comment_end_string", "line_statement_prefix", "line_comment_prefix",
+                   "trim_blocks", "lstrip_blocks", "newline_sequence", "keep_trailing_newline", "optimized",
+                   "is_async")
+
+
+@lru_cache(maxsize=1)
+def versions() -> str:
+    """The versions of what compiles or supplies templates (and of Python, whose bytecode is stored)."""
+    return " ".join([f"python={sys.version_info[:3]}", f"jinja2={jinja2.__version__}",
+                     f"mkdocs={version('mkdocs')}", f"mkdocs-material={version('mkdocs-material')}"])
+
+
+def _code_of(function: Any) -> str:
+    """A function as the optimizer may have run it: its module, name and code (so an edited filter counts)."""
+    function = getattr(function, "__func__", function)
+    code = getattr(function, "__code__", None)
+    body = hashlib.sha256(code.co_code + repr(code.co_consts).encode()).hexdigest() if code else ""
+    return f"{getattr(function, '__module__', '')}.{getattr(function, '__qualname__', repr(type(function)))}:{body}"
+
+
+def environment_key(environment: jinja2.Environment) -> str:
+    """Everything about `environment` that shapes the code it compiles (autoescape aside: it may differ from one
+    template to another, see `KeyedBytecodeCache`)."""
+    parts = [versions()]
+    parts += [f"{option}={getattr(environment, option)!r}" for option in COMPILE_OPTIONS]
+    parts += [f"extension={key}" for key in sorted(environment.extensions)]
+    parts.append(f"finalize={_code_of(environment.finalize) if environment.finalize else None}")
+    # With `optimized`, constant expressions are evaluated at compile time, filters and tests included.
+    parts += [f"filter {key}={_code_of(value)}" for key, value in sorted(environment.filters.items())]
+    parts += [f"test {key}={_code_of(value)}" for key, value in sorted(environment.tests.items())]
+    return "\n".join(parts)
+
+
+class KeyedBytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Jinja's file cache, keyed by the template *and* by everything else that shapes its compiled code."""
+
+    def __init__(self, directory: str):
+        super().__init__(directory)
+        self._keys: dict[int, tuple[jinja2.Environment, str]] = {}  # environments do not change once in use
+
+    def get_bucket(self, environment: jinja2.Environment, name: str, filename: str | None, source: str) -> Bucket:
+        remembered = self._keys.get(id(environment))
+        if remembered is None or remembered[0] is not environment:
+            remembered = (environment, hashlib.sha256(environment_key(environment).encode()).hexdigest())
+            self._keys[id(environment)] = remembered
+        # autoescape may depend on the template's name (select_autoescape), so it is keyed per template too.
+        autoescape = environment.autoescape(name) if callable(environment.autoescape) else environment.autoescape
+        key = hashlib.sha256(f"{remembered[1]}\0{autoescape!r}\0{name}\0{filename or ''}".encode()).hexdigest()
+        bucket = Bucket(environment, key, self.get_source_checksum(source))
+        self.load_bytecode(bucket)
+        return bucket
 
 
 def bytecode_cache(work_dir: Path) -> jinja2.BytecodeCache:
     folder = work_dir / "jinja-cache"
     folder.mkdir(parents=True, exist_ok=True)
-    return jinja2.FileSystemBytecodeCache(str(folder))
+    return KeyedBytecodeCache(str(folder))
 
 
 class ThemeBytecodeCache(BasePlugin):

@@ -8,7 +8,7 @@ from conftest import PROJECT
 
 def test_both_languages_render_the_same_pages(tmp_path):
     guide = load_guide(PROJECT / "content")
-    rendered = render(guide, PROJECT, tmp_path)
+    rendered = render(guide, load_catalogue(PROJECT / "templates"), PROJECT, tmp_path)
     pages = {lang: [page.kind for page in rendered[lang].pages] for lang in LANGS}
     assert pages["en"] == pages["fr"]
     for lang in LANGS:
@@ -25,7 +25,7 @@ def test_every_interface_string_exists_in_both_languages():
 
 def test_citations_become_numbered_links_to_the_references_page(tmp_path):
     guide = load_guide(PROJECT / "content")
-    render(guide, PROJECT, tmp_path)
+    render(guide, load_catalogue(PROJECT / "templates"), PROJECT, tmp_path)
     page = (tmp_path / "fr" / "traitements" / "diltiazem.md").read_text()
     number = guide.reference_number("balin-2012")
     assert f"[{number}](../references.md#balin-2012)" in page

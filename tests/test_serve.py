@@ -1,9 +1,15 @@
-"""The live preview rebuilds only the language whose pages changed, and nothing when no page changed."""
+"""The live preview: rebuilds only what changed, survives any failure with the last good site, reloads open tabs."""
 from __future__ import annotations
 
+import shutil
+import socket
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 import yaml
+from playwright.sync_api import Error as PlaywrightError
 
 from calcguide.pipeline import Layout
 from calcguide.serve import Preview
@@ -36,3 +42,79 @@ def test_preview_rebuilds_nothing_when_a_save_changes_no_page(content_copy, tmp_
     source = content_copy / "treatments" / "diltiazem.yml"
     source.write_text(source.read_text() + "\n# a comment changes no page\n")
     assert preview.rebuild() == []
+
+
+def test_any_failing_stage_is_reported_and_the_last_good_site_stays(content_copy, tmp_path, monkeypatch, capsys):
+    layout = Layout(PROJECT, content_copy, tmp_path / "site", tmp_path / "dist", tmp_path / "work")
+    preview = Preview(layout)
+    assert preview.rebuild_and_report()
+    page = next((layout.site_dir / "en").rglob("diltiazem.html"))
+    good = page.read_text()
+
+    def broken_search(*args):
+        raise KeyError("a bug nobody foresaw")
+
+    monkeypatch.setattr("calcguide.pipeline.enrich_search_index", broken_search)
+    source = content_copy / "treatments" / "diltiazem.yml"
+    data = yaml.safe_load(source.read_text())
+    data["summary"]["en"] = "An edit made while a stage is broken."
+    source.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    assert not preview.rebuild_and_report()
+    assert "KeyError" in capsys.readouterr().err
+    assert page.read_text() == good
+
+    monkeypatch.undo()
+    assert preview.rebuild_and_report()
+    assert "An edit made while a stage is broken." in page.read_text()
+
+
+def test_a_template_mistake_is_reported_at_its_line(tmp_path, capsys):
+    project = tmp_path / "project"
+    project.mkdir()
+    for shared in ("content", "docs", "node_modules", "mkdocs.yml"):
+        (project / shared).symlink_to(PROJECT / shared)
+    shutil.copytree(PROJECT / "templates", project / "templates")
+    care = project / "templates" / "pages" / "care.md.j2"
+    care.write_text(care.read_text() + "\n{{ broken(\n")
+    layout = Layout(project, project / "content", tmp_path / "site", tmp_path / "dist", tmp_path / "work")
+    assert not Preview(layout).rebuild_and_report()
+    assert "templates/pages/care.md.j2:" in capsys.readouterr().err
+
+
+@pytest.mark.browser
+def test_an_open_tab_reloads_itself_after_a_content_edit(content_copy, tmp_path, browser):
+    from browser import visit
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = (tmp_path / "serve.log").open("w")
+    server = subprocess.Popen(
+        [sys.executable, str(PROJECT / "build.py"), "serve", "--port", str(port), "--content", str(content_copy),
+         "--site-dir", str(tmp_path / "site"), "--work-dir", str(tmp_path / "work")],
+        stdout=log, stderr=subprocess.STDOUT, cwd=PROJECT)
+    try:
+        origin = f"http://127.0.0.1:{port}"
+        with visit(browser, allowed_origin=origin) as tab:
+            page = tab.page
+            for _ in range(600):  # until the server listens (it starts after its first build)
+                try:
+                    page.goto(f"{origin}/en/treatments/diltiazem.html")
+                    break
+                except PlaywrightError:
+                    page.wait_for_timeout(100)
+            page.evaluate("window.beforeTheEdit = true")
+
+            source = content_copy / "treatments" / "diltiazem.yml"
+            data = yaml.safe_load(source.read_text())
+            data["summary"]["en"] = "Summary edited while the tab is open."
+            source.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+
+            page.get_by_text("Summary edited while the tab is open.").wait_for(timeout=60_000)
+            assert page.evaluate("window.beforeTheEdit") is None  # a fresh page: the tab reloaded itself
+        built = (tmp_path / "site" / "en" / "treatments" / "diltiazem.html").read_text()
+        assert "livereload" not in built  # the reload script is added as the page is served, never written
+    finally:
+        server.terminate()
+        server.wait()
+        log.close()

@@ -1,0 +1,154 @@
+"""Pages in a browser: what each page transfers on first view (through a loopback server that gzips), and how
+long a search takes once the index is loaded."""
+from __future__ import annotations
+
+import gzip
+import http.server
+import io
+import json
+import re
+import statistics
+import threading
+from contextlib import contextmanager
+from functools import partial
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from common import LANGS, chromium, local_tab
+
+# Text types a web server compresses; images and fonts are already compressed.
+COMPRESSIBLE = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".map")
+
+
+class _GzipHandler(http.server.SimpleHTTPRequestHandler):
+    """A static server that gzips text as a production web server would (level 6) and counts the body bytes it
+    sends: the browser does not report the size of what its search worker fetches, the server sees it all."""
+
+    server: "_CountingServer"
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+    def send_head(self):  # noqa: ANN201 - the stdlib's signature
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        if not path.is_file():
+            return super().send_head()  # the stdlib's 404
+        body = path.read_bytes()
+        compress = path.suffix in COMPRESSIBLE and "gzip" in self.headers.get("Accept-Encoding", "")
+        if compress:
+            body = gzip.compress(body, compresslevel=6)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        if compress:
+            self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.server.sent.append((self.path, len(body)))
+        return io.BytesIO(body)
+
+
+class _CountingServer(http.server.ThreadingHTTPServer):
+    sent: list[tuple[str, int]]
+
+
+@contextmanager
+def gzip_server(folder: Path) -> Iterator[_CountingServer]:
+    server = _CountingServer(("127.0.0.1", 0), partial(_GzipHandler, directory=str(folder)))
+    server.sent = []
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+
+
+def page_paths(site: Path, quick: bool) -> list[str]:
+    pages = ["index.html"] + [p.relative_to(site).as_posix() for lang in LANGS
+                              for p in sorted((site / lang).rglob("*.html")) if p.name != "404.html"]
+    if quick:  # the language chooser, each home page and one treatment page per language
+        treatments = [p for p in pages if p.count("/") == 2]
+        pages = ["index.html", *(f"{lang}/index.html" for lang in LANGS), *treatments[:1]]
+    return pages
+
+
+def search_queries(site: Path, lang: str, count: int) -> list[str]:
+    """Words of the page titles of the language's own search index, long enough not to be stop words, so that
+    every query has results."""
+    index = json.loads((site / lang / "search" / "search_index.json").read_text(encoding="utf-8"))
+    words: list[str] = []
+    for doc in index["docs"]:
+        for word in re.findall(r"\w{6,}", doc["title"]):
+            if word.lower() not in words:
+                words.append(word.lower())
+    return words[:count]
+
+
+# Runs in the page: type a query into Material's search box and resolve once the results are painted, with the
+# time it took in ms and the result count Material shows (null after 10 s without results).
+TIME_QUERY_JS = """async (query) => {
+  const input = document.querySelector(".md-search__input");
+  const results = document.querySelector(".md-search-result");
+  const meta = results.querySelector(".md-search-result__meta");
+  const before = meta.textContent;
+  const rendered = new Promise(resolve => {
+    const observer = new MutationObserver(() => {
+      if (results.querySelector(".md-search-result__item") || meta.textContent !== before) {
+        observer.disconnect();
+        requestAnimationFrame(() => resolve(performance.now()));
+      }
+    });
+    observer.observe(results, {childList: true, subtree: true, characterData: true});
+    setTimeout(() => resolve(null), 10000);
+  });
+  const start = performance.now();
+  input.value = query;
+  input.dispatchEvent(new KeyboardEvent("keyup", {key: query.slice(-1)}));
+  const end = await rendered;
+  return {ms: end === null ? null : end - start, shown: meta.textContent,
+          items: results.querySelectorAll(".md-search-result__item").length};
+}"""
+
+
+def measure_pages(site: Path, dist: Path, quick: bool, queries: int, log: Callable[[str], None]) -> tuple[dict, dict]:
+    pages = []
+    search: dict[str, Any] = {}
+    with gzip_server(site) as server, chromium() as browser:
+        origin = f"http://127.0.0.1:{server.server_address[1]}"
+        for path in page_paths(site, quick):
+            with local_tab(browser, origin) as (tab, outside):
+                server.sent.clear()
+                tab.goto(f"{origin}/{path}", wait_until="networkidle")
+                tab.wait_for_timeout(300)  # the search worker may still be fetching the index
+                sent = list(server.sent)
+                pages.append({"page": path, "html_bytes": (site / path).stat().st_size,
+                              "first_view_compressed_bytes": sum(size for _, size in sent), "requests": len(sent),
+                              "outside_requests": outside})
+        log(f"    {len(pages)} pages weighed")
+        for lang in LANGS:
+            with local_tab(browser, origin, viewport={"width": 1280, "height": 900}) as (tab, _):
+                tab.goto(f"{origin}/{lang}/index.html", wait_until="networkidle")
+                tab.click(".md-search__input")
+                words = search_queries(site, lang, queries + 1)
+                # The first query waits for the worker to load the index; only the ones after it are timed.
+                tab.keyboard.type(words[0])
+                tab.wait_for_selector(".md-search-result__item", timeout=30_000)
+                timed = [{"query": word, **tab.evaluate(TIME_QUERY_JS, word)} for word in words[1:]]
+                times = [query["ms"] for query in timed if query["ms"] is not None]
+                search[lang] = {"queries": timed, "median_ms": statistics.median(times) if times else None}
+        search["median_ms_max"] = max((search[lang]["median_ms"] or float("inf")) for lang in LANGS)
+    weight = {
+        "pages": pages,
+        "first_view_max_bytes": max(page["first_view_compressed_bytes"] for page in pages),
+        "first_view_median_bytes": statistics.median(page["first_view_compressed_bytes"] for page in pages),
+        "html_max_bytes": max(page["html_bytes"] for page in pages),
+        # Requests to anything but the page's own server (refused); a page should make none.
+        "outside_requests": sorted({url for page in pages for url in page["outside_requests"]}),
+        "zip_bytes": sum(path.stat().st_size for path in dist.glob("*.zip")),
+        "search_index_bytes": {lang: (site / lang / "search" / "search_index.json").stat().st_size for lang in LANGS},
+        "search_index_gzip_bytes": {
+            lang: len(gzip.compress((site / lang / "search" / "search_index.json").read_bytes(), 6)) for lang in LANGS},
+    }
+    return weight, search

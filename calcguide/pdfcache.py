@@ -1,0 +1,73 @@
+"""Printed handouts kept in the work folder, keyed by everything that shapes a PDF, so that a build whose
+handouts did not change starts no browser.
+
+The key of a handout is a digest of: its standalone HTML page (the texts, the chart, the stylesheets, which are
+inlined), the fonts installed on the machine (Chromium embeds subsets of the system fonts the page names), the
+Chromium build, its command-line switches and the printing options. Any change of one of them prints afresh.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+# Where fontconfig finds fonts and its configuration (which font answers "Liberation Sans", say).
+FONT_PLACES = ("/usr/share/fonts", "/usr/local/share/fonts", "/etc/fonts", str(Path.home() / ".local/share/fonts"),
+               str(Path.home() / ".fonts"))
+
+
+def _stat_digest(places: tuple[str, ...]) -> str:
+    """Names, sizes and times of the files under places: a font or configuration added, removed or upgraded."""
+    digest = hashlib.sha256()
+    for place in places:
+        for folder, subfolders, files in os.walk(place):
+            subfolders.sort()
+            for name in sorted(files):
+                path = os.path.join(folder, name)
+                try:
+                    info = os.stat(path)
+                except OSError:
+                    continue
+                digest.update(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
+    return digest.hexdigest()
+
+
+class PdfCache:
+    def __init__(self, folder: Path, executable: str, args: list[str], options: dict[str, Any]):
+        self.folder = folder
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.setup = hashlib.sha256(json.dumps({
+            "chromium": self._version(executable), "args": args, "options": options,
+            "fonts": _stat_digest(FONT_PLACES)}, sort_keys=True).encode()).hexdigest()
+
+    def _version(self, executable: str) -> str:
+        """The Chromium version, asked once per Chromium build: running it costs about as much as a print."""
+        real = os.path.realpath(executable)
+        files = sorted({real, *(p for p in ("/usr/lib/chromium/chromium",) if os.path.exists(p))})
+        stamp = hashlib.sha256(json.dumps([(p, os.stat(p).st_size, os.stat(p).st_mtime_ns) for p in files])
+                               .encode()).hexdigest()
+        remembered = self.folder / f"chromium-{stamp}.version"
+        if remembered.is_file():
+            return remembered.read_text(encoding="utf-8")
+        done = subprocess.run([executable, "--version"], capture_output=True, text=True, check=False)
+        version = f"{stamp} {done.stdout.strip()}"
+        remembered.write_text(version, encoding="utf-8")
+        return version
+
+    def key(self, html: str) -> str:
+        return hashlib.sha256(f"{self.setup}\0{html}".encode()).hexdigest()
+
+    def path(self, html: str) -> Path:
+        return self.folder / f"{self.key(html)}.pdf"
+
+    def fetch(self, html: str, target: Path) -> bool:
+        """Copy the PDF printed from this page with this setup to target, if there is one; say whether."""
+        cached = self.path(html)
+        if not cached.is_file():
+            return False
+        shutil.copyfile(cached, target)
+        return True
