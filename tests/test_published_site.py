@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
-from conftest import PROJECT
+from conftest import PROJECT, replace_in
 from pypdf import PdfReader
 
 from calcguide.content import LANGS, load_guide
@@ -34,11 +34,28 @@ def catalogue():
     return load_catalogue(PROJECT / "templates")
 
 
+EDITOR = "Test Editor"
+CONTACT = "errors@calcinosis-guide.test"
+TOUCHED = "colchicine"  # the page the newest version touched, in the release fixture
+
+
 @pytest.fixture(scope="session")
 def built_with_address(tmp_path_factory: pytest.TempPathFactory) -> Layout:
+    """A release build (`--release`: it fails if anything is missing) of the real content plus what a release
+    needs and the shipped content lacks: fixture editors and contact, and a changes entry that touches a page."""
     root = tmp_path_factory.mktemp("with-address")
-    layout = Layout(PROJECT, PROJECT / "content", root / "site", root / "dist", root / "work")
-    build_everything(layout, settings=PublishSettings(public_url=ADDRESS))
+    content = root / "content"
+    shutil.copytree(PROJECT / "content", content)
+    replace_in(content / "site.yml", "editors: []\n", f"""editors:
+  - name: {EDITOR}
+    role: {{en: Editor, fr: Éditeur}}
+    affiliation: {{en: Test hospital, fr: Hôpital de test}}
+    interests: {{en: None declared, fr: Aucun lien déclaré}}
+contact: {{email: {CONTACT}}}
+""")
+    replace_in(content / "changes.yml", "pages: []", f"pages: [{TOUCHED}]")
+    layout = Layout(PROJECT, content, root / "site", root / "dist", root / "work")
+    build_everything(layout, settings=PublishSettings(public_url=ADDRESS, release=True))
     return layout
 
 
@@ -258,3 +275,33 @@ def test_reference_exports_are_linked_from_every_page_and_exist(built, lang):
         for suffix in (".ris", ".bib"):
             href = next(h for h in hrefs if h.endswith(suffix))
             assert (page.parent / href).resolve().is_file()
+
+
+# --- who stands behind the guide, what changed -------------------------------------------------------------------
+
+
+def test_report_an_error_appears_only_when_there_is_a_contact(built, built_with_address):
+    for lang in LANGS:
+        for page in pages_of(built.site_dir, lang):
+            assert "cg-report-error" not in page.read_text(encoding="utf-8")
+        for page in pages_of(built_with_address.site_dir, lang):
+            report = [href for href in Head(page.read_text(encoding="utf-8")).hrefs if href.startswith("mailto:")]
+            assert report and report[-1].startswith(f"mailto:{CONTACT}?subject="), page
+
+
+def test_about_names_the_editors_only_when_there_are_some(built, built_with_address, catalogue):
+    for lang in LANGS:
+        about = f"{lang}/{catalogue.pages['about'].slug[lang]}.html"
+        shipped = (built.site_dir / about).read_text(encoding="utf-8")
+        statement = catalogue.ui["editors_not_named"][lang].split(".")[0]  # "The editorial board is not yet named"
+        assert statement.replace("'", "’") in shipped.replace("'", "’")
+        with_editors = (built_with_address.site_dir / about).read_text(encoding="utf-8")
+        assert EDITOR in with_editors and CONTACT in with_editors
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_only_pages_touched_by_the_newest_version_say_so(built_with_address, catalogue, lang):
+    noted = {page.relative_to(built_with_address.site_dir / lang).as_posix()
+             for page in pages_of(built_with_address.site_dir, lang)
+             if 'class="cg-updated"' in page.read_text(encoding="utf-8")}
+    assert noted == {f"{catalogue.pages['treatment'].slug[lang]}/{TOUCHED}.html"}
