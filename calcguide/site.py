@@ -180,9 +180,12 @@ def write_language_chooser(guide: Guide, catalogue: Catalogue, project: Path, si
                            settings: PublishSettings | None = None) -> None:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(project / "templates"), autoescape=True,
                              undefined=jinja2.StrictUndefined)
+    public_url = (settings or PublishSettings()).public_url
     html = env.get_template("language-chooser.html.j2").render(
-        guide=guide, strings=catalogue, langs=LANGS, public_url=(settings or PublishSettings()).public_url,
-        handout_name=handout_name)
+        guide=guide, strings=catalogue, langs=LANGS, public_url=public_url, handout_name=handout_name)
+    if public_url:  # crawlers look for /sitemap.xml: it names each language's sitemap
+        index = env.get_template("sitemap-index.xml.j2").render(guide=guide, langs=LANGS, public_url=public_url)
+        (site_dir / "sitemap.xml").write_text(index, encoding="utf-8")
     (site_dir / "index.html").write_text(html, encoding="utf-8")
 
 

@@ -138,6 +138,7 @@ def test_without_public_address_no_page_names_an_address(built):
             assert head.alternates() == {}, page
             assert "og:url" not in head.metas, page
         assert not (built.site_dir / lang / "sitemap.xml").exists()
+    assert not (built.site_dir / "sitemap.xml").exists()
     chooser = Head((built.site_dir / "index.html").read_text(encoding="utf-8"))
     assert chooser.canonical() is None and chooser.alternates() == {}
 
@@ -178,6 +179,8 @@ def test_with_public_address_each_sitemap_lists_every_page_by_its_address(built_
                     for page in pages_of(built_with_address.site_dir, lang)}
         assert listed == expected
         assert sitemap.count('hreflang="x-default"') == len(expected)
+    index = (built_with_address.site_dir / "sitemap.xml").read_text(encoding="utf-8")
+    assert set(re.findall(r"<loc>([^<]+)</loc>", index)) == {f"{ADDRESS}{lang}/sitemap.xml" for lang in LANGS}
 
 
 @needs_zbar
