@@ -24,6 +24,7 @@ from .render import Catalogue, RenderedLanguage
 from .templatecache import ThemeBytecodeCache
 
 SHIM = Path("node_modules/iframe-worker/shim/index.js")
+MATERIAL_FAVICON = "assets/images/favicon.png"  # the theme's own icon, copied into every site
 SHIM_TARGET = Path("assets/vendor/iframe-worker/shim.js")
 
 
@@ -109,6 +110,8 @@ def build_language(guide: Guide, catalogue: Catalogue, language: RenderedLanguag
         build(mkdocs_config)
     except (Abort, ConfigurationError) as exc:
         raise SiteBuildError(f"MkDocs could not build the {lang} site: {exc}") from None
+    if read_base_config(project)["theme"].get("favicon") not in (None, MATERIAL_FAVICON):
+        (site_dir / lang / MATERIAL_FAVICON).unlink(missing_ok=True)  # ours replaces it: no page names it
     if not (settings and settings.public_url):  # a sitemap of relative addresses would mislead crawlers
         for sitemap in ("sitemap.xml", "sitemap.xml.gz"):
             (site_dir / lang / sitemap).unlink(missing_ok=True)
