@@ -24,6 +24,7 @@ from .pdfcache import PdfCache
 from .publish import PublishSettings
 from .templatecache import bytecode_cache
 from .render import CITED_WITH_SPACE, Catalogue, Page, Renderer
+from .typography import markdown_extensions, plain_text
 
 CHROMIUM = "/usr/bin/chromium"
 # As root on a build machine: no sandbox, and no background calls home (the handout needs no network).
@@ -84,12 +85,22 @@ class HandoutRenderer(Renderer):
             lang=lang, page=self.page, site_url=self.settings.language_url(lang), qr_code=self.qr_code(lang),
             algorithm_url=self.settings.page_url(lang, self.page_of_kind["algorithm"].url(lang)))
         stylesheet = "\n".join((project / path).read_text(encoding="utf-8") for path in STYLESHEETS)
-        page = jinja2.Environment(loader=jinja2.FileSystemLoader(project / "templates"), autoescape=False,
-                                  undefined=jinja2.StrictUndefined, bytecode_cache=self.env.bytecode_cache,
-                                  ).get_template("handout.html.j2")
-        return page.render(lang=lang, title=f"{self.guide.site.title[lang]} — {self.catalogue.ui['handout'][lang]}",
-                           stylesheet=stylesheet,
-                           body=UNADDRESSED_LINK.sub(r"\1", markdown.markdown(body, extensions=MARKDOWN_EXTENSIONS)))
+        environment = jinja2.Environment(loader=jinja2.FileSystemLoader(project / "templates"), autoescape=False,
+                                         undefined=jinja2.StrictUndefined, bytecode_cache=self.env.bytecode_cache)
+        environment.filters["css_string"] = css_string
+        title = plain_text(f"{self.guide.site.title[lang]} — {self.catalogue.ui['handout'][lang]}", lang)
+        body = markdown.markdown(body, extensions=[*MARKDOWN_EXTENSIONS, *markdown_extensions(lang)])
+        return environment.get_template("handout.html.j2").render(
+            lang=lang, title=title, stylesheet=stylesheet, site=self.guide.site, guide=self.guide,
+            ui={key: plain_text(text[lang], lang) for key, text in self.catalogue.ui.items()},
+            short_title=plain_text(self.guide.site.short_title[lang], lang), body=UNADDRESSED_LINK.sub(r"\1", body))
+
+
+def css_string(text: str) -> str:
+    """Text for a CSS string literal inside a <style> element: every character but letters, digits and spaces
+    as a CSS escape, so that nothing can close the string, the rule or the element."""
+    # The space after each escape ends it (CSS reads it as part of the escape), so the next character stays itself.
+    return "".join(char if char.isalnum() or char == " " else f"\\{ord(char):06x} " for char in text)
 
 
 def copy_handouts(dist_dir: Path, site_dir: Path) -> None:

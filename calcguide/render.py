@@ -5,6 +5,7 @@ One template per kind of page serves both languages; interface words come from t
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import posixpath
 import re
@@ -20,9 +21,11 @@ from .content import CITATION, LANGS, ContentErrors, Guide, Model, Text, load_do
 from .export import BIBTEX_FILE, RIS_FILE
 from .pagefacts import PageFacts, page_facts
 from .publish import PublishSettings
+from .typography import content_text, plain_text
 
 # A citation with the whitespace before it: "text [@ref]" renders "text\u00a0[1]", never with two spaces.
 CITED_WITH_SPACE = re.compile(r"[ \t]*" + CITATION.pattern)
+LINE_BREAKS = re.compile(r"[ \t\r\n]+")
 
 
 class PageStrings(Model):
@@ -40,6 +43,7 @@ class Catalogue(Model):
     indications: dict[str, Text]
     serum: dict[str, Text]
     kinds: dict[str, Text]
+    statuses: dict[str, Text]
 
 
 def load_catalogue(templates_dir: Path) -> Catalogue:
@@ -146,11 +150,13 @@ class Renderer:
 
     @staticmethod
     def _tr(text: Text | dict, lang: str) -> Any:
-        return text[lang]
+        # Typeset here too: a text may land in raw HTML, which no Markdown extension sees.
+        value = text[lang]
+        return plain_text(value, lang) if isinstance(value, str) else value
 
     @jinja2.pass_context
     def _ui(self, context: jinja2.runtime.Context, key: str) -> str:
-        return self.catalogue.ui[key][context["lang"]]
+        return plain_text(self.catalogue.ui[key][context["lang"]], context["lang"])
 
     @jinja2.pass_context
     def _date_text(self, context: jinja2.runtime.Context, date: "dt.date") -> str:
@@ -193,6 +199,7 @@ class Renderer:
     @jinja2.pass_context
     def _markdown(self, context: jinja2.runtime.Context, text: Text | str) -> str:
         value = text[context["lang"]] if isinstance(text, Text) else text
+        value = content_text(value, context["lang"])
         return self.text(value, lambda ref_id: self._ref_link(context, ref_id))
 
     # --- what a subclass may change (the handout: paper instead of the site) ---------------------------------
@@ -203,22 +210,32 @@ class Renderer:
         return posixpath.relpath(target, here or ".")
 
     def text(self, value: str, ref_link: Callable[[str], str]) -> str:
-        """A content text of the current language, with [@ref] citations turned into numbered links."""
+        """A content text of the current language (already typeset), with [@ref] citations turned into
+        numbered links that show their reference in place."""
 
         def cite(match: re.Match) -> str:
             links = []
             for ref_id in (part.strip().lstrip("@") for part in match.group(1).split(";")):
                 number = self.guide.reference_number(ref_id)
-                links.append(f"[{number}]({ref_link(ref_id)}){{ .cite }}")
+                reference = self._tooltip(ref_id)
+                links.append(f'[{number}]({ref_link(ref_id)}){{ .cite data-cg-ref="{reference}" }}')
             return "\u00a0[" + ", ".join(links) + "]"
 
         # The citation brings its own no-break space, so it swallows the space the editor typed before it.
         return CITED_WITH_SPACE.sub(cite, value).strip()
 
+    @functools.cache
+    def _tooltip(self, ref_id: str) -> str:
+        """The reference as plain text for the citation's data-cg-ref attribute; attr_list ends a value at its
+        first double quote and a list at a brace, so those become harmless look-alikes."""
+        text = self.env.get_template("reference-tooltip.j2").module.reference_tooltip(self.guide.reference(ref_id))
+        return " ".join(str(text).split()).replace('"', "'").replace("{", "(").replace("}", ")")
+
     @jinja2.pass_context
     def _cell(self, context: jinja2.runtime.Context, text: Text | str) -> str:
         """Like `md`, flattened for a Markdown table cell."""
-        return " ".join(self._markdown(context, text).split()).replace("|", "\\|")
+        # Only ordinary white space: the no-break spaces of citations and of French typography stay.
+        return LINE_BREAKS.sub(" ", self._markdown(context, text)).strip().replace("|", "\\|")
 
     # --- output -----------------------------------------------------------------------------------------------
 
@@ -233,8 +250,8 @@ class Renderer:
             counterparts = "".join(f"  {code}: {page.url(code)}\n" for code in LANGS)
             # What the theme shows around the page (meta description, "Cite this page"): JSON is YAML.
             guide_page = json.dumps(self._guide_page(lang, page, facts), ensure_ascii=False)
-            front_matter = (f"---\ntitle: {_yaml_str(page.titles[lang])}\nalternates:\n{counterparts}"
-                            f"guide_page: {guide_page}\n---\n\n")
+            front_matter = (f"---\ntitle: {_yaml_str(plain_text(page.titles[lang], lang))}\nalternates:\n"
+                            f"{counterparts}guide_page: {guide_page}\n---\n\n")
             target = docs_dir / page.paths[lang]
             target.parent.mkdir(parents=True, exist_ok=True)
             _write_if_changed(target, front_matter + body + "\n" + abbreviations)
@@ -261,12 +278,12 @@ class Renderer:
         not_in_nav: tuple[str, ...] = ()
         for page in self.pages:
             if page.kind == "treatment":
-                treatments.append({page.titles[lang]: page.paths[lang]})
+                treatments.append({plain_text(page.titles[lang], lang): page.paths[lang]})
             elif page.kind == "treatments":
                 landing = page.paths[lang]
                 nav.append({self.catalogue.pages["treatment"].title[lang]: treatments})
             else:
-                nav.append({page.titles[lang]: page.paths[lang]})
+                nav.append({plain_text(page.titles[lang], lang): page.paths[lang]})
         if len(treatments) > NAV_SECTION_LIMIT:
             not_in_nav = (f"/{self.catalogue.pages['treatment'].slug[lang]}/",)
             treatments.clear()

@@ -22,6 +22,7 @@ from .handout import handout_name
 from .publish import PublishSettings
 from .render import Catalogue, RenderedLanguage
 from .templatecache import ThemeBytecodeCache
+from .typography import markdown_extensions, plain_text
 
 SHIM = Path("node_modules/iframe-worker/shim/index.js")
 MATERIAL_FAVICON = "assets/images/favicon.png"  # the theme's own icon, copied into every site
@@ -42,7 +43,7 @@ def language_config(base: dict[str, Any], project: Path, guide: Guide, catalogue
     custom_dir = Path(base["theme"]["custom_dir"])
     return {
         "INHERIT": str((project / "mkdocs.yml").resolve()),
-        "site_name": guide.site.short_title[lang],
+        "site_name": plain_text(guide.site.short_title[lang], lang),
         # Only a real public address: MkDocs then writes canonical links and the sitemap from it. Without one,
         # nothing names an address (each page's description comes from its own summary: templates/theme/main.html).
         "site_url": settings.language_url(lang),
@@ -50,9 +51,11 @@ def language_config(base: dict[str, Any], project: Path, guide: Guide, catalogue
         "site_dir": str(site_dir / lang),
         "nav": rendered.nav,
         "not_in_nav": "\n".join(rendered.not_in_nav),
-        "copyright": f"{guide.site.authors[lang]} — {catalogue.ui['version'][lang]} {guide.site.version}",
+        "copyright": plain_text(f"{guide.site.authors[lang]} — {catalogue.ui['version'][lang]} {guide.site.version}",
+                                lang),
         # Relative paths of the inheriting file are read from its own folder: the theme folder is made absolute.
-        "theme": {"language": lang, "custom_dir": str(custom_dir if custom_dir.is_absolute() else project / custom_dir)},
+        "theme": {"language": lang, "custom_dir": str(custom_dir if custom_dir.is_absolute() else project / custom_dir),
+                  **_palette_for(base["theme"], catalogue, lang)},
         "extra": {
             # Material shows its language selector when `alternate` is set (header.html), and for each entry of an
             # `alternate` *list* base.html writes a <link rel="alternate"> whose sitemap.xml the theme's JavaScript
@@ -62,19 +65,38 @@ def language_config(base: dict[str, Any], project: Path, guide: Guide, catalogue
             "alternate": True,
             "languages": [{"name": catalogue.language_name[code], "lang": code} for code in LANGS],
             "guide": {
-                "title": guide.site.title[lang],
+                "title": plain_text(guide.site.title[lang], lang),
                 "version": guide.site.version,
                 "last_reviewed": guide.last_reviewed.isoformat(),
-                "disclaimer": guide.site.disclaimer[lang],
+                "disclaimer": plain_text(guide.site.disclaimer[lang], lang),
                 "public_url": settings.public_url or "",  # the chooser's address (hreflang x-default); "" when none
                 "contact": guide.site.contact.model_dump() if guide.site.contact else None,
                 "handout": handout_name(lang),
                 "ris": RIS_FILE,
                 "bibtex": BIBTEX_FILE,
-                "ui": {key: text[lang] for key, text in catalogue.ui.items()},
+                "ui": {key: plain_text(text[lang], lang) for key, text in catalogue.ui.items()},
             },
         },
     }
+
+
+def _palette_for(theme: dict[str, Any], catalogue: Catalogue, lang: str) -> dict[str, Any]:
+    # mkdocs.yml names each toggle by a key of the interface catalogue; the reader sees it in their language.
+    # (A list is replaced whole by INHERIT, so the whole palette is given.)
+    if "palette" not in theme:
+        return {}
+    return {"palette": [{**scheme, "toggle": {**scheme["toggle"], "name": catalogue.ui[scheme["toggle"]["name"]][lang]}}
+                        for scheme in theme["palette"]]}
+
+
+def _localise_markdown(mkdocs_config: Any, catalogue: Catalogue, lang: str) -> None:
+    """Per-language Markdown settings, set on the loaded configuration (a list in the inheriting file would
+    replace the base's whole list, tags and all): heading permalinks titled in the page's language (the ¶ sign
+    is what readers copy), and French typography (calcguide/typography.py)."""
+    if "toc" in mkdocs_config["markdown_extensions"]:
+        mkdocs_config["mdx_configs"]["toc"] = {**mkdocs_config["mdx_configs"].get("toc", {}), "permalink": True,
+                                               "permalink_title": catalogue.ui["permalink"][lang]}
+    mkdocs_config["markdown_extensions"].extend(markdown_extensions(lang))
 
 
 def read_base_config(project: Path) -> dict[str, Any]:
@@ -107,6 +129,7 @@ def build_language(guide: Guide, catalogue: Catalogue, language: RenderedLanguag
         mkdocs_config = load_config(str(config_path))
         mkdocs_config.plugins["calcguide-theme-cache"] = ThemeBytecodeCache(work_dir)
         mkdocs_config.plugins["calcguide-error-page"] = ErrorPageBase(lang)
+        _localise_markdown(mkdocs_config, catalogue, lang)
         build(mkdocs_config)
     except (Abort, ConfigurationError) as exc:
         raise SiteBuildError(f"MkDocs could not build the {lang} site: {exc}") from None
@@ -183,6 +206,7 @@ def write_language_chooser(guide: Guide, catalogue: Catalogue, project: Path, si
                            settings: PublishSettings | None = None) -> None:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(project / "templates"), autoescape=True,
                              undefined=jinja2.StrictUndefined)
+    env.filters["typeset"] = plain_text
     public_url = (settings or PublishSettings()).public_url
     html = env.get_template("language-chooser.html.j2").render(
         guide=guide, strings=catalogue, langs=LANGS, public_url=public_url, handout_name=handout_name)

@@ -79,8 +79,8 @@ def test_every_reference_is_cited_somewhere(guide):
     assert not unused, f"references listed but never cited: {unused}"
 
 
-def test_discouraged_treatment_is_the_one_the_systematic_review_advises_against(guide):
-    assert [t.id for t in guide.treatments if t.discouraged] == ["warfarin"]
+def test_no_longer_recommended_treatment_is_the_one_the_systematic_review_advises_against(guide):
+    assert [t.id for t in guide.treatments if t.status == "no-longer-recommended"] == ["warfarin"]
 
 
 # --- the built sites -----------------------------------------------------------------------------------------

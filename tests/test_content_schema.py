@@ -86,9 +86,9 @@ def test_algorithm_rows_follow_the_edges_and_keep_file_order():
 
 def test_algorithm_edge_that_skips_a_row_is_named_with_its_line(content_copy):
     path = content_copy / "algorithm.yml"
-    replace_in(path, "  - {from: surgery, to: progression}\n",
-               "  - {from: surgery, to: progression}\n  - {from: first-line, to: progression}\n")
-    line = line_of(path, "{from: first-line, to: progression}")
+    replace_in(path, "  - {from: first-line, to: extent}\n",
+               "  - {from: first-line, to: extent}\n  - {from: first-line, to: surgery}\n")
+    line = line_of(path, "{from: first-line, to: surgery}")
     errors = errors_of(content_copy)
     assert len(errors) == 1
     assert errors[0].startswith(f"algorithm.yml:{line}: edges.") and "would cross a row of the chart" in errors[0]
@@ -96,7 +96,7 @@ def test_algorithm_edge_that_skips_a_row_is_named_with_its_line(content_copy):
 
 def test_algorithm_node_that_nothing_leads_to_is_named(content_copy):
     path = content_copy / "algorithm.yml"
-    replace_in(path, "  - {from: progression, to: reassess, label: {en: \"No\", fr: Non}}\n", "")
+    replace_in(path, "  - {from: surgery, to: reassess, label: {en: Stable or better, fr: Stabilité ou amélioration}}\n", "")
     errors = errors_of(content_copy)
     assert len(errors) == 1
     assert errors[0].startswith(f"algorithm.yml:{line_of(path, '- id: reassess')}: nodes.") and "'reassess'" in errors[0]

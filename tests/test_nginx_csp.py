@@ -163,3 +163,13 @@ def test_an_inline_script_the_build_did_not_hash_is_blocked_and_reported(nginx, 
                                         script.textContent = "window.__injected = true"; document.head.append(script); }""")
         session.page.wait_for_function("() => window.__cspViolations.length > 0")
         assert session.page.evaluate("window.__injected === undefined")
+
+
+def test_a_tapped_citation_shows_its_reference_under_the_policy(nginx, browser):
+    with visit(browser, allowed_origin=nginx, has_touch=True, is_mobile=True) as session:
+        session.page.add_init_script(RECORD_VIOLATIONS)
+        session.page.goto(f"{nginx}/fr/traitements/diltiazem.html")
+        session.page.locator("a.cite").first.tap()
+        session.page.locator(".cg-refpop").wait_for(state="visible")
+        assert session.page.evaluate("window.__cspViolations") == []
+        assert session.console_errors == []

@@ -170,13 +170,44 @@ def handout(built, lang: str) -> PdfReader:
     return PdfReader(built.dist_dir / f"handout-{lang}.pdf")
 
 
+SMALLEST_PRINTED_POINTS = 7.95  # 8 pt, less the rounding of Chromium's text matrices
+
+
 @pytest.mark.parametrize("lang", LANGS)
-def test_handout_is_one_or_two_a4_pages(built, lang):
+def test_handout_is_one_to_three_a4_pages(built, lang):
     reader = handout(built, lang)
-    assert 1 <= len(reader.pages) <= 2
+    assert 1 <= len(reader.pages) <= 3
     for page in reader.pages:
         assert float(page.mediabox.width) == pytest.approx(A4_POINTS[0], abs=1)
         assert float(page.mediabox.height) == pytest.approx(A4_POINTS[1], abs=1)
+
+
+def printed_sizes(reader: PdfReader) -> dict[float, str]:
+    """Every size text is printed at (in points, as it lands on the page), with a sample of that text."""
+    sizes: dict[float, str] = {}
+    for page in reader.pages:
+        def note(text, cm, tm, font, size):  # noqa: ANN001 - pypdf's visitor signature
+            if text.strip():
+                sizes.setdefault(round(size * abs(tm[3]) * abs(cm[3]), 2), text.strip()[:40])
+        page.extract_text(visitor_text=note)
+    return sizes
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_handout_text_is_never_smaller_than_8_points(built, lang):
+    sizes = printed_sizes(handout(built, lang))
+    assert sizes and min(sizes) >= SMALLEST_PRINTED_POINTS, {size: text for size, text in sizes.items() if size < 8}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_handout_page_says_its_number_and_after_the_first_its_guide_version_and_date(built, guide, lang):
+    reader = handout(built, lang)
+    total = len(reader.pages)
+    for number, page in enumerate(reader.pages, start=1):
+        text = page.extract_text()
+        assert re.search(rf"(?<!\d){number}\s*/\s*{total}(?!\d)", text), text[-200:]
+        if number > 1:
+            assert guide.site.version in text and guide.last_reviewed.isoformat() in text
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -229,9 +260,8 @@ def english_sentences(guide, catalogue) -> set[str]:
 
 def test_french_handout_contains_no_english_sentence(built, guide, catalogue):
     text = words(pdf_text(handout(built, "fr")))
-    # The key references keep their original titles, which are partly in English, as any bibliography does.
-    start, end = words(catalogue.ui["key_references"]["fr"]), words(catalogue.ui["handout_sources_offline"]["fr"])
-    text = text[:text.index(start)] + text[text.index(end):]
+    # The key references, last, keep their original titles, which are partly in English, as any bibliography does.
+    text = text[:text.index(words(catalogue.ui["key_references"]["fr"]))]
     sentences = english_sentences(guide, catalogue)
     assert len(sentences) > 50
     found = sorted(sentence for sentence in sentences if re.search(rf"(?<![\w']){re.escape(sentence)}(?![\w'])", text))

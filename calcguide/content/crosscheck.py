@@ -61,7 +61,13 @@ def texts_in(value: Any, location: Location) -> Iterator[tuple[Location, str]]:
             yield from texts_in(child, (*location, position))
 
 
-def _check_algorithm(algorithm: Algorithm, source: SourceFile, index: IdIndex) -> None:
+# The sections a box may link to, for the pages whose sections are content ids (`diseases#systemic-sclerosis`).
+_SECTION_IDS = {"diseases": "disease", "treatments": "tier", "classification": "classification type",
+                "glossary": "glossary term"}
+
+
+def _check_algorithm(algorithm: Algorithm, source: SourceFile, index: IdIndex,
+                     status: dict[str, str]) -> None:
     node_ids = {node.id for node in algorithm.nodes}
     for position, node in enumerate(algorithm.nodes):
         index.define("algorithm node", node.id, source, ("nodes", position))
@@ -69,6 +75,22 @@ def _check_algorithm(algorithm: Algorithm, source: SourceFile, index: IdIndex) -
             index.require("tier", node.tier, source, ("nodes", position, "tier"))
         for item, treatment in enumerate(node.treatments):
             index.require("treatment", treatment, source, ("nodes", position, "treatments", item))
+            # A treatment the guide no longer recommends stays off the decision path (issue 11).
+            if status.get(treatment) == "no-longer-recommended":
+                index.errors.append(source.error(("nodes", position, "treatments", item), (
+                    f"{treatment!r} has status no-longer-recommended, so it cannot be a step of the algorithm; "
+                    "list it under the box's no_longer_recommended instead")))
+        for item, link in enumerate(node.pages):
+            if link.section and link.page in _SECTION_IDS:
+                index.require(_SECTION_IDS[link.page], link.section, source, ("nodes", position, "pages", item))
+        if node.no_longer_recommended:
+            for item, treatment in enumerate(node.no_longer_recommended.treatments):
+                where = ("nodes", position, "no_longer_recommended", "treatments", item)
+                index.require("treatment", treatment, source, where)
+                if treatment in status and status[treatment] != "no-longer-recommended":
+                    index.errors.append(source.error(where, (
+                        f"{treatment!r} has status {status[treatment]}; only a treatment with status "
+                        "no-longer-recommended belongs here")))
     successors: dict[str, list[str]] = {node: [] for node in node_ids}
     for position, edge in enumerate(algorithm.edges):
         for end, ident in (("from", edge.source), ("to", edge.target)):
@@ -97,6 +119,13 @@ def _check_algorithm(algorithm: Algorithm, source: SourceFile, index: IdIndex) -
             index.errors.append(source.error(("edges",), "the algorithm has a cycle: " + " → ".join(cycle[start:])
                                              + "; expected a chart that only goes forward"))
             break
+    # An answer must say which answer it is: every arrow out of a question carries a label.
+    questions = {node.id for node in algorithm.nodes if node.kind == "question"}
+    for position, edge in enumerate(algorithm.edges):
+        if edge.source in questions and edge.label is None:
+            index.errors.append(source.error(("edges", position), (
+                f"the arrow from the question {edge.source!r} has no label; give the answer it stands for "
+                "(label: {en: \"Yes\", fr: Oui})")))
     starts = [node for node in algorithm.nodes if node.kind == "start"]
     if len(starts) != 1:
         index.errors.append(source.error(("nodes",), f"expected exactly one node of kind start, found {len(starts)}"))
@@ -150,12 +179,17 @@ def cross_check(parsed: dict[str, Any], sources: dict[str, SourceFile],
         for position, tier in enumerate(treatment.tiers):
             index.require("tier", tier, source, ("tiers", position))
         index.require("evidence level", treatment.evidence.level, source, ("evidence", "level"))
+        if treatment.status == "review-tier" and treatment.placement != "review-2014":
+            index.errors.append(source.error(("status",), (
+                f"status review-tier means the 2014 review names it, but placement is {treatment.placement}; "
+                "use status other-option, or placement review-2014")))
         for position, ref in enumerate(treatment.references):
             index.require("reference", ref, source, ("references", position))
     if parsed.get("site.yml") is not None:
         index.require("reference", parsed["site.yml"].source_review, sources["site.yml"], ("source_review",))
     if parsed.get("algorithm.yml") is not None:
-        _check_algorithm(parsed["algorithm.yml"], sources["algorithm.yml"], index)
+        status = {treatment.id: treatment.status for treatment, _ in treatments}
+        _check_algorithm(parsed["algorithm.yml"], sources["algorithm.yml"], index, status)
     if parsed.get("changes.yml") is not None:
         _check_changes(parsed, sources, treatments, index)
     # Citations written inside texts: [@ref-id].

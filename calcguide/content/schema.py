@@ -152,9 +152,54 @@ class EvidenceLevels(Model):
 Placement = Literal["review-2014", "not-in-abstract", "later-evidence"]
 
 
+# What the guide makes of a treatment, shown before its evidence: one of the tiers of the 2014 review, an option
+# outside those tiers (not named in the review's abstract, or published later), or no longer recommended.
+Status = Literal["review-tier", "other-option", "no-longer-recommended"]
+
+
+class PatientCount(Model):
+    """How many treated patients the studies cited for a treatment report, per study: one number, or the smallest
+    and the largest study; `unknown` when the cited sources give no count. Never a number of studies."""
+
+    smallest: int | None = None
+    largest: int | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def from_editor_form(cls, value: Any) -> Any:
+        """Editors write `9`, `4–17` (or `4-17`) or `unknown`."""
+        if isinstance(value, bool):
+            raise ValueError(PATIENTS_HELP)
+        if isinstance(value, int):
+            return {"smallest": value, "largest": value}
+        if isinstance(value, str):
+            if value.strip() == "unknown":
+                return {}
+            match = re.fullmatch(r"\s*(\d+)\s*(?:[–-]\s*(\d+)\s*)?", value)
+            if match:
+                return {"smallest": int(match.group(1)), "largest": int(match.group(2) or match.group(1))}
+            raise ValueError(f"{value!r} is not a number of patients; {PATIENTS_HELP}")
+        return value
+
+    @model_validator(mode="after")
+    def is_a_count(self) -> "PatientCount":
+        if (self.smallest is None) != (self.largest is None) or (
+                self.smallest is not None and not 1 <= self.smallest <= self.largest):
+            raise ValueError(PATIENTS_HELP)
+        return self
+
+    @property
+    def known(self) -> bool:
+        return self.smallest is not None
+
+
+PATIENTS_HELP = ("write the number of treated patients (9), the smallest and the largest study (4–17), or unknown "
+                 "when the cited sources give no count; the design goes in level")
+
+
 class Evidence(Model):
     level: Id
-    patients: NonEmpty
+    patients: PatientCount
     summary: Text
 
 
@@ -165,6 +210,7 @@ class Treatment(Model):
     drug_class: Text
     tiers: list[Id] = Field(min_length=1)
     placement: Placement
+    status: Status
     indications: list[Indication] = Field(min_length=1)
     summary: Text
     mechanism: Text
@@ -174,11 +220,39 @@ class Treatment(Model):
     cautions: Text
     references: list[Id] = Field(min_length=1)
     search_terms: Words = Words()
-    discouraged: bool = False
     last_reviewed: dt.date  # shown under the title; no reference it cites may be checked later than this
 
 
 NodeKind = Literal["start", "question", "action"]
+
+
+# The pages of the guide, other than treatments, that a box of the algorithm may link to (by kind of page, as
+# calcguide/render.py plans them); add a kind here when a new page should be reachable from the chart.
+PageKind = Literal["classification", "diseases", "care", "assessment", "treatments", "glossary"]
+
+
+class PageLink(Model):
+    """A link from a box to a page of the guide, optionally to one section of it: `diseases` or
+    `diseases#juvenile-dermatomyositis`."""
+
+    page: PageKind
+    section: Id | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def from_editor_form(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            page, _, section = value.partition("#")
+            return {"page": page, **({"section": section} if section else {})}
+        return value
+
+
+class SetAside(Model):
+    """Treatments taken off the decision path (status no-longer-recommended), named in the box where a reader
+    would look for them, with why, apart from the box's treatments."""
+
+    detail: Text
+    treatments: list[Id] = Field(min_length=1)
 
 
 class AlgorithmNode(Model):
@@ -188,6 +262,8 @@ class AlgorithmNode(Model):
     detail: Text | None = None
     tier: Id | None = None
     treatments: list[Id] = []
+    pages: list[PageLink] = []
+    no_longer_recommended: SetAside | None = None
 
 
 class AlgorithmEdge(Model):
@@ -216,6 +292,16 @@ class Algorithm(Model):
 
     def incoming(self, node_id: str) -> list[AlgorithmEdge]:
         return [edge for edge in self.edges if edge.target == node_id]
+
+    def branches(self, node_id: str) -> list[tuple[Text | None, list[str]]]:
+        """The ways out of a box, neighbouring edges with the same answer grouped: [(Yes, [a, b]), (No, [c])]."""
+        groups: list[tuple[Text | None, list[str]]] = []
+        for edge in self.outgoing(node_id):
+            if groups and groups[-1][0] == edge.label:
+                groups[-1][1].append(edge.target)
+            else:
+                groups.append((edge.label, [edge.target]))
+        return groups
 
 
 def chart_rows(algorithm: Algorithm) -> dict[str, int]:

@@ -1,0 +1,135 @@
+"""French typography done by the build: no-break spaces before ; : ! ? and inside « », figures grouped with a
+decimal comma — on every French page, in the French search index and in the French handout."""
+from __future__ import annotations
+
+import html.parser
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from calcguide.render import load_catalogue
+from calcguide.typography import NARROW_NBSP, NBSP, french, french_figures, french_punctuation
+from conftest import PROJECT
+
+# Prose punctuation (followed by a space, a closing sign or the end) without the no-break space French needs.
+# Bibliographic punctuation ("2014;35(7):444") is not followed by a space, and is left as written.
+UNSPACED = re.compile(r"(?:(?<=[^\s" + NBSP + NARROW_NBSP + r";:!?«(\[])|(?<=[ \t\n]))[;:!?](?=[\s)\]»,.]|$)")
+ADDRESS = re.compile(r"(?:[a-z][a-z0-9+.-]*://|mailto:|doi:|www\.)\S+|\S+@\S+\.\S+", re.IGNORECASE)
+
+
+class _ProseText(html.parser.HTMLParser):
+    """The French prose of a page: its text outside code, scripts, and bibliographic references (which keep the
+    typography of their own language)."""
+
+    LEFT_OUT = {"script", "style", "code", "pre", "kbd", "samp"}
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.open: list[bool] = []  # for each open element: is its text left out?
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.VOID:
+            return
+        attributes = dict(attrs)
+        classes = set((attributes.get("class") or "").split())
+        foreign = not (attributes.get("lang") or "fr").startswith("fr")
+        self.open.append(bool(self.open and self.open[-1]) or tag in self.LEFT_OUT or foreign
+                         or bool(classes & {"cg-reflist", "cg-ref"}))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in self.VOID and self.open:
+            self.open.pop()
+
+    def handle_data(self, data: str) -> None:
+        if not (self.open and self.open[-1]):
+            self.parts.append(data)
+
+
+def unspaced_punctuation(html_text: str) -> list[str]:
+    parser = _ProseText()
+    parser.feed(html_text)
+    text = ADDRESS.sub(" ", "".join(parser.parts))
+    return [text[max(0, match.start() - 30):match.end() + 10] for match in UNSPACED.finditer(text)]
+
+
+# --- the rules -------------------------------------------------------------------------------------------------
+
+def test_plain_space_before_colon_becomes_a_no_break_space():
+    assert french_punctuation("Posologie : 1 mg") == f"Posologie{NBSP}: 1 mg"
+
+
+def test_narrow_no_break_space_before_semicolon_question_and_exclamation_marks():
+    assert french_punctuation("un ; deux ? trois !") == f"un{NARROW_NBSP}; deux{NARROW_NBSP}? trois{NARROW_NBSP}!"
+
+
+def test_missing_space_before_punctuation_is_added():
+    assert french_punctuation("petite taille; Formes") == f"petite taille{NARROW_NBSP}; Formes"
+
+
+def test_guillemets_hold_narrow_no_break_spaces():
+    assert french_punctuation("« calcinose »") == f"«{NARROW_NBSP}calcinose{NARROW_NBSP}»"
+
+
+def test_addresses_dois_and_bibliographic_punctuation_are_left_alone():
+    for text in ("https://example.test/a?b=1: c", "doi:10.1016/j.revmed.2014.04.018", "2014;35(7):444-452", "10:30"):
+        assert french_punctuation(text) == text
+
+
+def test_figures_take_grouped_thousands_and_a_decimal_comma():
+    assert french_figures("1290/5218 patients, 4.8 months, 24.7%") == (
+        f"1{NARROW_NBSP}290/5{NARROW_NBSP}218 patients, 4,8 months, 24,7{NARROW_NBSP}%")
+
+
+def test_years_identifiers_citations_and_links_keep_their_figures():
+    text = ("en 2014 [@bienvenu-2014], PMID 27371996, NCT03267277, [doi](https://doi.org/10.1/2014.1234), "
+            "version 1.2.3, code edit12345, v1.5")
+    assert french_figures(text) == text
+
+
+def test_typesetting_twice_changes_nothing():
+    once = french("Note : 5218 patients ; « oui » ? 4.8")
+    assert french(once) == once
+
+
+def test_the_checker_finds_a_plain_space_before_a_colon():
+    assert unspaced_punctuation("<p>Posologie : 1 mg</p>") and not unspaced_punctuation(f"<p>Posologie{NBSP}: 1</p>")
+
+
+# --- the build ---------------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def french_site(built) -> Path:
+    return built.site_dir / "fr"
+
+
+def test_every_french_page_is_typeset(french_site: Path):
+    pages = sorted(french_site.rglob("*.html"))
+    assert pages
+    mistakes = {page.name: found for page in pages if (found := unspaced_punctuation(page.read_text(encoding="utf-8")))}
+    assert mistakes == {}
+
+
+def test_the_french_search_index_is_typeset(french_site: Path):
+    """Every document but the reference lists (the index keeps no classes to tell a reference from prose)."""
+    references_page = load_catalogue(PROJECT / "templates").pages["references"].slug["fr"] + ".html"
+    index = json.loads((french_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    prose = [document for document in index["docs"]
+             if document["location"].split("#")[0] != references_page and not document["location"].endswith("#references")]
+    assert len(prose) > 20
+    mistakes = [found for document in prose for field in ("title", "text")
+                if (found := unspaced_punctuation(document.get(field, "")))]
+    assert mistakes == []
+
+
+def test_the_french_handout_is_typeset(built):
+    handout = built.work_dir / "handouts" / "handout-fr.html"
+    assert unspaced_punctuation(handout.read_text(encoding="utf-8")) == []
+
+
+def test_english_pages_keep_english_punctuation(built):
+    page = (built.site_dir / "en" / "index.html").read_text(encoding="utf-8")
+    assert f"{NBSP}:" not in page and f"{NARROW_NBSP};" not in page
