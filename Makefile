@@ -8,7 +8,7 @@ export NO_MKDOCS_2_WARNING := 1
 # Never let Playwright fetch a browser of its own: it drives Debian's Chromium.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: site test serve check bench clean system-deps test-system-deps
+.PHONY: site test test-fast serve check bench clean system-deps test-system-deps
 
 site: $(VENV)/.site-deps node_modules/.installed system-deps
 	$(PY) build.py
@@ -21,6 +21,11 @@ serve: $(VENV)/.site-deps node_modules/.installed
 
 test: $(VENV)/.test-deps node_modules/.installed system-deps test-system-deps
 	$(PY) -m pytest
+
+# The tier to run while editing: no browser, no second build (the session builds the sites once, without the
+# PDF handouts); under a minute on two cores.
+test-fast: $(VENV)/.test-deps node_modules/.installed
+	$(PY) -m pytest -m "not browser and not slow"
 
 bench: $(VENV)/.test-deps node_modules/.installed system-deps
 	$(PY) bench/run.py

@@ -117,7 +117,7 @@ def build_language(guide: Guide, catalogue: Catalogue, language: RenderedLanguag
 
     from .errorpage import ErrorPageBase
 
-    _route_mkdocs_warnings()
+    warnings = _route_mkdocs_warnings()
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     lang = language.lang
     _vendor_shim(project, language.docs_dir)
@@ -132,7 +132,8 @@ def build_language(guide: Guide, catalogue: Catalogue, language: RenderedLanguag
         _localise_markdown(mkdocs_config, catalogue, lang)
         build(mkdocs_config)
     except (Abort, ConfigurationError) as exc:
-        raise SiteBuildError(f"MkDocs could not build the {lang} site: {exc}") from None
+        because = "".join(f" {warning}" for warning in warnings.seen)
+        raise SiteBuildError(f"MkDocs could not build the {lang} site: {exc}{because}") from None
     if read_base_config(project)["theme"].get("favicon") not in (None, MATERIAL_FAVICON):
         (site_dir / lang / MATERIAL_FAVICON).unlink(missing_ok=True)  # ours replaces it: no page names it
     if not (settings and settings.public_url):  # a sitemap of relative addresses would mislead crawlers
@@ -217,14 +218,25 @@ def write_language_chooser(guide: Guide, catalogue: Catalogue, project: Path, si
 
 
 class _WarningPrinter(logging.Handler):
+    """Prints MkDocs' warnings as they come, and keeps them, so that the error of a strict build can say which
+    warning stopped it (a language built in a process of its own prints where the parent's output may not be)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.seen: list[str] = []
+
     def emit(self, record: logging.LogRecord) -> None:
+        self.seen.append(record.getMessage())
         print(f"  mkdocs {record.levelname.lower()}: {record.getMessage()}", file=sys.stderr)
 
 
-def _route_mkdocs_warnings() -> None:
+def _route_mkdocs_warnings() -> _WarningPrinter:
     logger = logging.getLogger("mkdocs")
-    if not any(isinstance(handler, _WarningPrinter) for handler in logger.handlers):
-        handler = _WarningPrinter(logging.WARNING)
-        logger.addHandler(handler)
+    printer = next((handler for handler in logger.handlers if isinstance(handler, _WarningPrinter)), None)
+    if printer is None:
+        printer = _WarningPrinter()
+        logger.addHandler(printer)
         logger.setLevel(logging.WARNING)
         logger.propagate = False
+    printer.seen.clear()
+    return printer

@@ -1,9 +1,13 @@
 """Shared fixtures: the project paths, a copy of the real content to break, and one real build per session."""
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import importlib.util
+import io
 import shutil
-import subprocess
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -12,7 +16,7 @@ PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))
 
 from calcguide.content import ContentErrors, load_guide  # noqa: E402
-from calcguide.pipeline import Layout, build_everything  # noqa: E402
+from calcguide.pipeline import STAGES, Layout, run_stages  # noqa: E402
 
 
 @pytest.fixture
@@ -36,18 +40,51 @@ def replace_in(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def run_build(*args: str) -> subprocess.CompletedProcess:
-    """Run build.py as an editor would, capturing what it prints."""
-    return subprocess.run([sys.executable, str(PROJECT / "build.py"), *args], capture_output=True, text=True,
-                          cwd=PROJECT)
+@dataclass(frozen=True)
+class Run:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_build(*args: str, project: Path = PROJECT) -> Run:
+    """Run `build.py` (of `project`) as an editor would, in this process, capturing what it prints."""
+    spec = importlib.util.spec_from_file_location(f"build_cli_{abs(hash(project))}", project / "build.py")
+    cli = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(cli)
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = cli.main(list(args))
+    return Run(code, out.getvalue(), err.getvalue())
+
+
+SOURCES = ("content", "docs", "templates")
+
+
+def tree_digest(root: Path) -> dict[str, tuple[str, int]]:
+    """Every file under root: its bytes' hash and its modification time (a rewrite with equal bytes shows too)."""
+    return {path.relative_to(root).as_posix(): (hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mtime_ns)
+            for path in sorted(root.rglob("*")) if path.is_file()}
+
+
+@dataclass
+class Built(Layout):
+    """The session's build, and what content/, docs/ and templates/ held before and after it."""
+
+    sources_before: dict = field(default_factory=dict)
+    sources_after: dict = field(default_factory=dict)
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Layout:
-    """The real content built once per test session into a temporary site/ and dist/."""
+def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """The real content built once per test session into a temporary site/ and dist/. The PDF handouts are
+    printed only when the session runs browser tests: the fast tier (`make test-fast`) never starts Chromium."""
     root = tmp_path_factory.mktemp("output")
-    layout = Layout(PROJECT, PROJECT / "content", root / "site", root / "dist", root / "work")
-    build_everything(layout)
+    layout = Built(PROJECT, PROJECT / "content", root / "site", root / "dist", root / "work")
+    layout.sources_before = {name: tree_digest(PROJECT / name) for name in SOURCES}
+    browser_tests = any(item.get_closest_marker("browser") for item in request.session.items)
+    run_stages(layout, None if browser_tests else tuple(stage.name for stage in STAGES if stage.name != "pdf"))
+    layout.sources_after = {name: tree_digest(PROJECT / name) for name in SOURCES}
     return layout
 
 

@@ -4,7 +4,6 @@ were. Each mistake is a small edit of a stable line of the real content (found b
 so the corpus keeps working while the content grows."""
 from __future__ import annotations
 
-import hashlib
 import re
 import shutil
 from dataclasses import dataclass
@@ -14,40 +13,19 @@ from typing import Callable
 import pytest
 
 from calcguide.pipeline import Layout
-from conftest import PROJECT, run_build
+from conftest import PROJECT, SOURCES, Built, run_build, tree_digest
 
 EXIT_CONTENT_ERROR = 2
-SOURCES = ("content", "docs", "templates")
 
 
-def tree_digest(root: Path) -> dict[str, tuple[str, int]]:
-    """Every file under root: its bytes' hash and its modification time (a rewrite with equal bytes shows too)."""
-    return {path.relative_to(root).as_posix(): (hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mtime_ns)
-            for path in sorted(root.rglob("*")) if path.is_file()}
-
-
-@dataclass(frozen=True)
-class PreviousOutput:
-    layout: Layout
-    sources_before: dict[str, dict]
-    sources_after: dict[str, dict]
-
-    def digest(self) -> tuple[dict, dict]:
-        return tree_digest(self.layout.site_dir), tree_digest(self.layout.dist_dir)
+def output_digest(layout: Layout) -> tuple[dict, dict]:
+    return tree_digest(layout.site_dir), tree_digest(layout.dist_dir)
 
 
 @pytest.fixture(scope="module")
-def previous(tmp_path_factory: pytest.TempPathFactory) -> PreviousOutput:
-    """The real content built once into a temporary output: the 'previous site' that broken builds must keep."""
-    root = tmp_path_factory.mktemp("previous")
-    layout = Layout(PROJECT, PROJECT / "content", root / "site", root / "dist", root / "work")
-    before = {name: tree_digest(PROJECT / name) for name in SOURCES}
-    # As an editor runs it (and in its own process: the handouts' Chromium must not meet the tests' browser).
-    result = run_build("--site-dir", str(layout.site_dir), "--dist-dir", str(layout.dist_dir),
-                       "--work-dir", str(layout.work_dir))
-    assert result.returncode == 0, result.stderr
-    after = {name: tree_digest(PROJECT / name) for name in SOURCES}
-    return PreviousOutput(layout, before, after)
+def previous(built: Built) -> Built:
+    """The session's build of the real content: the 'previous site' that broken builds must keep."""
+    return built
 
 
 # --- editing a copy of the content by the shape of its lines ------------------------------------------------
@@ -397,8 +375,8 @@ def test_corpus_has_at_least_25_mistakes():
 @pytest.mark.parametrize("mistake", MISTAKES, ids=[mistake.name for mistake in MISTAKES])
 def test_mistake_stops_the_build_with_its_file_and_line(mistake, content_copy, previous):
     file, line = mistake.make(content_copy)
-    output_before = previous.digest()
-    layout = previous.layout
+    output_before = output_digest(previous)
+    layout = previous
     result = run_build("--content", str(content_copy), "--site-dir", str(layout.site_dir),
                        "--dist-dir", str(layout.dist_dir), "--work-dir", str(layout.work_dir))
     assert result.returncode == EXIT_CONTENT_ERROR, result.stdout + result.stderr
@@ -406,7 +384,7 @@ def test_mistake_stops_the_build_with_its_file_and_line(mistake, content_copy, p
     located = [row for row in result.stderr.splitlines() if row.startswith(f"{file}:{line}: ")]
     assert located, f"expected an error at {file}:{line}, got:\n{result.stderr}"
     assert any(mistake.says in row for row in located), result.stderr
-    assert previous.digest() == output_before
+    assert output_digest(previous) == output_before
 
 
 def test_build_reads_but_never_writes_content_docs_or_templates(previous):
@@ -418,25 +396,20 @@ def test_build_reads_but_never_writes_content_docs_or_templates(previous):
 
 @pytest.fixture
 def project_copy(tmp_path: Path) -> Path:
-    """A copy of what the build reads (code, templates, docs, content), to break templates in."""
+    """A copy of what the build reads (its command line, templates, docs, content), to break templates in."""
     target = tmp_path / "project"
     target.mkdir()
     shutil.copy2(PROJECT / "build.py", target)
     shutil.copy2(PROJECT / "mkdocs.yml", target)
-    for folder in ("calcguide", *SOURCES):
-        shutil.copytree(PROJECT / folder, target / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    for folder in SOURCES:
+        shutil.copytree(PROJECT / folder, target / folder)
     (target / "node_modules").symlink_to(PROJECT / "node_modules")
     return target
 
 
-def run_copy(project: Path, previous: PreviousOutput) -> "subprocess.CompletedProcess":
-    import subprocess
-    import sys
-
-    layout = previous.layout
-    return subprocess.run([sys.executable, str(project / "build.py"), "--site-dir", str(layout.site_dir),
-                           "--dist-dir", str(layout.dist_dir), "--work-dir", str(project / "build")],
-                          capture_output=True, text=True, cwd=project)
+def run_copy(project: Path, previous: Built):
+    return run_build("--site-dir", str(previous.site_dir), "--dist-dir", str(previous.dist_dir),
+                     "--work-dir", str(project / "build"), project=project)
 
 
 def test_mistake_in_interface_strings_names_strings_yml_and_line(project_copy, previous):
@@ -455,23 +428,23 @@ def test_mistake_in_interface_strings_names_strings_yml_and_line(project_copy, p
 def test_template_mistake_is_one_located_line_exit_1_and_output_kept(project_copy, previous):
     path = project_copy / "templates" / "pages" / "about.md.j2"
     line = insert_line(path, 1, "{% if %}")
-    before = previous.digest()
+    before = output_digest(previous)
     result = run_copy(project_copy, previous)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     errors = [row for row in result.stderr.splitlines() if "error:" in row]
     assert len(errors) == 1 and errors[0].startswith(f"templates/pages/about.md.j2:{line}: "), result.stderr
-    assert previous.digest() == before
+    assert output_digest(previous) == before
 
 
 def test_link_mkdocs_refuses_in_strict_mode_is_one_line_exit_1_and_output_kept(project_copy, previous):
     path = project_copy / "templates" / "pages" / "about.md.j2"
     path.write_text(path.read_text(encoding="utf-8") + "\n[a page that does not exist](no-such-page.md)\n",
                     encoding="utf-8")
-    before = previous.digest()
+    before = output_digest(previous)
     result = run_copy(project_copy, previous)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert "no-such-page.md" in result.stderr
     assert [row for row in result.stderr.splitlines() if row.startswith("error: ")], result.stderr
-    assert previous.digest() == before
+    assert output_digest(previous) == before

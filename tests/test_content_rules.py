@@ -64,11 +64,6 @@ def test_every_treatment_cites_a_reference_with_a_doi_or_pmid(guide):
         assert linked, f"{treatment.id} has no reference with a DOI or PMID"
 
 
-def test_guide_holds_at_least_25_references_and_18_treatments(guide):
-    assert len(guide.references.references) >= 25
-    assert len(guide.treatments) >= 18
-
-
 def test_every_reference_is_cited_somewhere(guide):
     cited: set[str] = set()
     for path in (PROJECT / "content").rglob("*.yml"):
@@ -136,47 +131,50 @@ def test_treatments_by_tier_table_links_every_treatment(built, lang):
         assert f'href="{url}"' in tier_table, f"the tier table does not link {url}"
 
 
-# --- a reader can answer the questions the guide exists for -------------------------------------------------
-
-FIRST_LINE = {"en": ("First line", "calcium channel blocker"), "fr": ("En première ligne", "inhibiteur calcique")}
-STS_ROUTES = {"en": ("Topical", "Intralesional", "Intravenous"), "fr": ("topique", "intralésionnel", "intraveineux")}
-ONE_THIRD = {"en": r"one third of children.*10 to 70 %", "fr": r"un tiers des enfants.*10 à 70 %"}
-CALCIPHYLAXIS = {"en": ("vessels", "necrosis"), "fr": ("vaisseaux", "nécrose")}
+# --- a reader finds each piece of content where the guide puts it (checked from content/, never pinned) -------
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_reader_finds_first_line_treatment_on_the_home_page(built, lang):
-    home = text_of(article(read(built, lang, page_urls("home")[lang][0])))
-    opening, drug_class = FIRST_LINE[lang]
-    sentence = home[home.index(opening):][:200]
-    assert drug_class in sentence and "diltiazem" in sentence and "colchicine" in sentence
+def test_home_page_lists_each_tier_with_links_to_all_its_treatments(built, lang, guide):
+    home = article(read(built, lang, page_urls("home")[lang][0]))
+    rows = {row for row in re.findall(r"<tr>.*?</tr>", home, flags=re.DOTALL)}
+    for tier in guide.tiers.tiers:
+        row = next((row for row in rows if f"#{tier.id}" in row), None)
+        assert row is not None, f"no row for the tier {tier.id} on the home page"
+        for treatment in guide.treatments_in_tier(tier.id):
+            assert f"/{treatment.id}.html" in row, f"{treatment.id} missing from the {tier.id} row"
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_reader_finds_the_tier_of_minocycline(built, lang):
-    guide = load_guide(PROJECT / "content")
+def test_each_treatment_sits_in_the_section_of_its_first_tier_on_the_tier_page(built, lang, guide):
     tier_table = article(read(built, lang, page_urls("treatments")[lang][0]))
-    localized_systemic = section(tier_table, "localized-systemic")
-    assert "minocycline.html" in localized_systemic
-    assert guide.tier("localized-systemic").name[lang] in text_of(localized_systemic)
+    for treatment in guide.treatments:
+        tier = guide.tier(treatment.tiers[0])
+        tier_section = section(tier_table, tier.id)
+        assert f"/{treatment.id}.html" in tier_section, f"{treatment.id} not under {tier.id}"
+        assert tier.name[lang] in text_of(tier_section)
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_reader_finds_the_three_routes_of_sodium_thiosulfate(built, lang):
-    tier_table = text_of(article(read(built, lang, page_urls("treatments")[lang][0])))
-    thiosulfate_names = re.findall(r"[^.;|]{0,30}thiosulfate[^.;|]{0,30}", tier_table, flags=re.IGNORECASE)
-    for route in STS_ROUTES[lang]:
-        assert any(route.lower() in name.lower() for name in thiosulfate_names), route
+def test_a_discouraged_treatment_is_flagged_on_its_page_and_on_the_tier_page(built, lang, guide):
+    tier_table = article(read(built, lang, page_urls("treatments")[lang][0]))
+    for treatment in (treatment for treatment in guide.treatments if treatment.discouraged):
+        page = article(read(built, lang, next(url for url in page_urls("treatment")[lang]
+                                              if url.endswith(f"/{treatment.id}.html"))))
+        assert "admonition danger" in page, treatment.id
+        row = next(row for row in re.findall(r"<tr>.*?</tr>", tier_table, flags=re.DOTALL)
+                   if f"/{treatment.id}.html" in row)
+        assert "cg-badge--warning" in row, treatment.id
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_reader_finds_how_often_calcinosis_occurs_in_juvenile_dermatomyositis(built, lang):
-    diseases = section(article(read(built, lang, page_urls("diseases")[lang][0])), "juvenile-dermatomyositis")
-    assert re.search(ONE_THIRD[lang], text_of(diseases), flags=re.IGNORECASE)
+def test_every_disease_and_every_kind_of_calcinosis_has_a_section_of_its_own(built, lang, guide):
+    def squeezed(text: str) -> str:  # tags inside a heading (an abbreviation) leave spaces in the text
+        return re.sub(r"\s+", "", text)
 
-
-@pytest.mark.parametrize("lang", LANGS)
-def test_reader_finds_what_calciphylaxis_is(built, lang):
-    classification = section(article(read(built, lang, page_urls("classification")[lang][0])), "calciphylaxis")
-    text = text_of(classification)
-    assert all(word in text for word in CALCIPHYLAXIS[lang])
+    diseases = article(read(built, lang, page_urls("diseases")[lang][0]))
+    for disease in guide.diseases.diseases:
+        assert squeezed(disease.name[lang]) in squeezed(text_of(section(diseases, disease.id)))
+    classification = article(read(built, lang, page_urls("classification")[lang][0]))
+    for kind in guide.classification.types:
+        assert squeezed(kind.name[lang]) in squeezed(text_of(section(classification, kind.id)))

@@ -145,7 +145,8 @@ def test_every_page_loads_with_zero_csp_violations(nginx, built, browser):
         for lang in LANGS:
             session.page.goto(f"{nginx}/{lang}/index.html")
             session.page.keyboard.press("/")
-            session.page.locator(".md-search__input").fill("colchicine")
+            session.page.wait_for_function("() => document.activeElement?.matches('.md-search__input')")
+            session.page.keyboard.type("colchicine")  # real key events: Material searches on keyup
             session.page.wait_for_function(
                 "() => /[1-9]/.test(document.querySelector('.md-search-result__meta').textContent)")
             if found := session.page.evaluate("window.__cspViolations"):

@@ -14,7 +14,6 @@ def test_both_languages_render_the_same_pages(tmp_path):
     for lang in LANGS:
         written = {p.relative_to(tmp_path / lang).as_posix() for p in (tmp_path / lang).rglob("*.md")}
         assert written == {page.paths[lang] for page in rendered[lang].pages}
-    assert len(rendered["en"].pages) == 11 + len(guide.treatments)
 
 
 def test_every_interface_string_exists_in_both_languages():
