@@ -123,7 +123,7 @@ needs_zbar = pytest.mark.skipif(not (shutil.which("zbarimg") and shutil.which("p
 # --- no made-up address, with or without a public one ----------------------------------------------------------
 
 
-@pytest.mark.parametrize("which", ["built", "built_with_address"])
+@pytest.mark.parametrize("which", ["built", pytest.param("built_with_address", marks=pytest.mark.slow)])
 def test_no_placeholder_address_anywhere_in_site_or_dist(request, which):
     layout = request.getfixturevalue(which)
     found = [name for name, data in every_text_in(layout) if PLACEHOLDER.search(data)]
@@ -143,6 +143,7 @@ def test_without_public_address_no_page_names_an_address(built):
     assert chooser.canonical() is None and chooser.alternates() == {}
 
 
+@pytest.mark.browser  # needs the printed handouts (Chromium)
 @needs_zbar
 @pytest.mark.parametrize("lang", LANGS)
 def test_without_public_address_the_handout_has_no_qr_code_and_shows_version_and_date(built, guide, tmp_path, lang):
@@ -156,6 +157,7 @@ def test_without_public_address_the_handout_has_no_qr_code_and_shows_version_and
 # --- with a public address ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", LANGS)
 def test_with_public_address_every_page_head_has_canonical_and_hreflang_for_both_languages_and_x_default(
         built_with_address, lang):
@@ -171,6 +173,7 @@ def test_with_public_address_every_page_head_has_canonical_and_hreflang_for_both
         assert (site / alternates[other].removeprefix(ADDRESS)).is_file()  # the counterpart exists
 
 
+@pytest.mark.slow
 def test_with_public_address_each_sitemap_lists_every_page_by_its_address(built_with_address):
     for lang in LANGS:
         sitemap = (built_with_address.site_dir / lang / "sitemap.xml").read_text(encoding="utf-8")
@@ -183,6 +186,7 @@ def test_with_public_address_each_sitemap_lists_every_page_by_its_address(built_
     assert set(re.findall(r"<loc>([^<]+)</loc>", index)) == {f"{ADDRESS}{lang}/sitemap.xml" for lang in LANGS}
 
 
+@pytest.mark.slow
 @needs_zbar
 @pytest.mark.parametrize("lang", LANGS)
 def test_with_public_address_the_handout_qr_code_leads_to_the_online_algorithm(built_with_address, tmp_path, lang):
@@ -193,6 +197,8 @@ def test_with_public_address_the_handout_qr_code_leads_to_the_online_algorithm(b
     assert "cg-flow" in (built_with_address.site_dir / lang / algorithm).read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
+@pytest.mark.browser  # needs the printed handouts (Chromium)
 def test_the_qr_code_takes_no_room_the_handouts_keep_their_pages(built, built_with_address):
     for lang in LANGS:
         pages = [len(PdfReader(layout.dist_dir / f"handout-{lang}.pdf").pages) for layout in (built, built_with_address)]
@@ -216,6 +222,7 @@ def test_every_page_has_its_description_open_graph_favicon_and_cite_this_page(bu
     assert len(descriptions) == len(pages_of(built.site_dir, lang))
 
 
+@pytest.mark.browser  # needs the printed handouts (Chromium)
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_handout_is_one_click_from_every_page(built, lang):
     for page in pages_of(built.site_dir, lang):
@@ -233,6 +240,7 @@ def test_the_chooser_links_both_handouts_and_the_favicon(built):
     assert (built.site_dir / icon).is_file()
 
 
+@pytest.mark.browser  # needs the printed handouts (Chromium)
 def test_the_offline_index_links_both_handouts_which_are_beside_it(built):
     bundle = next(built.dist_dir.glob("*.zip"))
     with zipfile.ZipFile(bundle) as archive:
@@ -263,6 +271,7 @@ def test_whats_new_lists_every_version_in_both_languages(built, guide, catalogue
         assert f"{catalogue.ui['version'][lang]} {change.version}" in text
 
 
+@pytest.mark.slow
 def test_cite_this_page_gives_version_date_and_address_only_when_set(built, built_with_address, guide):
     page = "en/treatments/colchicine.html"
     without = re.search(r'cg-cite__text">([^<]+)<', (built.site_dir / page).read_text(encoding="utf-8")).group(1)
@@ -284,6 +293,7 @@ def test_reference_exports_are_linked_from_every_page_and_exist(built, lang):
 # --- who stands behind the guide, what changed -------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_report_an_error_appears_only_when_there_is_a_contact(built, built_with_address):
     for lang in LANGS:
         for page in pages_of(built.site_dir, lang):
@@ -293,6 +303,7 @@ def test_report_an_error_appears_only_when_there_is_a_contact(built, built_with_
             assert report and report[-1].startswith(f"mailto:{CONTACT}?subject="), page
 
 
+@pytest.mark.slow
 def test_about_names_the_editors_only_when_there_are_some(built, built_with_address, catalogue):
     for lang in LANGS:
         about = f"{lang}/{catalogue.pages['about'].slug[lang]}.html"
@@ -303,6 +314,7 @@ def test_about_names_the_editors_only_when_there_are_some(built, built_with_addr
         assert EDITOR in with_editors and CONTACT in with_editors
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", LANGS)
 def test_only_pages_touched_by_the_newest_version_say_so(built_with_address, catalogue, lang):
     noted = {page.relative_to(built_with_address.site_dir / lang).as_posix()
