@@ -45,7 +45,7 @@ def _summary_of(guide: Guide, page_id: str) -> Text:
 def plain_description(markdown_text: str) -> str:
     """The first sentences of a content text, as plain text of at most DESCRIPTION_LENGTH characters."""
     text = MARKDOWN_MARKS.sub("", MARKDOWN_LINK.sub(r"\1", CITATION.sub("", markdown_text)))
-    text = " ".join(text.split()).replace(" .", ".").replace(" ,", ",")
+    text = re.sub(r"[ \t\r\n]+", " ", text).strip().replace(" .", ".").replace(" ,", ",")
     description = ""
     for sentence in SENTENCE_END.split(text):
         if description and len(description) + 1 + len(sentence) > DESCRIPTION_LENGTH:

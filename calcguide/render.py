@@ -181,7 +181,8 @@ class Renderer:
         """The Vancouver citation of a page (About cites the whole guide: the home page's citation)."""
         lang, page = context["lang"], self._page(page_id)
         facts = page_facts(self.guide, page_id, lang, self.settings.page_url(lang, page.url(lang)))
-        return " ".join(self.env.get_template("citation.txt.j2").render(lang=lang, page=page, facts=facts).split())
+        # Only ordinary white space is collapsed: the no-break spaces of French typography stay.
+        return LINE_BREAKS.sub(" ", self.env.get_template("citation.txt.j2").render(lang=lang, page=page, facts=facts)).strip()
 
     @jinja2.pass_context
     def _link(self, context: jinja2.runtime.Context, kind: str, anchor: str = "") -> str:
@@ -269,7 +270,7 @@ class Renderer:
         return body
 
     def _guide_page(self, lang: str, page: Page, facts: PageFacts) -> dict[str, Any]:
-        return {"id": page.page_id, "description": facts.description, "last_reviewed": facts.last_reviewed.isoformat(),
+        return {"id": page.page_id, "description": plain_text(facts.description, lang), "last_reviewed": facts.last_reviewed.isoformat(),
                 "citation": self._citation_of({"lang": lang}, page.page_id)}
 
     def _nav(self, lang: str) -> tuple[list[Any], tuple[str, ...]]:

@@ -25,7 +25,7 @@ def guide():
 def rendered(guide, tmp_path_factory):
     """The Markdown of both languages, rendered once."""
     out = tmp_path_factory.mktemp("markdown")
-    render(guide, PROJECT, out)
+    render(guide, load_catalogue(PROJECT / "templates"), PROJECT, out)
     return out
 
 
