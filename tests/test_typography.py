@@ -125,6 +125,7 @@ def test_the_french_search_index_is_typeset(french_site: Path):
     assert mistakes == []
 
 
+@pytest.mark.browser  # reads the handout page that the pdf stage writes; the fast tier skips that stage
 def test_the_french_handout_is_typeset(built):
     handout = built.work_dir / "handouts" / "handout-fr.html"
     assert unspaced_punctuation(handout.read_text(encoding="utf-8")) == []
