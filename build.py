@@ -26,7 +26,7 @@ from calcguide.content import ContentErrors
 from calcguide.failure import describe
 from calcguide.package import measure_bundle, offline_bundles
 from calcguide.pipeline import Layout, Timings, build_everything, validate
-from calcguide.publish import PUBLIC_URL_VARIABLE, PublishSettings, PublishSettingsError
+from calcguide.deployment import PUBLIC_URL_VARIABLE, PublishSettings, PublishSettingsError
 from calcguide.site import SiteBuildError
 
 PROJECT = Path(__file__).resolve().parent

@@ -15,20 +15,20 @@ from typing import Any
 
 import yaml
 
-from common import CHROMIUM, CHROMIUM_ARGS, ENV, LANGS, PROJECT, BenchError, chromium, guide_build, log
+from common import CHROMIUM, CHROMIUM_ARGS, LANGS, PROJECT, BenchError, chromium, guide_build, log, timed_run
 
 
-def bare_mkdocs_build(work: Path, out: Path) -> float:
-    """Wall time of plain `mkdocs build`, one language after the other, on the Markdown and the per-language
-    configurations that the guide build left in work/ (they inherit mkdocs.yml)."""
-    start = time.perf_counter()
+def bare_mkdocs_build(work: Path, out: Path) -> tuple[float, float]:
+    """Wall and CPU time of plain `mkdocs build`, one language after the other, on the Markdown and the
+    per-language configurations that the guide build left in work/ (they inherit mkdocs.yml)."""
+    wall = cpu = 0.0
     for lang in LANGS:
-        command = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(work / f"mkdocs.{lang}.yml"),
-                   "-d", str(out / lang)]
-        done = subprocess.run(command, capture_output=True, text=True, env=ENV, cwd=PROJECT)
+        seconds, cpu_time, done = timed_run([sys.executable, "-m", "mkdocs", "build", "-q", "-f",
+                                             str(work / f"mkdocs.{lang}.yml"), "-d", str(out / lang)])
         if done.returncode:
             raise BenchError(f"bare mkdocs failed for {lang}:\n{done.stderr}")
-    return time.perf_counter() - start
+        wall, cpu = wall + seconds, cpu + cpu_time
+    return wall, cpu
 
 
 def edit_a_treatment(content: Path, run: int) -> None:
@@ -49,24 +49,31 @@ def page_weights(site: Path) -> dict[str, float]:
 def measure_builds(content: Path, root: Path, repeat: int) -> dict[str, Any]:
     """Cold (empty work folder), warm (inputs unchanged), edited (a treatment changed) and bare MkDocs, in turns."""
     times: dict[str, list[float]] = {"cold": [], "warm": [], "edited": [], "bare": []}
+    cpu: dict[str, list[float]] = {name: [] for name in times}
     stages: dict[str, list[float]] = {}
     for run in range(repeat):
         shutil.rmtree(root / "work", ignore_errors=True)
-        times["cold"].append(guide_build(content, root)[0])
+        wall, _, cpu_time = guide_build(content, root)
+        times["cold"].append(wall)
+        cpu["cold"].append(cpu_time)
         order = ("warm", "edited", "bare") if run % 2 == 0 else ("bare", "edited", "warm")
         for which in order:
             if which == "bare":
-                times["bare"].append(bare_mkdocs_build(root / "work", root / "bare"))
+                wall, cpu_time = bare_mkdocs_build(root / "work", root / "bare")
+                times["bare"].append(wall)
+                cpu["bare"].append(cpu_time)
                 continue
             if which == "edited":
                 edit_a_treatment(content, run)
-            wall, stage_times = guide_build(content, root)
+            wall, stage_times, cpu_time = guide_build(content, root)
             times[which].append(wall)
+            cpu[which].append(cpu_time)
             if which == "warm":
                 for name, seconds in stage_times.items():
                     stages.setdefault(name, []).append(seconds)
         log(f"    run {run + 1}/{repeat}: " + ", ".join(f"{name} {values[-1]:.2f} s" for name, values in times.items()))
     median = {name: statistics.median(values) for name, values in times.items()}
+    median_cpu = {name: statistics.median(values) for name, values in cpu.items()}
     stage_medians = {name: statistics.median(values) for name, values in stages.items()}
     pages = len([p for p in (root / "site" / "en").rglob("*.html") if p.name != "404.html"])
     return {
@@ -76,10 +83,14 @@ def measure_builds(content: Path, root: Path, repeat: int) -> dict[str, Any]:
         "bare_mkdocs_seconds": median["bare"],
         "ratio_warm": median["warm"] / median["bare"], "ratio_edited": median["edited"] / median["bare"],
         "ratio_cold": median["cold"] / median["bare"],
+        "cpu_seconds": median_cpu,
+        "cpu_ratio_warm": median_cpu["warm"] / median_cpu["bare"],
+        "cpu_ratio_edited": median_cpu["edited"] / median_cpu["bare"],
+        "cpu_ratio_cold": median_cpu["cold"] / median_cpu["bare"],
         "stages": stage_medians,
         "mkdocs_seconds_per_page": stage_medians.get("mkdocs", 0) / (2 * pages),
         **page_weights(root / "site"),
-        "samples": times,
+        "samples": times, "cpu_samples": cpu,
     }
 
 

@@ -35,6 +35,8 @@ class Chromium:
         self.next_id = 0
         self.buffer = b""
         self.events: list[dict[str, Any]] = []
+        self.allowed_prefix = "file:///nothing-yet/"  # the folder of the page being printed
+        self.refused: list[str] = []
 
     def __enter__(self) -> "Chromium":
         self.profile = tempfile.TemporaryDirectory(prefix="calcguide-chromium-")
@@ -103,10 +105,14 @@ class Chromium:
             self.buffer += chunk
 
     def _handle(self, item: dict[str, Any]) -> None:
-        # Requests are paused while Fetch is on: a local page loads, anything else is refused, never fetched.
+        # Requests are paused while Fetch is on: the page and the files of its own folder load; anything else
+        # (the network, another file of the machine) is refused, never fetched, and reported.
         if item.get("method") == "Fetch.requestPaused":
             params, session = item["params"], item.get("sessionId")
-            allowed = params["request"]["url"].startswith(("file:", "data:"))
+            url = params["request"]["url"]
+            allowed = url.startswith(self.allowed_prefix) and "/../" not in url and "?" not in url
+            if not allowed:
+                self.refused.append(url)
             self._post("Fetch.continueRequest" if allowed else "Fetch.failRequest",
                        {"requestId": params["requestId"]} | ({} if allowed else {"errorReason": "BlockedByClient"}),
                        session)
@@ -122,15 +128,22 @@ class Chromium:
     # --- what the build does with it -----------------------------------------------------------------------------
 
     def print_pdf(self, page: Path, target: Path, options: dict[str, Any]) -> None:
-        """Open a local page in a new tab, with every request outside file:/data: refused, and print it."""
+        """Open a local page in a new tab that sees only the page's own folder and runs no script, and print it.
+        A request for anything else is refused and fails the print (BrowserError naming it)."""
+        self.allowed_prefix = page.parent.resolve().as_uri() + "/"
+        self.refused = []
         target_id = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
         session = self.send("Target.attachToTarget", {"targetId": target_id, "flatten": True})["sessionId"]
         try:
             self.send("Fetch.enable", {"patterns": [{"urlPattern": "*"}]}, session)
+            self.send("Emulation.setScriptExecutionDisabled", {"value": True}, session)
             self.send("Page.enable", {}, session)
             self.send("Page.navigate", {"url": page.as_uri()}, session)
             self.wait_event("Page.loadEventFired", session)
             result = self.send("Page.printToPDF", options, session)
+            if self.refused:
+                raise BrowserError(f"{page.name} asked for what is outside its folder, refused: "
+                                   + ", ".join(sorted(set(self.refused)))[:500])
             target.write_bytes(base64.b64decode(result["data"]))
         finally:
             self.send("Target.closeTarget", {"targetId": target_id})

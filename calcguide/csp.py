@@ -1,8 +1,11 @@
-"""Content-Security-Policy for the hosted site: the hashes of the inline scripts the theme writes into the built
-pages, computed from the built HTML, written as an nginx include next to the offline bundle (dist/).
+"""Content-Security-Policy for the hosted site: the sha256 of each inline script our templates write, and of no
+other, written as an nginx include next to the offline bundle (dist/nginx-csp.conf).
 
-Material's base.html inlines a few small scripts (the local-storage scope, the palette and tab restorers); a hash
-per distinct script lets the policy allow exactly those and no other inline script, without 'unsafe-inline'.
+The scripts are listed at their source: templates/inline-scripts.yml names the theme templates that write inline
+scripts. Each is rendered here with a placeholder for the page's base URL (the one part that differs from page to
+page: ".", "..", or the absolute path of the 404 page), which gives the exact text each page may hold. An inline
+script of the output that matches none of them fails the build (calcguide/audit.py), so an injected script can
+never obtain a hash of its own.
 """
 from __future__ import annotations
 
@@ -11,12 +14,15 @@ import hashlib
 import re
 from pathlib import Path
 
-NGINX_CSP_INCLUDE = "nginx-csp.conf"
+import yaml
 
-# <script> elements without src; `type` decides whether the browser runs them (JSON data blocks are not run).
-INLINE_SCRIPT = re.compile(r"<script\b(?P<attributes>[^>]*)>(?P<source>.*?)</script\s*>", re.DOTALL | re.IGNORECASE)
-SCRIPT_TYPE = re.compile(r"""\btype\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
-RUNNABLE_TYPES = {"", "text/javascript", "application/javascript", "module"}
+from .audit import OutputCheckError, inline_scripts
+
+NGINX_CSP_INCLUDE = "nginx-csp.conf"
+SCRIPT_LIST = Path("templates/inline-scripts.yml")
+_PLACEHOLDER = "\ue000base-url\ue000"
+# A page's base URL as MkDocs writes it: relative ("." or "../..") or, for the 404 page, an absolute path.
+_BASE_URL = r"(?:\.|\.\.(?:/\.\.)*|/[A-Za-z0-9._~%/-]*)"
 
 # Everything comes from the site itself; images may be data: URIs (the theme's icons in its stylesheet).
 POLICY = ("default-src 'self'; script-src 'self' {hashes}; style-src 'self'; img-src 'self' data:; "
@@ -24,30 +30,59 @@ POLICY = ("default-src 'self'; script-src 'self' {hashes}; style-src 'self'; img
           "form-action 'self'; frame-ancestors 'none'")
 
 
-def inline_script_hashes(site_dir: Path) -> list[str]:
-    """CSP source expressions ('sha256-…') of every distinct runnable inline script in the built pages."""
-    hashes = set()
-    for page in site_dir.rglob("*.html"):
-        for match in INLINE_SCRIPT.finditer(page.read_text(encoding="utf-8")):
-            attributes = match.group("attributes")
-            script_type = (SCRIPT_TYPE.search(attributes).group(1) if SCRIPT_TYPE.search(attributes) else "").lower()
-            if re.search(r"\bsrc\s*=", attributes, re.IGNORECASE) or script_type not in RUNNABLE_TYPES:
-                continue
-            digest = hashlib.sha256(match.group("source").encode("utf-8")).digest()
-            hashes.add(f"'sha256-{base64.b64encode(digest).decode('ascii')}'")
+class OurScripts:
+    """The inline scripts our templates write; `allows(source)` says whether a script is one of them."""
+
+    def __init__(self, patterns: list[re.Pattern]):
+        self.patterns = patterns
+
+    @classmethod
+    def from_templates(cls, project: Path, features: list[str]) -> "OurScripts":
+        from mkdocs.theme import Theme
+
+        env = Theme(name="material", custom_dir=str(project / "templates" / "theme")).get_env()
+        names = yaml.safe_load((project / SCRIPT_LIST).read_text(encoding="utf-8")) or []
+        patterns = []
+        for name in names:
+            html = env.get_template(name).render(base_url=_PLACEHOLDER, config={"extra": {}}, features=features)
+            for source in inline_scripts(html):
+                patterns.append(re.compile(re.escape(source).replace(re.escape(_PLACEHOLDER), _BASE_URL)))
+        return cls(patterns)
+
+    def allows(self, source: str) -> bool:
+        return any(pattern.fullmatch(source) for pattern in self.patterns)
+
+
+def script_hash(source: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(source.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+def inline_script_hashes(site_dir: Path, ours: OurScripts) -> list[str]:
+    """CSP source expressions of every distinct inline script of the built pages; each must be one of ours."""
+    hashes, strangers = set(), []
+    for page in sorted(site_dir.rglob("*.html")):
+        for source in inline_scripts(page.read_text(encoding="utf-8")):
+            if ours.allows(source):
+                hashes.add(script_hash(source))
+            else:
+                strangers.append(f"{page.relative_to(site_dir).as_posix()}: an inline script that our templates "
+                                 f"did not write: {source[:60]!r}")
+    if strangers:
+        raise OutputCheckError(strangers)
     return sorted(hashes)
 
 
-def content_security_policy(site_dir: Path) -> str:
-    return POLICY.format(hashes=" ".join(inline_script_hashes(site_dir)))
+def content_security_policy(site_dir: Path, ours: OurScripts) -> str:
+    return POLICY.format(hashes=" ".join(inline_script_hashes(site_dir, ours)))
 
 
-def write_nginx_csp(site_dir: Path, dist_dir: Path) -> Path:
+def write_nginx_csp(site_dir: Path, dist_dir: Path, ours: OurScripts) -> Path:
     """The policy of this build as an nginx `add_header` line, included by deploy/nginx.conf."""
     target = dist_dir / NGINX_CSP_INCLUDE
     target.write_text(
-        "# Generated by the build (calcguide/csp.py) from the inline scripts of this site/; do not edit.\n"
-        f'add_header Content-Security-Policy "{content_security_policy(site_dir)}" always;\n',
+        "# Generated by the build (calcguide/csp.py) for the inline scripts listed in templates/inline-scripts.yml;"
+        " do not edit.\n"
+        f'add_header Content-Security-Policy "{content_security_policy(site_dir, ours)}" always;\n',
         encoding="utf-8",
     )
     return target

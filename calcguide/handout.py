@@ -1,7 +1,7 @@
 """PDF stage: the clinic handouts dist/handout-<lang>.pdf — the algorithm, the tiers at a glance and the key
-references on two A4 pages per language, printed by headless Debian Chromium (driven through its DevTools pipe, calcguide/cdp.py) from a
-standalone page rendered by templates/handout.md.j2.
-Printed only when the page, the fonts, Chromium or the options changed (calcguide/pdfcache.py).
+references on two A4 pages per language, printed by headless Debian Chromium (driven through its DevTools pipe,
+calcguide/cdp.py) from a standalone page rendered by templates/handout.md.j2, and only when that page, the fonts,
+Chromium or the print options changed (calcguide/pdfcache.py).
 
 Chromium rather than WeasyPrint: it is the engine that lays out the site, so the chart prints exactly as the
 algorithm page does, and it embeds the fonts it uses (TrueType subsets) with selectable text.
@@ -12,19 +12,22 @@ import re
 import shutil
 from pathlib import Path
 from typing import Callable
+from urllib.parse import quote
 
 import jinja2
 import markdown
 import segno
 from markupsafe import Markup
 
+from .audit import check_handout
+
 from .cdp import BrowserError, Chromium
 from .content import LANGS, Guide
+from .deployment import PublishSettings
 from .pdfcache import PdfCache
-from .publish import PublishSettings
-from .templatecache import bytecode_cache
 from .render import CITED_WITH_SPACE, Catalogue, Page, Renderer
-from .typography import markdown_extensions, plain_text
+from .templatecache import bytecode_cache
+from .typography import content_text, markdown_extensions, plain_text
 
 CHROMIUM = "/usr/bin/chromium"
 # As root on a build machine: no sandbox, and no background calls home (the handout needs no network).
@@ -33,6 +36,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 # The chart's styles are the site's (one source for both); the handout adds its page and table styles.
 STYLESHEETS = (Path("docs/assets/stylesheets/algorithm.css"), Path("templates/handout.css"))
 MARKDOWN_EXTENSIONS = ["attr_list", "md_in_html", "tables"]
+URL_SAFE = ":/?#[]@!$&'*+,;=%-._~"
 # Without a public address a link would lead to the file the handout was printed from: such links are unwrapped.
 NO_ADDRESS = "cg-no-address:"
 UNADDRESSED_LINK = re.compile(r'<a href="' + re.escape(NO_ADDRESS) + r'[^"]*">(.*?)</a>', re.DOTALL)
@@ -60,14 +64,17 @@ class HandoutRenderer(Renderer):
         self.page = Page("handout", "handout.md.j2", {lang: "handout.md" for lang in LANGS},
                          {lang: guide.site.title[lang] for lang in LANGS})
 
-    def text(self, value: str, ref_link: Callable[[str], str]) -> str:
-        """A content text as inline HTML, without its citations (HTML, since the handout's table cells are not
-        Markdown; it passes through the Markdown of the chart unchanged)."""
+    def text(self, value: str, lang: str, ref_link: Callable[[str], str]) -> str:
+        """A content text as inline HTML, typeset, without its citations (HTML, since the handout's table cells
+        are not Markdown; it passes through the Markdown of the chart unchanged)."""
+        value = content_text(value, lang)
         html = markdown.markdown(CITED_WITH_SPACE.sub("", value).strip())
         return html.removeprefix("<p>").removesuffix("</p>")
 
     def href(self, page: Page, lang: str, target: str) -> str:
-        return (self.settings.language_url(lang) or NO_ADDRESS) + target.removesuffix(".md") + ".html"
+        # Percent-encoded: whatever the address holds, it stays one Markdown link target.
+        return quote((self.settings.language_url(lang) or NO_ADDRESS) + target.removesuffix(".md") + ".html",
+                     safe=URL_SAFE)
 
     def qr_code(self, lang: str) -> Markup | None:
         """The QR code of the online algorithm page as inline SVG (no file, no request), or None without an
@@ -85,15 +92,20 @@ class HandoutRenderer(Renderer):
             lang=lang, page=self.page, site_url=self.settings.language_url(lang), qr_code=self.qr_code(lang),
             algorithm_url=self.settings.page_url(lang, self.page_of_kind["algorithm"].url(lang)))
         stylesheet = "\n".join((project / path).read_text(encoding="utf-8") for path in STYLESHEETS)
-        environment = jinja2.Environment(loader=jinja2.FileSystemLoader(project / "templates"), autoescape=False,
+        # An HTML page: every value is escaped for HTML but the body (HTML made by Markdown from checked content,
+        # and checked again, calcguide/audit.py) and our own stylesheet.
+        environment = jinja2.Environment(loader=jinja2.FileSystemLoader(project / "templates"), autoescape=True,
                                          undefined=jinja2.StrictUndefined, bytecode_cache=self.env.bytecode_cache)
         environment.filters["css_string"] = css_string
-        title = plain_text(f"{self.guide.site.title[lang]} — {self.catalogue.ui['handout'][lang]}", lang)
-        body = markdown.markdown(body, extensions=[*MARKDOWN_EXTENSIONS, *markdown_extensions(lang)])
-        return environment.get_template("handout.html.j2").render(
-            lang=lang, title=title, stylesheet=stylesheet, site=self.guide.site, guide=self.guide,
+        html = environment.get_template("handout.html.j2").render(
+            lang=lang, title=plain_text(f"{self.guide.site.title[lang]} — {self.catalogue.ui['handout'][lang]}", lang),
+            stylesheet=Markup(stylesheet), site=self.guide.site, guide=self.guide,
             ui={key: plain_text(text[lang], lang) for key, text in self.catalogue.ui.items()},
-            short_title=plain_text(self.guide.site.short_title[lang], lang), body=UNADDRESSED_LINK.sub(r"\1", body))
+            short_title=plain_text(self.guide.site.short_title[lang], lang),
+            body=Markup(UNADDRESSED_LINK.sub(r"\1", markdown.markdown(
+                body, extensions=[*MARKDOWN_EXTENSIONS, *markdown_extensions(lang)]))))
+        check_handout(html, f"handout-{lang}.html")
+        return html
 
 
 def css_string(text: str) -> str:

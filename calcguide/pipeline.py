@@ -1,6 +1,6 @@
 """The whole build as one ordered list of named stages, each a function of a `BuildContext`.
 
-    validate → render → mkdocs (per language) → search → prune → chooser → pdf → bundle → csp → publish
+    validate → render → mkdocs (per language) → search → prune → chooser → audit → pdf → bundle → csp → publish
 
 `build.py` runs them all; `build.py serve` runs the subset an editor looks at (`PREVIEW_STAGES`) from this same
 list. Every stage prints its time. Nothing is written to site/ or dist/ before `publish`: the stages write into
@@ -18,12 +18,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from .audit import check_site
 from .content import ContentErrors, Guide, load_guide
-from .csp import write_nginx_csp
+from .content.regular import check_tree
+from .csp import OurScripts, write_nginx_csp
 from .failure import StageFailure, describe
+from .deployment import PublishSettings
 from .handout import copy_handouts, write_handouts
 from .package import write_offline_bundle
-from .publish import PublishSettings
+from .publish import publish_together, recover, work_folder_lock
 from .release import release_problems
 from .render import Catalogue, RenderedLanguage, load_catalogue, render
 from .search import enrich_search_index
@@ -71,8 +74,8 @@ class BuildContext:
     rendered: dict[str, RenderedLanguage] = field(default_factory=dict)
     built: list[str] = field(default_factory=list)  # the languages MkDocs built in this run
     inputs: dict[str, str] = field(default_factory=dict)  # digests of what MkDocs read for them
-    # One MkDocs process per language when there are cores for it. The preview builds in its own process: it
-    # runs server threads, and forking a process with threads is only safe for the thread that forks.
+    # One MkDocs process per language when there are cores for it. The preview builds one language after the
+    # other in its own process: it runs server threads, and forking a process that has threads is unsafe.
     parallel: bool = True
     # Where the guide is published and whether this build is a release (build.py --public-url, --release).
     settings: PublishSettings = field(default_factory=PublishSettings)
@@ -95,8 +98,12 @@ class Stage:
 
 def validate(layout: Layout, settings: PublishSettings | None = None,
              warn: Callable[[str], None] = lambda message: None) -> tuple[Guide, Catalogue]:
-    """Content and interface strings, validated (also `build.py check`); then what a public release still lacks
-    (calcguide/release.py): errors in a release build (`settings.release`), warnings (`warn`) in an everyday one."""
+    """Content and interface strings, validated (also `build.py check`); docs/ and templates/ hold only regular
+    files (a link to /proc/self/environ under docs/ would be copied into the site). Then what a public release
+    still lacks (calcguide/release.py): errors in a release build (`settings.release`), warnings (`warn`) in an
+    everyday one."""
+    if errors := check_tree(layout.project / "docs", "docs") + check_tree(layout.project / "templates", "templates"):
+        raise ContentErrors(errors)
     guide, catalogue = load_guide(layout.content_dir), load_catalogue(layout.project / "templates")
     if settings is not None:
         problems = release_problems(guide, layout.content_dir, settings)
@@ -180,6 +187,17 @@ def _chooser(context: BuildContext) -> None:
     write_language_chooser(context.guide, context.catalogue, context.layout.project, context.site, context.settings)
 
 
+def _audit(context: BuildContext) -> None:
+    # What was built, read back as a browser reads it: nothing hostile, whatever a template or a value did.
+    folders = [context.site / lang for lang in context.built] + [context.site / "index.html"]
+    check_site(folders, context.site, _our_scripts(context).allows)
+
+
+def _our_scripts(context: BuildContext) -> OurScripts:
+    project = context.layout.project
+    return OurScripts.from_templates(project, read_base_config(project)["theme"].get("features", []))
+
+
 def _pdf(context: BuildContext) -> None:
     layout = context.layout
     write_handouts(context.guide, context.catalogue, layout.project, layout.work_dir, context.dist, context.settings)
@@ -192,14 +210,14 @@ def _bundle(context: BuildContext) -> None:
 
 def _csp(context: BuildContext) -> None:
     # The hosted site's policy allows exactly this build's inline scripts.
-    write_nginx_csp(context.site, context.dist)
+    write_nginx_csp(context.site, context.dist, _our_scripts(context))
 
 
 def _publish(context: BuildContext) -> None:
     layout = context.layout
     if context.previous_inputs is None:
-        publish(context.site, layout.site_dir)
-        publish(context.dist, layout.dist_dir)
+        # Together or not at all: the CSP file in dist/ belongs to this site/ (calcguide/publish.py).
+        publish_together([(context.site, layout.site_dir), (context.dist, layout.dist_dir)])
         return
     # The preview rebuilt some languages only: swap those in, and the chooser.
     layout.site_dir.mkdir(parents=True, exist_ok=True)
@@ -216,13 +234,14 @@ STAGES: tuple[Stage, ...] = (
     Stage("search", _search),
     Stage("prune", _prune),
     Stage("chooser", _chooser),
+    Stage("audit", _audit),
     Stage("pdf", _pdf),
     Stage("bundle", _bundle),
     Stage("csp", _csp),
     Stage("publish", _publish),
 )
 # What `serve` runs: the pages an editor looks at; no handouts, no offline bundle, no server policy.
-PREVIEW_STAGES = ("validate", "render", "mkdocs", "search", "prune", "chooser", "publish")
+PREVIEW_STAGES = ("validate", "render", "mkdocs", "search", "prune", "chooser", "audit", "publish")
 
 
 def run_stages(layout: Layout, names: tuple[str, ...] | None = None, timings: Timings | None = None,
@@ -231,19 +250,21 @@ def run_stages(layout: Layout, names: tuple[str, ...] | None = None, timings: Ti
                warn: Callable[[str], None] = lambda message: None) -> BuildContext:
     """Run the stages of STAGES named in `names` (all by default), in the list's order, in a fresh staging folder."""
     timings = timings or Timings()
-    layout.work_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix="output-", dir=layout.work_dir))
-    context = BuildContext(layout, staging, timings, previous_inputs, parallel=parallel,
-                           settings=settings or PublishSettings(), warn=warn)
-    try:
-        context.dist.mkdir(parents=True)
-        for stage in STAGES:
-            if names is None or stage.name in names:
-                start = time.perf_counter()
-                stage.run(context)
-                timings.record(stage.name, time.perf_counter() - start)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    # One build per work folder; an interrupted publish is finished first (calcguide/publish.py).
+    with work_folder_lock(layout.work_dir):
+        recover([layout.site_dir, layout.dist_dir])
+        staging = Path(tempfile.mkdtemp(prefix="output-", dir=layout.work_dir))
+        context = BuildContext(layout, staging, timings, previous_inputs, parallel=parallel,
+                               settings=settings or PublishSettings(), warn=warn)
+        try:
+            context.dist.mkdir(parents=True)
+            for stage in STAGES:
+                if names is None or stage.name in names:
+                    start = time.perf_counter()
+                    stage.run(context)
+                    timings.record(stage.name, time.perf_counter() - start)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
     return context
 
 

@@ -9,7 +9,7 @@ import datetime as dt
 from pathlib import Path
 
 from .content import TREATMENTS_DIR, ContentError, Guide, SourceFile
-from .publish import PUBLIC_URL_VARIABLE, PublishSettings
+from .deployment import PUBLIC_URL_VARIABLE, PublishSettings
 
 
 def add_months(date: dt.date, months: int) -> dt.date:

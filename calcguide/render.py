@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import json
 import posixpath
 import re
 import shutil
@@ -18,9 +19,10 @@ import jinja2
 from pydantic import RootModel
 
 from .content import CITATION, LANGS, ContentErrors, Guide, Model, Text, load_document
+from .content.text import Id
+from .deployment import PublishSettings
 from .export import BIBTEX_FILE, RIS_FILE
 from .pagefacts import PageFacts, page_facts
-from .publish import PublishSettings
 from .typography import content_text, plain_text
 
 # A citation with the whitespace before it: "text [@ref]" renders "text\u00a0[1]", never with two spaces.
@@ -28,8 +30,18 @@ CITED_WITH_SPACE = re.compile(r"[ \t]*" + CITATION.pattern)
 LINE_BREAKS = re.compile(r"[ \t\r\n]+")
 
 
+class Slug(Model):
+    """A page's file name per language: it becomes a path, so it is an id (no slash, no dot, no `..`)."""
+
+    en: Id
+    fr: Id
+
+    def __getitem__(self, lang: str) -> str:
+        return getattr(self, lang)
+
+
 class PageStrings(Model):
-    slug: Text
+    slug: Slug
     title: Text
 
 
@@ -47,7 +59,8 @@ class Catalogue(Model):
 
 
 def load_catalogue(templates_dir: Path) -> Catalogue:
-    catalogue, _, errors = load_document(templates_dir / "strings.yml", Catalogue, templates_dir.parent)
+    catalogue, _, errors = load_document(templates_dir / "strings.yml", Catalogue, templates_dir.parent,
+                                         templates_dir)
     if errors:
         raise ContentErrors(errors)
     return catalogue
@@ -200,8 +213,7 @@ class Renderer:
     @jinja2.pass_context
     def _markdown(self, context: jinja2.runtime.Context, text: Text | str) -> str:
         value = text[context["lang"]] if isinstance(text, Text) else text
-        value = content_text(value, context["lang"])
-        return self.text(value, lambda ref_id: self._ref_link(context, ref_id))
+        return self.text(value, context["lang"], lambda ref_id: self._ref_link(context, ref_id))
 
     # --- what a subclass may change (the handout: paper instead of the site) ---------------------------------
 
@@ -210,9 +222,9 @@ class Renderer:
         here = posixpath.dirname(page.paths[lang])
         return posixpath.relpath(target, here or ".")
 
-    def text(self, value: str, ref_link: Callable[[str], str]) -> str:
-        """A content text of the current language (already typeset), with [@ref] citations turned into
-        numbered links that show their reference in place."""
+    def text(self, value: str, lang: str, ref_link: Callable[[str], str]) -> str:
+        """A content text of `lang`, typeset, with [@ref] citations turned into numbered links."""
+        value = content_text(value, lang)
 
         def cite(match: re.Match) -> str:
             links = []
@@ -244,8 +256,8 @@ class Renderer:
         # Every page ends with the glossary's abbreviations, which the abbr extension turns into tooltips.
         abbreviations = self.env.get_template("abbreviations.md.j2").render(lang=lang, page=self.pages[0])
         for page in self.pages:
-            facts = page_facts(self.guide, page.page_id, lang, self.settings.page_url(lang, page.url(lang)))
             template = self.env.get_template(page.template)
+            facts = page_facts(self.guide, page.page_id, lang, self.settings.page_url(lang, page.url(lang)))
             body = template.render(lang=lang, page=page, facts=facts, **page.context)
             body = self._with_dates_under_title(body, lang, page, facts)
             counterparts = "".join(f"  {code}: {page.url(code)}\n" for code in LANGS)
@@ -293,7 +305,9 @@ class Renderer:
 
 
 def _yaml_str(value: str) -> str:
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    # A JSON string is a YAML double-quoted scalar with every line break and control escaped: a title can never
+    # end the front matter early (a line `---` inside it) or hide a key.
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _write_if_changed(path: Path, text: str) -> None:

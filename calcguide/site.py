@@ -1,4 +1,5 @@
-"""Site stage: derive one MkDocs configuration per language from the base mkdocs.yml and build each language.
+"""MkDocs, prune and chooser stages: one MkDocs configuration per language, inheriting the base mkdocs.yml, and
+its build; the theme files a French/English offline site never loads; the language chooser.
 
 Each language is its own MkDocs site so that it has its own search index with its own lunr stemmer
 (mkdocs-static-i18n merges both languages into one index).
@@ -10,6 +11,7 @@ import logging
 import os
 import shutil
 import sys
+import types
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +19,9 @@ import jinja2
 import yaml
 
 from .content import LANGS, Guide
+from .deployment import PublishSettings
 from .export import BIBTEX_FILE, RIS_FILE
 from .handout import handout_name
-from .publish import PublishSettings
 from .render import Catalogue, RenderedLanguage
 from .templatecache import ThemeBytecodeCache
 from .typography import markdown_extensions, plain_text
@@ -41,6 +43,14 @@ def language_config(base: dict[str, Any], project: Path, guide: Guide, catalogue
     lang = rendered.lang
     settings = settings or PublishSettings()
     custom_dir = Path(base["theme"]["custom_dir"])
+    theme: dict[str, Any] = {"language": lang,
+                             # Relative paths of the inheriting file are read from its own folder.
+                             "custom_dir": str(custom_dir if custom_dir.is_absolute() else project / custom_dir)}
+    if "palette" in base["theme"]:
+        # mkdocs.yml names each toggle by a key of the interface catalogue; the reader sees it in their language.
+        theme["palette"] = [
+            {**scheme, "toggle": {**scheme["toggle"], "name": catalogue.ui[scheme["toggle"]["name"]][lang]}}
+            for scheme in base["theme"]["palette"]]
     return {
         "INHERIT": str((project / "mkdocs.yml").resolve()),
         "site_name": plain_text(guide.site.short_title[lang], lang),
@@ -53,9 +63,7 @@ def language_config(base: dict[str, Any], project: Path, guide: Guide, catalogue
         "not_in_nav": "\n".join(rendered.not_in_nav),
         "copyright": plain_text(f"{guide.site.authors[lang]} — {catalogue.ui['version'][lang]} {guide.site.version}",
                                 lang),
-        # Relative paths of the inheriting file are read from its own folder: the theme folder is made absolute.
-        "theme": {"language": lang, "custom_dir": str(custom_dir if custom_dir.is_absolute() else project / custom_dir),
-                  **_palette_for(base["theme"], catalogue, lang)},
+        "theme": theme,
         "extra": {
             # Material shows its language selector when `alternate` is set (header.html), and for each entry of an
             # `alternate` *list* base.html writes a <link rel="alternate"> whose sitemap.xml the theme's JavaScript
@@ -77,26 +85,33 @@ def language_config(base: dict[str, Any], project: Path, guide: Guide, catalogue
                 "ui": {key: plain_text(text[lang], lang) for key, text in catalogue.ui.items()},
             },
         },
+        # A list is replaced, not merged, by an inheriting file: the base's extensions are restated (as MkDocs
+        # read them), with the permalinks titled in this language and this language's typography.
+        "markdown_extensions": [
+            *(_permalinks_for(extension, catalogue.ui["permalink"][lang]) for extension in base["markdown_extensions"]),
+            *markdown_extensions(lang),
+        ],
     }
 
 
-def _palette_for(theme: dict[str, Any], catalogue: Catalogue, lang: str) -> dict[str, Any]:
-    # mkdocs.yml names each toggle by a key of the interface catalogue; the reader sees it in their language.
-    # (A list is replaced whole by INHERIT, so the whole palette is given.)
-    if "palette" not in theme:
-        return {}
-    return {"palette": [{**scheme, "toggle": {**scheme["toggle"], "name": catalogue.ui[scheme["toggle"]["name"]][lang]}}
-                        for scheme in theme["palette"]]}
+def _permalinks_for(extension: Any, title: str) -> Any:
+    # Every heading gets a link to itself, titled in the page's language (the ¶ sign is what readers copy).
+    if isinstance(extension, dict) and "toc" in extension:
+        return {"toc": {**(extension["toc"] or {}), "permalink": True, "permalink_title": title}}
+    return extension
 
 
-def _localise_markdown(mkdocs_config: Any, catalogue: Catalogue, lang: str) -> None:
-    """Per-language Markdown settings, set on the loaded configuration (a list in the inheriting file would
-    replace the base's whole list, tags and all): heading permalinks titled in the page's language (the ¶ sign
-    is what readers copy), and French typography (calcguide/typography.py)."""
-    if "toc" in mkdocs_config["markdown_extensions"]:
-        mkdocs_config["mdx_configs"]["toc"] = {**mkdocs_config["mdx_configs"].get("toc", {}), "permalink": True,
-                                               "permalink_title": catalogue.ui["permalink"][lang]}
-    mkdocs_config["markdown_extensions"].extend(markdown_extensions(lang))
+class _ConfigDumper(yaml.SafeDumper):
+    """Writes what MkDocs' own YAML reading gave back: a Python object named in mkdocs.yml with
+    `!!python/name:` (an emoji index, a fence formatter) is written with that tag again."""
+
+
+def _python_name(dumper: yaml.SafeDumper, value: Any) -> yaml.Node:
+    return dumper.represent_scalar(f"tag:yaml.org,2002:python/name:{value.__module__}.{value.__qualname__}", "")
+
+
+for _kind in (types.FunctionType, types.BuiltinFunctionType, type):
+    _ConfigDumper.add_multi_representer(_kind, _python_name)
 
 
 def read_base_config(project: Path) -> dict[str, Any]:
@@ -113,9 +128,10 @@ def build_language(guide: Guide, catalogue: Catalogue, language: RenderedLanguag
     """Run MkDocs for one language into site_dir/<lang>/."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
-    from mkdocs.exceptions import Abort, ConfigurationError
+    from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
     from .errorpage import ErrorPageBase
+    from .themetext import EscapedText
 
     warnings = _route_mkdocs_warnings()
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -125,13 +141,14 @@ def build_language(guide: Guide, catalogue: Catalogue, language: RenderedLanguag
     try:
         config = language_config(read_base_config(project), project, guide, catalogue, language, site_dir, settings)
         config_path.write_text("# Generated by calcguide/site.py: mkdocs.yml with this language's settings.\n"
-                               + yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+                               + yaml.dump(config, Dumper=_ConfigDumper, allow_unicode=True, sort_keys=False),
+                               encoding="utf-8")
         mkdocs_config = load_config(str(config_path))
         mkdocs_config.plugins["calcguide-theme-cache"] = ThemeBytecodeCache(work_dir)
+        mkdocs_config.plugins["calcguide-escaped-text"] = EscapedText()  # our texts reach the theme escaped
         mkdocs_config.plugins["calcguide-error-page"] = ErrorPageBase(lang)
-        _localise_markdown(mkdocs_config, catalogue, lang)
         build(mkdocs_config)
-    except (Abort, ConfigurationError) as exc:
+    except (Abort, ConfigurationError, PluginError) as exc:
         because = "".join(f" {warning}" for warning in warnings.seen)
         raise SiteBuildError(f"MkDocs could not build the {lang} site: {exc}{because}") from None
     if read_base_config(project)["theme"].get("favicon") not in (None, MATERIAL_FAVICON):

@@ -363,7 +363,7 @@ MISTAKES = [
     Mistake("html-entity-script", _markup('"&#60;script&#62;alert(1)&#60;/script&#62;"'), "character codes"),
     Mistake("attribute-list-onclick", _markup("'**see**{ onmouseover=\"alert(1)\" }'"), "curly braces"),
     Mistake("reference-style-javascript-link", _markup('"[see][1]\\n\\n[1]: javascript:alert(1)"'),
-            "links must start with https://"),
+            "link definitions"),
     Mistake("snippet-include", _markup('"--8<-- \\"abbreviations.en.md\\""'), "--8<--"),
 ]
 

@@ -156,6 +156,19 @@ def test_each_treatment_sits_in_the_section_of_its_first_tier_on_the_tier_page(b
 
 
 @pytest.mark.parametrize("lang", LANGS)
+def test_a_treatment_no_longer_recommended_is_flagged_on_its_page_and_on_the_tier_page(built, lang, guide):
+    label = load_catalogue(PROJECT / "templates").statuses["no-longer-recommended"][lang]
+    tier_table = article(read(built, lang, page_urls("treatments")[lang][0]))
+    for treatment in (treatment for treatment in guide.treatments if treatment.status == "no-longer-recommended"):
+        page = article(read(built, lang, next(url for url in page_urls("treatment")[lang]
+                                              if url.endswith(f"/{treatment.id}.html"))))
+        assert "admonition danger" in page, treatment.id
+        row = next(row for row in re.findall(r"<tr>.*?</tr>", tier_table, flags=re.DOTALL)
+                   if f"/{treatment.id}.html" in row)
+        assert label.split()[0] in text_of(row), treatment.id
+
+
+@pytest.mark.parametrize("lang", LANGS)
 def test_every_disease_and_every_kind_of_calcinosis_has_a_section_of_its_own(built, lang, guide):
     def squeezed(text: str) -> str:  # tags inside a heading (an abbreviation) leave spaces in the text
         return re.sub(r"\s+", "", text)

@@ -7,6 +7,7 @@ import gzip
 import os
 import shutil
 import socket
+import ssl
 import subprocess
 import urllib.error
 import urllib.request
@@ -31,6 +32,9 @@ document.addEventListener("securitypolicyviolation",
 """
 
 
+PLAIN_PORT: dict[str, int] = {}  # origin of the TLS server → port of its plain-HTTP redirect server
+
+
 def free_port() -> int:
     with closing(socket.socket()) as probe:
         probe.bind(("127.0.0.1", 0))
@@ -44,10 +48,19 @@ def nginx(built, tmp_path_factory: pytest.TempPathFactory) -> str:
     shutil.copytree(PROJECT / "deploy", root / "deploy")
     (root / "site").symlink_to(built.site_dir)
     (root / "dist").symlink_to(built.dist_dir)
-    port = free_port()
+    port, tls_port = free_port(), free_port()
+    certificates = root / "tls"
+    certificates.mkdir()
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                    "-keyout", str(certificates / "privkey.pem"), "-out", str(certificates / "fullchain.pem")],
+                   check=True, capture_output=True)
     server = (PROJECT / "deploy" / "nginx.conf").read_text(encoding="utf-8")
-    server = server.replace(SERVER_ROOT, str(root)).replace("listen [::]:80;", "")
+    server = server.replace(SERVER_ROOT, str(root)).replace("/etc/ssl/calcinosis-guide", str(certificates))
+    server = server.replace("listen [::]:80;", "").replace("listen [::]:443 ssl http2;", "")
     server = server.replace("listen 80;", f"listen 127.0.0.1:{port};")
+    server = server.replace("listen 443 ssl http2;", f"listen 127.0.0.1:{tls_port} ssl http2;")
+    # The redirect names the standard port; here the TLS server listens on another one.
+    server = server.replace("return 301 https://$host$request_uri;", f"return 301 https://$host:{tls_port}$request_uri;")
     (root / "server.conf").write_text(server, encoding="utf-8")
     (root / "nginx.conf").write_text(f"""
 daemon off;
@@ -70,11 +83,12 @@ http {{
 """, encoding="utf-8")
     process = subprocess.Popen([NGINX, "-p", str(root), "-e", str(root / "error.log"), "-c", str(root / "nginx.conf")],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    origin = f"http://127.0.0.1:{port}"
+    origin = f"https://127.0.0.1:{tls_port}"
+    PLAIN_PORT[origin] = port
     try:
         while process.poll() is None:  # wait until nginx listens (or fails)
             try:
-                with closing(socket.create_connection(("127.0.0.1", port), timeout=1)):
+                with closing(socket.create_connection(("127.0.0.1", tls_port), timeout=1)):
                     break
             except OSError:
                 continue
@@ -87,10 +101,20 @@ http {{
         process.wait(timeout=30)
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):  # noqa: ANN002, ANN003 - urllib's signature
+        return None
+
+
+# The test's certificate is its own (self-signed): not verified; redirects are looked at, not followed.
+_OPENER = urllib.request.build_opener(urllib.request.HTTPSHandler(context=ssl._create_unverified_context()),
+                                      _NoRedirect())
+
+
 def fetch(url: str, **headers: str):
     request = urllib.request.Request(url, headers=headers)
     try:
-        return urllib.request.urlopen(request, timeout=30)
+        return _OPENER.open(request, timeout=30)
     except urllib.error.HTTPError as error:
         return error
 
@@ -131,7 +155,7 @@ def test_every_page_loads_with_zero_csp_violations(nginx, built, browser):
     pages = ["/" + page.relative_to(built.site_dir).as_posix() for page in sorted(built.site_dir.rglob("*.html"))]
     pages.append("/en/no-such-page.html")  # the 404 page, as a server shows it
     violations = {}
-    with visit(browser, allowed_origin=nginx) as session:
+    with visit(browser, allowed_origin=nginx, ignore_https_errors=True) as session:
         session.page.add_init_script(RECORD_VIOLATIONS)
         for path in pages:
             session.page.goto(nginx + path)
@@ -157,7 +181,7 @@ def test_every_page_loads_with_zero_csp_violations(nginx, built, browser):
 
 
 def test_an_inline_script_the_build_did_not_hash_is_blocked_and_reported(nginx, browser):
-    with visit(browser, allowed_origin=nginx) as session:
+    with visit(browser, allowed_origin=nginx, ignore_https_errors=True) as session:
         session.page.add_init_script(RECORD_VIOLATIONS)
         session.page.goto(f"{nginx}/en/index.html")
         session.page.evaluate("""() => { const script = document.createElement("script");
@@ -166,8 +190,24 @@ def test_an_inline_script_the_build_did_not_hash_is_blocked_and_reported(nginx, 
         assert session.page.evaluate("window.__injected === undefined")
 
 
+def test_plain_http_is_sent_to_https_with_the_security_headers(nginx):
+    response = fetch(f"http://127.0.0.1:{PLAIN_PORT[nginx]}/en/index.html?x=1")
+    assert response.status == 301
+    assert response.headers["Location"] == f"{nginx}/en/index.html?x=1"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_https_responses_carry_hsts_errors_included(nginx):
+    for path in ("/en/index.html", "/en/no-such-page.html", "/en/assets/"):
+        response = fetch(nginx + path)
+        assert response.headers["Strict-Transport-Security"].startswith("max-age="), path
+        assert response.headers["X-Frame-Options"] == "DENY", path
+        assert "script-src 'self'" in response.headers["Content-Security-Policy"], path
+
+
 def test_a_tapped_citation_shows_its_reference_under_the_policy(nginx, browser):
-    with visit(browser, allowed_origin=nginx, has_touch=True, is_mobile=True) as session:
+    with visit(browser, allowed_origin=nginx, ignore_https_errors=True, has_touch=True,
+               is_mobile=True) as session:
         session.page.add_init_script(RECORD_VIOLATIONS)
         session.page.goto(f"{nginx}/fr/traitements/diltiazem.html")
         session.page.locator("a.cite").first.tap()

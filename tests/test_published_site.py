@@ -17,7 +17,7 @@ from pypdf import PdfReader
 
 from calcguide.content import LANGS, load_guide
 from calcguide.pipeline import Layout, build_everything
-from calcguide.publish import PublishSettings
+from calcguide.deployment import PublishSettings
 from calcguide.render import load_catalogue
 
 ADDRESS = "https://calcinosis-guide.test/"

@@ -14,7 +14,7 @@ from conftest import PROJECT, errors_of, replace_in, run_build
 from calcguide.content import load_guide
 from calcguide.export import bibtex, ris
 from calcguide.pagefacts import plain_description
-from calcguide.publish import PUBLIC_URL_VARIABLE, PublishSettings, PublishSettingsError, parse_public_url
+from calcguide.deployment import PUBLIC_URL_VARIABLE, PublishSettings, PublishSettingsError, parse_public_url
 from calcguide.release import add_months, release_problems
 
 ADDRESS = "https://calcinosis-guide.test/"

@@ -9,7 +9,8 @@ from .errors import ContentError
 from .files import CONTENT_FILES, TREATMENTS_DIR
 from .schema import Algorithm, Treatment, chart_rows
 from .source import Location, SourceFile
-from .text import cited_ids
+from .hygiene import citation_problems
+from .text import CITATION, cited_ids
 
 _DEFINED_IN = {"reference": "the ids in references.yml", "treatment": f"the file names in {TREATMENTS_DIR}/",
                "tier": "the ids in tiers.yml", "evidence level": "the ids in evidence.yml",
@@ -194,10 +195,15 @@ def cross_check(parsed: dict[str, Any], sources: dict[str, SourceFile],
         _check_changes(parsed, sources, treatments, index)
     # Citations written inside texts: [@ref-id].
     every_source = [*(sources[name] for name in parsed if parsed[name] is not None), *(s for _, s in treatments)]
+    reference_ids = sorted(index.known.get("reference", {}))
     for source in every_source:
         for location, text in texts_in(source.data, ()):
             for ref in cited_ids(text):
                 index.require("reference", ref, source, location)
+            # What looks like a citation but is not one would print as literal text: [@Bienvenu-2014], [x-2014].
+            if "[" in text or "@" in text:
+                index.errors.extend(source.error(location, problem)
+                                    for problem in citation_problems(text, CITATION, reference_ids))
     _check_review_dates(parsed, sources, treatments, index)
     return index.errors
 

@@ -7,20 +7,72 @@ from typing import Any
 from .crosscheck import cross_check
 from .errors import ContentError, ContentErrors
 from .files import CONTENT_FILES, TREATMENTS_DIR
+from .regular import check_tree
 from .messages import validate_model
 from .schema import Guide, Treatment
 from .source import SourceFile
 from .text import Model
 
 
-def load_document(path: Path, model: type[Model], root: Path | None = None) -> tuple[Any, SourceFile, list[ContentError]]:
+def load_document(path: Path, model: type[Model], root: Path | None = None,
+                  tree: Path | None = None) -> tuple[Any, SourceFile, list[ContentError]]:
     """One YAML file validated against `model`: (the model or None, the source with its lines, the errors).
-    Messages name the file relative to `root` (default: its folder)."""
-    source = SourceFile(path, root or path.parent)
+    Messages name the file relative to `root` (default: its folder); no link is followed below `tree` (default:
+    root)."""
+    source = SourceFile(path, root or path.parent, tree)
     if read_errors := source.read():
         return None, source, read_errors
     value, problems = validate_model(source, model, source.data)
     return value, source, problems
+
+
+# MkDocs makes index.md and README.md the page of their folder (mkdocs/structure/files.py).
+RESERVED_PAGE_NAMES = frozenset({"index", "readme"})
+# Editors' and systems' own files, never content: hidden files (.DS_Store, vim's .x.yml.swp), backups (x.yml~),
+# emacs autosaves (#x.yml#). They are never opened.
+def _ignored(name: str) -> bool:
+    return name.startswith((".", "#")) or name.endswith("~")
+
+
+def content_inventory(root: Path) -> tuple[list[Path], list[ContentError]]:
+    """The treatment files of content/, and an error for everything in content/ that is not a known file: an
+    unknown file or folder, a wrong extension, a link, a pipe or a device (which are never opened)."""
+    errors: list[ContentError] = []
+    known = {content_file.name for content_file in CONTENT_FILES}
+    treatments: list[Path] = []
+    tree_errors = check_tree(root, "content", prefix="")
+    errors.extend(error for error in tree_errors if error.file not in known)  # those report when they are read
+    refused = {error.file for error in tree_errors}
+
+    def where(path: Path) -> str:
+        return path.relative_to(root).as_posix()
+
+    for entry in sorted(root.iterdir()) if root.is_dir() else []:
+        if _ignored(entry.name) or entry.name in refused:
+            continue
+        if entry.name == TREATMENTS_DIR and entry.is_dir() and not entry.is_symlink():
+            for path in sorted(entry.iterdir()):
+                if _ignored(path.name) or where(path) in refused:
+                    continue
+                if path.suffix == ".yml" and path.is_file():
+                    treatments.append(path)
+                elif path.is_dir():
+                    errors.append(ContentError(where(path), 1, "", f"a folder inside {TREATMENTS_DIR}/; "
+                                               "expected only treatment files, one .yml file per treatment"))
+                else:
+                    errors.append(ContentError(where(path), 1, "", _unexpected_extension(path)))
+        elif entry.name not in known:
+            hint = (f"expected one of: {', '.join(sorted(known))}, and the folder {TREATMENTS_DIR}/"
+                    if entry.suffix == ".yml" else _unexpected_extension(entry))
+            errors.append(ContentError(where(entry), 1, "", f"unknown file in content/, which the build would "
+                                       f"ignore; {hint}"))
+    return treatments, errors
+
+
+def _unexpected_extension(path: Path) -> str:
+    if path.suffix.lower() in (".yaml", ".yml"):
+        return f"content files end in .yml (lowercase); rename it to {path.stem}.yml"
+    return f"only .yml files belong here; rename it to {path.stem}.yml if it is content, or move it out of content/"
 
 
 def load_guide(root: Path) -> Guide:
@@ -38,8 +90,8 @@ def load_guide(root: Path) -> Guide:
 
     treatments: list[tuple[Treatment, SourceFile]] = []
     invalid_treatments: list[str] = []  # still defined, so that their mistakes are not reported twice
-    treatment_dir = root / TREATMENTS_DIR
-    treatment_files = sorted(treatment_dir.glob("*.yml")) if treatment_dir.is_dir() else []
+    treatment_files, unexpected = content_inventory(root)
+    errors.extend(unexpected)
     if not treatment_files:
         errors.append(ContentError(TREATMENTS_DIR, 1, "", "no treatment files; expected one .yml file per treatment"))
     for path in treatment_files:
@@ -51,6 +103,10 @@ def load_guide(root: Path) -> Guide:
             treatments.append((value, source))
             if value.id != path.stem:
                 errors.append(source.error(("id",), f"the id {value.id!r} differs from the file name; expected {path.stem!r}"))
+            elif value.id in RESERVED_PAGE_NAMES:
+                errors.append(source.error(("id",), (
+                    f"{value.id!r} cannot name a treatment: {TREATMENTS_DIR}/{value.id}.md would be taken for the "
+                    "landing page of the Treatments section; rename the file (and its id)")))
 
     errors.extend(cross_check(parsed, sources, treatments, invalid_treatments))
     if errors:

@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from .errors import ContentError
-from .source import Location, SourceFile
+from .source import ImpossibleDate, Location, SourceFile
 from .text import LANGS, Model
 
 def describe(value: Any) -> str:
@@ -36,6 +36,8 @@ def explain(error: dict) -> str:
         if field in LANGS:
             what = "the text in this language"
         return f"nothing is written after '{field}:'; expected {what}"
+    if isinstance(given, ImpossibleDate):
+        return f"{given} is not a date of the calendar ({given.reason}); expected a real date written YYYY-MM-DD"
     got = f", not {describe(given)}"
     expected = {
         "missing": "this field is required",
@@ -60,6 +62,9 @@ def explain(error: dict) -> str:
         pattern = error.get("ctx", {}).get("pattern", "")
         if "10\\." in pattern:
             return f"{describe(given)} is not a DOI; expected the form 10.1234/suffix, without https://doi.org/"
+        if "A-Za-z.+-" in pattern:
+            return (f"{describe(given)} is not a version; expected letters, digits, dots and hyphens (e.g. 1.2.0), "
+                    "without spaces, slashes or backslashes")
         if "https?" in pattern:
             return f"{describe(given)} is not a web address; expected one starting with https:// and ending with /"
         return (f"{describe(given)} is not a valid id; expected lowercase letters, digits and hyphens, "

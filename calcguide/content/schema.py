@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from .publishing import Changes, Contact, Editor
-from .text import Doi, Id, Model, NonEmpty, Text, Words
+from .text import Doi, Id, Model, NonEmpty, Text, Version, Words
 
 class Section(Model):
     id: Id
@@ -32,7 +32,7 @@ class SitePage(Model):
 class SiteMeta(Model):
     title: Text
     short_title: Text
-    version: Annotated[str, StringConstraints(pattern=r"^\d+\.\d+(\.\d+)?$")]
+    version: Version
     source_review: Id
     disclaimer: Text
     method: Text

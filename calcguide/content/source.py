@@ -8,15 +8,25 @@ from typing import Any
 import yaml
 
 from .errors import ContentError
+from .hygiene import character_problem
+from .regular import read_regular_file
 
 Location = tuple[str | int, ...]
+
+
+class ImpossibleDate(str):
+    """A value written as a date that the calendar does not have (2026-02-30): kept as written, so that the
+    field that expects a date reports it with its location."""
+
+    reason: str = ""
 
 
 class SourceFile:
     """One YAML file: its data, and the line of every mapping key and list item, for located messages."""
 
-    def __init__(self, path: Path, root: Path):
+    def __init__(self, path: Path, root: Path, tree: Path | None = None):
         self.path = path
+        self.tree = tree or root  # the folder below which no link is followed (see regular.py)
         self.name = path.relative_to(root).as_posix()
         self.lines: dict[Location, int] = {}
         self.data: Any = None
@@ -33,12 +43,9 @@ class SourceFile:
 
     def read(self) -> list[ContentError]:
         """Parse the file; return the errors that make it unreadable (then `data` stays None)."""
-        try:
-            raw = self.path.read_bytes()
-        except FileNotFoundError:
-            return [ContentError(self.name, 1, "", "the file is missing (deleted or renamed?); it is required")]
-        except OSError as exc:
-            return [ContentError(self.name, 1, "", f"the file cannot be read ({exc.strerror}); check it exists and is a file")]
+        raw = read_regular_file(self.path, self.name, root=self.tree)
+        if isinstance(raw, ContentError):
+            return [raw]
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -55,17 +62,22 @@ class SourceFile:
                 return [ContentError(self.name, number, "", "a tab is used for indentation; indent with spaces")]
         if not text.strip():
             return [ContentError(self.name, 1, "", "the file is empty; it must hold a YAML mapping")]
-        loader = _UniqueKeyLoader(text)
         try:
-            # Parsed once: the node tree gives the lines, the same tree gives the data.
-            node = loader.get_single_node()
-            self.data = loader.construct_document(node) if node is not None else None
+            # First the events alone (no tree is built): aliases, tags, complex keys and deep nesting are refused
+            # before anything could expand; then the same text is parsed once more into nodes and data.
+            if problem := _refused_structure(text):
+                line, field, message = problem
+                return [ContentError(self.name, line, field, message)]
+            loader = _UniqueKeyLoader(text)
+            try:
+                node = loader.get_single_node()
+                self.data = loader.construct_document(node) if node is not None else None
+            finally:
+                loader.dispose()
         except yaml.MarkedYAMLError as exc:
             return [ContentError(self.name, _yaml_error_line(exc), "", _explain_yaml(exc))]
         except yaml.YAMLError as exc:  # errors without a position
             return [ContentError(self.name, 1, "", f"YAML syntax error: {exc}")]
-        finally:
-            loader.dispose()
         if self.data is None:
             return [ContentError(self.name, 1, "", "the file is empty (only comments or blank lines); "
                                  "it must hold key: value lines")]
@@ -73,7 +85,7 @@ class SourceFile:
             self.data = None
             return [ContentError(self.name, 1, "", "the file must hold a YAML mapping (key: value lines) at the top")]
         self._index(node, ())
-        return []
+        return self._character_errors(self.data, ())
 
     def _index(self, node: yaml.Node, location: Location) -> None:
         self.lines.setdefault(location, node.start_mark.line + 1)
@@ -85,6 +97,75 @@ class SourceFile:
         elif isinstance(node, yaml.SequenceNode):
             for position, value in enumerate(node.value):
                 self._index(value, (*location, position))
+
+    def _character_errors(self, value: Any, location: Location) -> list[ContentError]:
+        """Every key and text of the file obeys hygiene.py: no invisible characters, no text over the limit."""
+        errors = []
+        if isinstance(value, str):
+            if problem := character_problem(value):
+                errors.append(self.error(location, problem))
+        elif isinstance(value, dict):
+            for key, child in value.items():
+                if isinstance(key, str) and (problem := character_problem(key)):
+                    errors.append(self.error(location, f"a key: {problem}"))
+                errors.extend(self._character_errors(child, (*location, key)))
+        elif isinstance(value, list):
+            for position, child in enumerate(value):
+                errors.extend(self._character_errors(child, (*location, position)))
+        return errors
+
+
+MAX_NESTING = 24  # blocks inside blocks; the deepest content file uses 5
+
+
+def _refused_structure(text: str) -> tuple[int, str, str] | None:
+    """(line, field, message) of the first YAML feature content may not use, found from the parser's events:
+    aliases and anchors (a 400-byte alias bomb expands to gigabytes; a recursive one never ends), explicit tags,
+    keys that are lists or blocks, and nesting deeper than MAX_NESTING."""
+    loader = _SafeLoader(text)
+    # One entry per open block: [is a mapping, children seen, the key being read, its field path].
+    open_blocks: list[list[Any]] = []
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, (yaml.CollectionEndEvent,)):
+                open_blocks.pop()
+                continue
+            if not isinstance(event, yaml.NodeEvent):
+                continue
+            path: list[Any] = []
+            is_key = False
+            if open_blocks:
+                block = open_blocks[-1]
+                if block[0]:
+                    is_key = block[1] % 2 == 0
+                    path = [*block[3], *([] if is_key else [block[2]])]
+                else:
+                    path = [*block[3], block[1]]
+                block[1] += 1
+            field = ".".join(str(part) for part in path)
+            line = event.start_mark.line + 1
+            if isinstance(event, yaml.AliasEvent):
+                return line, field, (f"YAML aliases (*{event.anchor}) are not allowed in content; write the value "
+                                     "out in full where it is needed")
+            if event.anchor is not None:
+                return line, field, (f"YAML anchors (&{event.anchor}) are not allowed in content; write the value "
+                                     "out in full where it is needed")
+            if getattr(event, "tag", None) is not None:
+                return line, field, (f"YAML tags ({event.tag}) are not allowed in content; write the value plainly "
+                                     "(in quotes if it must stay a text)")
+            if is_key and not isinstance(event, yaml.ScalarEvent):
+                return line, field, "a key must be a plain word before its colon, not a list or a block"
+            if is_key:
+                open_blocks[-1][2] = event.value
+            if isinstance(event, yaml.CollectionStartEvent):
+                if len(open_blocks) >= MAX_NESTING:
+                    return line, field, (f"blocks are nested more than {MAX_NESTING} deep; content needs far fewer "
+                                         "levels (check the indentation)")
+                open_blocks.append([isinstance(event, yaml.MappingStartEvent), 0, None, path])
+    finally:
+        loader.dispose()
+    return None
 
 
 def _yaml_error_line(exc: yaml.MarkedYAMLError) -> int:
@@ -112,6 +193,8 @@ _YAML_ADVICE = (
     ("found unknown escape character", "a backslash inside \"double quotes\"; use 'single quotes' or remove it"),
     ("cannot start any token", "a value starts with a character YAML reserves (@ ` % | > * & !); put the text in quotes"),
     ("undefined alias", "a value starts with * (read as a YAML alias); put the text in quotes"),
+    ("exceeded maximum nesting depth", "blocks are nested too deep; content needs only a few levels "
+                                       "(check the brackets and the indentation)"),
     ("found a tab character", "a tab is used for indentation; indent with spaces"),
 )
 
@@ -145,12 +228,33 @@ class _UniqueKeyLoader(_SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
-# YAML 1.1 reads `no`, `yes`, `on`, `off` as booleans; editors mean words. Only true/false are booleans here.
+def _construct_date(loader: yaml.BaseLoader, node: yaml.ScalarNode) -> Any:
+    """A date as the calendar has it; an impossible one (2026-02-30) stays text for the field to report."""
+    try:
+        return _SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError as exc:
+        value = ImpossibleDate(node.value)
+        value.reason = str(exc)
+        return value
+
+
+def _construct_decimal(loader: yaml.BaseLoader, node: yaml.ScalarNode) -> int:
+    return int(node.value, 10)
+
+
+_UniqueKeyLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_date)
+_UniqueKeyLoader.add_constructor("tag:yaml.org,2002:int", _construct_decimal)
+
+# YAML 1.1 reads `no`, `yes`, `on`, `off` as booleans, `01234567` as an octal number, `0x1F` as hexadecimal and
+# `1:30` as 90 (base 60); editors mean words and decimal numbers (a PMID, a year). Only true/false are booleans
+# here, and only decimal digits are numbers, read in base 10 as written; anything else stays text.
 # (A copy: the resolver table is shared with yaml.SafeLoader, which MkDocs also uses.)
 _UniqueKeyLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    first: [(tag, regexp) for tag, regexp in resolvers
+            if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:int")]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 _UniqueKeyLoader.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )
+_UniqueKeyLoader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789"))

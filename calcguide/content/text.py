@@ -6,22 +6,23 @@ from typing import Annotated, Iterator, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
 
+from .markup import markup_problem
+
 LANGS: tuple[str, ...] = ("en", "fr")
 Lang = Literal["en", "fr"]
 
-# Links in content may only leave for the web over http(s); anything else (javascript:, data:) is refused.
-# Inline links and images `[text](target)`, and reference definitions `[label]: target` on a line of their own.
-LINK_TARGET = re.compile(r"\]\(\s*<?([^)\s>]*)|^[ ]{0,3}\[[^\]\n]+\]:[ \t]*<?([^\s>]*)", re.MULTILINE)
-SAFE_LINK = re.compile(r"^(https?://|#)")  # case-sensitive on purpose: `JaVaScRiPt:` is refused too
 HTML_TAG = re.compile(r"<\s*[a-zA-Z/!?]")  # also Markdown autolinks <javascript:…>, which are tags to Markdown
 HTML_ENTITY = re.compile(r"&(#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);")
 # Python-Markdown's attr_list syntax: `{ onclick="…" }` after a word or a paragraph sets any HTML attribute.
 ATTRIBUTE_LIST = re.compile(r"\{:?[ ]*[^}\n ][^}\n]*[ ]*\}")
 SNIPPET = re.compile(r"-+8<-+")  # pymdownx.snippets would paste in another file
+# `[@ref-id]` or `[@one; @two]` inside any text cites references by id.
+CITATION = re.compile(r"\[@([a-z0-9][a-z0-9-]*(?:\s*;\s*@[a-z0-9][a-z0-9-]*)*)\]")
 
 
 def no_live_markup(value: str) -> str:
-    """Content is Markdown that becomes HTML: refuse whatever could put live markup in a page."""
+    """Content is Markdown that becomes HTML: refuse whatever could put live markup in a page. Characters a
+    reader cannot see are refused earlier, for every string of a file (source.py, hygiene.py)."""
     if HTML_TAG.search(value):
         raise ValueError("HTML (text between < and >) is not allowed in content; write Markdown instead "
                          "(**bold**, *italic*, [text](https://…)), and 'less than' or 'greater than' as words or ≤ ≥")
@@ -33,10 +34,9 @@ def no_live_markup(value: str) -> str:
                          "use round brackets ( … ) instead")
     if SNIPPET.search(value):
         raise ValueError("the marker --8<-- is not allowed in content (it would paste in another file)")
-    for inline, reference in LINK_TARGET.findall(value):
-        target = inline or reference
-        if target and not SAFE_LINK.match(target):
-            raise ValueError(f"link target {target!r} is not allowed; links must start with https:// or http://")
+    # Citations are ours to turn into links; whatever else could define or link is judged as Markdown.
+    if problem := markup_problem(CITATION.sub("", value)):
+        raise ValueError(problem)
     return value
 
 
@@ -45,9 +45,8 @@ Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_lengt
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(no_live_markup)]
 # The suffix may hold brackets (10.1016/s0022-3476(83)80706-9) but nothing that would break out of a URL.
 Doi = Annotated[str, StringConstraints(pattern=r"^10\.\d{4,9}/[^\s<>\"'{}|\\^`\[\]]+$")]
-
-# `[@ref-id]` or `[@one; @two]` inside any text cites references by id.
-CITATION = re.compile(r"\[@([a-z0-9][a-z0-9-]*(?:\s*;\s*@[a-z0-9][a-z0-9-]*)*)\]")
+# A version names files (the offline zip): letters, digits, dots, plus and hyphens, never a path.
+Version = Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z][0-9A-Za-z.+-]{0,39}$")]
 
 
 def cited_ids(text: str) -> Iterator[str]:

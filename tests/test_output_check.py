@@ -1,0 +1,111 @@
+"""The output check (calcguide/audit.py) and the CSP (calcguide/csp.py): what a page or a handout may hold once
+built, whatever put it there. Fast tier: HTML written in the test, and the theme's templates rendered."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from calcguide.audit import OutputCheckError, check_handout, check_html, check_site
+from calcguide.csp import OurScripts, inline_script_hashes, script_hash
+from calcguide.site import read_base_config
+from conftest import PROJECT
+
+
+@pytest.fixture(scope="module")
+def ours() -> OurScripts:
+    return OurScripts.from_templates(PROJECT, read_base_config(PROJECT)["theme"].get("features", []))
+
+
+def page(body: str, head: str = "") -> str:
+    return f"<!doctype html><html><head><meta charset=utf-8>{head}<title>t</title></head><body>{body}</body></html>"
+
+
+THEME_SCOPE = ('__md_scope=new URL("{base}",location),__md_hash=e=>[...e].reduce(((e,_)=>(e<<5)-e+_.charCodeAt(0)),0),'
+               '__md_get=(e,_=localStorage,t=__md_scope)=>JSON.parse(_.getItem(t.pathname+"."+e)),'
+               '__md_set=(e,_,t=localStorage,a=__md_scope)=>{{try{{t.setItem(a.pathname+"."+e,JSON.stringify(_))}}'
+               'catch(e){{}}}}')
+
+HOSTILE = {
+    "event handler": page('<button autofocus onfocus="alert(1)">Print</button>'),
+    "event handler in svg": page('<svg><circle onload="alert(1)"/></svg>'),
+    "meta refresh": page("", '<meta http-equiv="refresh" content="0;url=https://evil.example/">'),
+    "meta refresh, odd case": page("", '<meta HTTP-EQUIV=" Refresh" content="0">'),
+    "javascript link": page('<a href="javascript:alert(1)">dose</a>'),
+    "javascript link with tab and entity": page('<a href="java&#9;script&colon;alert(1)">dose</a>'),
+    "javascript in svg animate": page('<svg><animate attributeName="href" to="javascript:alert(1)"/></svg>'),
+    "data link": page('<a href="data:text/html,&lt;script&gt;alert(1)&lt;/script&gt;">dose</a>'),
+    "outside image": page('<img src="https://evil.example/pixel.png" alt="">'),
+    "protocol-relative script": page('<script src="//evil.example/x.js"></script>'),
+    "outside stylesheet": page("", '<link rel="stylesheet" href="https://cdn.example/x.css">'),
+    "outside srcset": page('<img src="a.png" srcset="a.png 1x, https://evil.example/b.png 2x" alt="">'),
+    "outside style url": page('<p style="background:url(https://evil.example/x.png)">x</p>'),
+    "outside import in style": page("", "<style>@import 'https://evil.example/x.css';</style>"),
+    "iframe of a local file": page('<iframe src="file:///etc/passwd"></iframe>'),
+    "object": page('<object data="x.pdf"></object>'),
+    "base": page("", '<base href="https://evil.example/">'),
+    "foreign inline script": page("<script>alert(1)</script>"),
+    "theme script with a changed base": page("<script>" + THEME_SCOPE.format(base='",alert(1),"') + "</script>"),
+    "unknown script type": page('<script type="speculationrules">{"prefetch":[]}</script>'),
+    "json block that is not json": page('<script type="application/json">alert(1)</script>'),
+}
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE))
+def test_output_check_finds_each_hostile_construct(ours, case):
+    problems = check_html(HOSTILE[case], ours.allows)
+    assert problems and all(problem.startswith("line ") for problem in problems), problems
+
+
+SAFE = page('<a href="https://pubmed.ncbi.nlm.nih.gov/1/">PubMed</a> <a href="../references.html#x">1</a> '
+            '<a href="mailto:editors@example.org">mail</a> <img src="assets/logo.svg" alt=""> '
+            '<img src="data:image/png;base64,AAAA" alt=""> <script src="assets/javascripts/bundle.js"></script>'
+            '<script id="__config" type="application/json">{"base": ".."}</script>'
+            '<link rel="canonical" href="https://guide.example/en/">',
+            '<link rel="stylesheet" href="assets/stylesheets/guide.css">')
+
+
+def test_output_check_passes_links_local_resources_and_json_data(ours):
+    assert check_html(SAFE, ours.allows) == []
+
+
+@pytest.mark.parametrize("base", [".", "..", "../..", "/en/"])
+def test_theme_scripts_are_allowed_for_every_base_url(ours, base):
+    assert check_html(page("<script>" + THEME_SCOPE.format(base=base) + "</script>"), ours.allows) == []
+
+
+def test_handout_may_hold_no_script_and_load_nothing_but_itself():
+    for body in ["<script>document.title='x'</script>", '<img src="../../etc/x.png" alt="">',
+                 '<img src="/etc/x.png" alt="">', '<link rel="stylesheet" href="file:///etc/x.css">',
+                 '<a href="file:///etc/passwd">x</a>']:
+        with pytest.raises(OutputCheckError):
+            check_handout(page(body), "handout-en.html")
+    check_handout(page('<a href="https://guide.example/en/">guide</a>'), "handout-en.html")
+
+
+def test_csp_hashes_only_the_scripts_our_templates_write(ours, tmp_path):
+    (tmp_path / "en").mkdir()
+    (tmp_path / "en" / "index.html").write_text(page("<script>" + THEME_SCOPE.format(base=".") + "</script>"))
+    assert inline_script_hashes(tmp_path, ours) == [script_hash(THEME_SCOPE.format(base="."))]
+    (tmp_path / "en" / "other.html").write_text(page("<script>alert(1)</script>"))
+    with pytest.raises(OutputCheckError, match="did not write"):
+        inline_script_hashes(tmp_path, ours)
+
+
+def test_search_index_texts_are_checked_as_html(ours, tmp_path):
+    site = tmp_path / "site"
+    (site / "en" / "search").mkdir(parents=True)
+    (site / "en" / "search" / "search_index.json").write_text(
+        '{"docs": [{"location": "x.html", "title": "x", "text": "<img src=x onerror=alert(1)>"}]}')
+    with pytest.raises(OutputCheckError, match="onerror"):
+        check_site([site / "en"], site, ours.allows)
+
+
+def test_built_site_passes_the_output_check(built, ours):
+    check_site([built.site_dir / "en", built.site_dir / "fr", built.site_dir / "index.html"], built.site_dir,
+               ours.allows)
+
+
+def test_built_csp_file_lists_only_allowed_script_hashes(built, ours):
+    policy = (built.dist_dir / "nginx-csp.conf").read_text(encoding="utf-8")
+    assert policy.count("'sha256-") == len(inline_script_hashes(built.site_dir, ours)) >= 1

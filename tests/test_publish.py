@@ -1,0 +1,86 @@
+"""Publishing: site/ and dist/ switch together or not at all, even when the build is killed at any step of the
+switch; two builds cannot share a work folder; folders left by killed builds are cleaned."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from calcguide.publish import WorkFolderBusy, publish_together, recover, work_folder_lock
+from conftest import PROJECT
+
+STEPS = ["staged site", "staged dist", "committed", "moved old site aside", "switched site",
+         "moved old dist aside", "switched dist", "journal removed"]
+# A publish in its own process, killed (SIGKILL: no cleanup of any kind) when it reaches the step named in argv.
+KILLED_PUBLISH = """
+import os, signal, sys
+from pathlib import Path
+sys.path.insert(0, {project!r})
+from calcguide.publish import publish_together
+root, stop = Path(sys.argv[1]), sys.argv[2]
+def step(name):
+    if name == stop:
+        os.kill(os.getpid(), signal.SIGKILL)
+publish_together([(root / "staging" / "site", root / "site"), (root / "staging" / "dist", root / "dist")], step)
+"""
+
+
+def release(root: Path, folder: str, version: str) -> None:
+    (root / folder).mkdir(parents=True)
+    (root / folder / "version.txt").write_text(version, encoding="utf-8")
+
+
+def versions(root: Path) -> tuple[str, str]:
+    return tuple((root / name / "version.txt").read_text(encoding="utf-8") for name in ("site", "dist"))
+
+
+@pytest.fixture
+def old_release(tmp_path: Path) -> Path:
+    release(tmp_path, "site", "old")
+    release(tmp_path, "dist", "old")
+    release(tmp_path, "staging/site", "new")
+    release(tmp_path, "staging/dist", "new")
+    return tmp_path
+
+
+@pytest.mark.parametrize("stop", STEPS)
+def test_kill_at_any_step_of_publish_leaves_site_and_dist_both_old_or_both_new(old_release, stop):
+    script = KILLED_PUBLISH.format(project=str(PROJECT))
+    result = subprocess.run([sys.executable, "-c", script, str(old_release), stop])
+    assert result.returncode == -9  # it was killed at that step
+    recover([old_release / "site", old_release / "dist"])  # what the next build, check or serve does first
+    expected = "new" if STEPS.index(stop) >= STEPS.index("committed") else "old"
+    assert versions(old_release) == (expected, expected)
+    leftovers = sorted(path.name for path in old_release.iterdir() if path.name not in ("site", "dist", "staging"))
+    assert leftovers == []
+
+
+def test_publish_without_a_kill_switches_both(old_release):
+    publish_together([(old_release / "staging/site", old_release / "site"),
+                      (old_release / "staging/dist", old_release / "dist")])
+    assert versions(old_release) == ("new", "new")
+
+
+def test_first_publish_creates_both(tmp_path):
+    release(tmp_path, "staging/site", "new")
+    release(tmp_path, "staging/dist", "new")
+    publish_together([(tmp_path / "staging/site", tmp_path / "site"), (tmp_path / "staging/dist", tmp_path / "dist")])
+    assert versions(tmp_path) == ("new", "new")
+
+
+def test_second_build_in_the_same_work_folder_stops_at_once(tmp_path):
+    with work_folder_lock(tmp_path / "build"):
+        with pytest.raises(WorkFolderBusy, match="--work-dir"):
+            with work_folder_lock(tmp_path / "build"):
+                pass
+
+
+def test_work_folders_of_killed_builds_are_removed_by_the_next_build(tmp_path):
+    work = tmp_path / "build"
+    for stale in ("output-abc123", "preview-xyz"):
+        (work / stale / "site").mkdir(parents=True)
+    (work / "docs").mkdir()
+    with work_folder_lock(work):
+        assert sorted(path.name for path in work.iterdir() if not path.name.startswith(".")) == ["docs"]
