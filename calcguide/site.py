@@ -21,7 +21,6 @@ import yaml
 from .content import LANGS, Guide
 from .deployment import PublishSettings
 from .export import BIBTEX_FILE, RIS_FILE
-from .handout import handout_name
 from .render import Catalogue, RenderedLanguage
 from .templatecache import ThemeBytecodeCache
 from .typography import markdown_extensions, plain_text
@@ -40,6 +39,8 @@ def language_config(base: dict[str, Any], project: Path, guide: Guide, catalogue
     """What one language's MkDocs configuration changes in the base mkdocs.yml, which it inherits (`INHERIT:`):
     MkDocs itself reads the base, with its own YAML tags (`!ENV`, `!!python/name:`…), and deep-merges these
     settings into it. The search language follows `theme.language` (Material's default)."""
+    from .handout import handout_name  # here: handout.py imports the audit, which imports this module
+
     lang = rendered.lang
     settings = settings or PublishSettings()
     custom_dir = Path(base["theme"]["custom_dir"])
@@ -222,6 +223,8 @@ def lunr_scripts_loaded(search_languages: list[str]) -> set[str]:
 
 def write_language_chooser(guide: Guide, catalogue: Catalogue, project: Path, site_dir: Path,
                            settings: PublishSettings | None = None) -> None:
+    from .handout import handout_name  # here: handout.py imports the audit, which imports this module
+
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(project / "templates"), autoescape=True,
                              undefined=jinja2.StrictUndefined)
     env.filters["typeset"] = plain_text
