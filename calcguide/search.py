@@ -1,28 +1,28 @@
-"""Search stage: makes one language's built search (Material's lunr index) find what a clinician types.
+"""Search adapter: what makes Material's search find what a clinician types, in one place.
 
-Runs on a language's site right after MkDocs built it, and changes three things, all generated from content/:
+Material's search runs in a web worker whose address each page reads from `__config.search`. The `config` block
+of templates/theme/main.html points it at our own worker, `WORKER`, which this module writes into each
+language's site next to Material's. Ours loads Material's worker file, unchanged, and sits between it and the
+page (calcguide/search_worker.js), changing queries and results on the way (calcguide/search_query.js: typo
+tolerance, prefixes while typing, the words a result misses, short previews). The boosts of the indexed fields
+are set in mkdocs.yml (`search: fields:`); the values of the fields that MkDocs does not write come from here,
+generated from content/ and carried by the worker, which adds them to the index as it sets it up (Material's
+index files stay as MkDocs wrote them):
 
-* the index (`search/search_index.json`, and `search/search_index.js`, its copy for file://): every document
-  gets extra indexed fields, which the search worker indexes like title and text because they are listed in
-  the index's `config.fields`:
-  - `keywords`, as strong as a title: what the page is about in the words a reader may use instead of the
-    title: a treatment's name, drug class and `search_terms`, and the whole synonym ring (abbreviation, term,
-    `search_terms`, the other language's abbreviation) of each glossary term these words or the document's
-    title mention, so "CCB" or "calcium channel blocker" reach diltiazem;
-  - `related`, as strong as the text: the synonym rings of the glossary terms the text mentions, so "STS"
-    finds a page that only says "sodium thiosulfate";
-  - `title_folded` and `text_folded`: the words written with accents, without them, so "premiere" finds
-    "première" (lunr-languages' French stemmer does not fold accents);
-* the search pipeline, set in mkdocs.yml: the stemmer of the language is on, so the index holds stems;
-* the query: Material turns every query word into a prefix and lunr skips the stemmer for prefixes, so
-  calcguide/search_query.js (prepended to the search worker) stems the words of a query with the index's own
-  pipeline first; "traitements" and "traitement" then meet on "trait". The worker gets a new name (the old
-  one plus a hash of what was prepended) so that no browser keeps a cached copy of the unpatched one.
+* `keywords`, as strong as a title: what the page is about in the words a reader may use instead of the title:
+  a treatment's name, drug class and `search_terms`, and the whole synonym ring (abbreviation, term,
+  `search_terms`, the other language's abbreviation) of each glossary term these words or the section's title
+  mention, so "CCB" or "calcium channel blocker" reach diltiazem;
+* `related`, as strong as the text: the synonym rings of the glossary terms the text mentions, so "STS" finds a
+  section that only says "sodium thiosulfate".
+
+The worker also adds `title_folded` and `text_folded` (the words with accents, written without them).
+Moving to another search means removing this module and its call in the pipeline, the two scripts, the
+`config` block of main.html and the extra fields of mkdocs.yml.
 """
 from __future__ import annotations
 
 import functools
-import hashlib
 import html
 import json
 import re
@@ -35,9 +35,16 @@ from .content import LANGS, Guide
 from .render import RenderedLanguage
 
 INDEX = Path("search/search_index.json")
-OFFLINE_INDEX = Path("search/search_index.js")  # written by Material's offline plugin: `var __index = <json>`
 WORKERS = Path("assets/javascripts/workers")
-QUERY_SCRIPT = Path(__file__).with_name("search_query.js")
+# Our worker: templates/theme/main.html names it too (in the folder of the worker Material's __config names).
+WORKER = WORKERS / "calcguide-search.js"
+MATERIAL_WORKER = "search.*.min.js"  # Material's worker file, with its content hash in the name
+# The worker's scripts, in order: the query side (defines CalcguideSearch), then the worker that uses it.
+WORKER_SCRIPTS = (Path(__file__).with_name("search_query.js"), Path(__file__).with_name("search_worker.js"))
+
+
+class SearchSetupError(Exception):
+    """The built site does not hold what the search adapter expects of Material (a Material upgrade)."""
 
 # Ligatures that Unicode decomposition leaves whole, although readers type them as two letters.
 LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE"})
@@ -118,32 +125,23 @@ def page_keywords(language: RenderedLanguage) -> dict[str, list[str]]:
 
 
 def enrich_search_index(language_site: Path, guide: Guide, language: RenderedLanguage) -> None:
-    """Add keyword, synonym and accent-folded fields to one language's search index (both copies) and make its
-    search worker stem queries. `language_site` is site/<lang>/ as MkDocs wrote it."""
+    """Write the search worker of one language's site (site/<lang>/ as MkDocs wrote it), carrying the keyword and
+    synonym fields of each section of its index."""
     index = json.loads((language_site / INDEX).read_text(encoding="utf-8"))
-    config = index["config"]
-    splitter = WordSplitter(config["separator"])
+    splitter = WordSplitter(index["config"]["separator"])
     rings = synonym_rings(guide, language.lang)
     keywords_of_page = page_keywords(language)
+    fields = {}
     for document in index["docs"]:
-        _enrich_document(document, keywords_of_page.get(document["location"], []), rings, splitter)
-    title_boost = config["fields"]["title"]["boost"]
-    text_boost = config["fields"]["text"]["boost"]
-    config["fields"].update({
-        "keywords": {"boost": title_boost},
-        "title_folded": {"boost": title_boost},
-        "related": {"boost": text_boost},
-        "text_folded": {"boost": text_boost},
-    })
-    # ASCII like Material writes it: the .js copy is read with whatever charset a server or file:// assumes.
-    data = json.dumps(index, separators=(",", ":"))
-    (language_site / INDEX).write_text(data, encoding="utf-8")
-    if (language_site / OFFLINE_INDEX).is_file():
-        (language_site / OFFLINE_INDEX).write_text(f"var __index = {data}", encoding="utf-8")
-    _patch_search_worker(language_site)
+        extra = extra_fields(document, keywords_of_page.get(document["location"], []), rings, splitter)
+        if extra:
+            fields[document["location"]] = extra
+    write_worker(language_site, fields)
 
 
-def _enrich_document(document: dict, own_words: list[str], rings: list[SynonymRing], splitter: WordSplitter) -> None:
+def extra_fields(document: dict, own_words: list[str], rings: list[SynonymRing],
+                 splitter: WordSplitter) -> dict[str, str]:
+    """The `keywords` and `related` fields of one section of the index (those that are not empty)."""
     title = html.unescape(TAG.sub(" ", document.get("title", "")))
     text = html.unescape(TAG.sub(" ", document.get("text", "")))
 
@@ -159,39 +157,27 @@ def _enrich_document(document: dict, own_words: list[str], rings: list[SynonymRi
 
     keywords = _unique([*own_words, *ring_words([title, *own_words], missing_only=False)])
     related = [word for word in _unique(ring_words([text], missing_only=True)) if word not in keywords]
-    fields = {
-        "keywords": _with_folded(keywords),
-        "related": _with_folded(related),
-        "title_folded": _folded_only(splitter.split(title)),
-        "text_folded": _folded_only(splitter.split(text)),
-    }
-    document.update({name: " ".join(words) for name, words in fields.items() if words})
+    fields = {"keywords": _with_folded(keywords), "related": _with_folded(related)}
+    return {name: " ".join(words) for name, words in fields.items() if words}
+
+
+def write_worker(language_site: Path, fields: dict[str, dict[str, str]]) -> Path:
+    """Our worker, next to Material's: the name of Material's worker file and the fields, then the scripts."""
+    material = sorted((language_site / WORKERS).glob(MATERIAL_WORKER))
+    if len(material) != 1:
+        raise SearchSetupError(f"expected one {MATERIAL_WORKER} in {language_site / WORKERS}, found {len(material)}: "
+                               "has Material's search worker moved? calcguide/search.py loads it from there")
+    # ASCII JSON (json.dumps escapes the rest), so the script reads the same whatever charset it is served with.
+    data = json.dumps({"worker": material[0].name, "fields": fields}, separators=(",", ":"), sort_keys=True)
+    target = language_site / WORKER
+    scripts = [script.read_text(encoding="utf-8") for script in WORKER_SCRIPTS]
+    target.write_text("\n".join([f"var CALCGUIDE_SEARCH = {data};", *scripts]), encoding="utf-8")
+    return target
 
 
 def _with_folded(words: Iterable[str]) -> tuple[str, ...]:
     return _unique(form for word in words for form in (word, fold(word)))
 
 
-def _folded_only(words: Iterable[str]) -> tuple[str, ...]:
-    """The folded form of each word that has accents; words without accents are already indexed as they are."""
-    return _unique(fold(word) for word in words if fold(word) != word)
-
-
 def _unique(words: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(words))
-
-
-def _patch_search_worker(language_site: Path) -> None:
-    """Prepend the query stemming to Material's search worker, under a new name that the pages then use."""
-    patch = QUERY_SCRIPT.read_text(encoding="utf-8")
-    digest = hashlib.sha256(patch.encode("utf-8")).hexdigest()[:8]
-    for worker in (language_site / WORKERS).glob("search.*.min.js"):
-        if digest in worker.name:
-            continue  # already patched (a rebuild that kept the folder)
-        patched = worker.with_name(worker.name.removesuffix(".min.js") + f".{digest}.min.js")
-        patched.write_text(patch + "\n" + worker.read_text(encoding="utf-8"), encoding="utf-8")
-        worker.unlink()
-        for page in language_site.rglob("*.html"):
-            text = page.read_text(encoding="utf-8")
-            if worker.name in text:
-                page.write_text(text.replace(worker.name, patched.name), encoding="utf-8")

@@ -17,6 +17,7 @@ from calcguide.content import LANGS, load_guide
 from calcguide.package import SERVER_ONLY, offline_bundles
 from calcguide.render import load_catalogue
 from conftest import PROJECT
+from searching import search, watch_search
 
 ONE_MEGABYTE = 1_000_000
 SEARCHES = [(lang, query) for lang in LANGS for query in ("thiosulfate", "colchicine")]
@@ -166,10 +167,9 @@ def test_search_from_file_finds_the_treatment_within_its_own_language_only(bundl
     own_titles = index_titles(bundle / lang)
     other_titles = set().union(*(index_titles(bundle / other) for other in LANGS if other != lang)) - own_titles
     with visit(browser, offline=True) as session:
-        session.page.goto((bundle / lang / "index.html").as_uri() + f"?q={query}")
-        results = session.page.locator(".md-search-result__item > a")
-        results.first.wait_for()
-        hrefs = [results.nth(i).get_attribute("href") for i in range(results.count())]
+        watch_search(session.page)
+        session.page.goto((bundle / lang / "index.html").as_uri())
+        hrefs = search(session.page, query)
         titles = {_plain(text) for text in session.page.locator(".md-search-result__item > a h1").all_text_contents()}
     assert all(href.startswith((bundle / lang).as_uri() + "/") for href in hrefs), hrefs
     assert expected <= titles
@@ -181,6 +181,13 @@ def _treatment_page(bundle: Path, lang: str, name: str) -> Path:
     docs = json.loads((bundle / lang / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
     [location] = [doc["location"] for doc in docs if _plain(doc["title"]) == name and "#" not in doc["location"]]
     return bundle / lang / location
+
+
+def _heading(page) -> str:
+    """The page's title as it reads, without the copy-link sign that follows it (toc.permalink)."""
+    return page.locator("article h1").first.evaluate(
+        "h => [...h.childNodes].filter(node => !node.classList?.contains('headerlink'))"
+        ".map(node => node.textContent).join('').trim()")
 
 
 @pytest.mark.browser
@@ -196,7 +203,7 @@ def test_language_selector_leads_from_file_to_the_same_treatment_in_the_other_la
         page.locator(f".md-select__link[hreflang={target}]").click()
         page.wait_for_url(counterpart.as_uri())
         assert page.locator("html").get_attribute("lang") == target
-        assert page.locator("article h1").first.text_content().strip() == treatment.name[target]
+        assert _heading(page) == treatment.name[target]
     assert session.outside_requests == [] and session.console_errors == []
 
 
@@ -212,7 +219,7 @@ def test_navigation_from_the_chooser_through_the_menu_works_from_file(bundle, br
             title = catalogue.pages["treatments"].title[lang]
             page.locator(".md-sidebar--primary .md-nav__link", has_text=title).first.click()
             page.wait_for_url(re.compile(rf"^{re.escape((bundle / lang).as_uri())}/.+\.html$"))
-            assert page.locator("article h1").first.text_content().strip() == title
+            assert _heading(page) == title
     assert session.outside_requests == [] and session.console_errors == []
 
 

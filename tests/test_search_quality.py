@@ -1,6 +1,7 @@
 """Search quality: what clinicians type (tests/search_queries.yml) finds the right page within the first five
-results, in each language, on the site served over loopback and opened from file://; plus the pieces of
-calcguide/search.py that make it so."""
+results, in each language, on the site served over loopback and opened from file://; a page found while a word is
+typed key by key stays found; previews are one sentence; the arrow keys and Enter open a result. What the search
+adapter writes (its worker, Material's left as installed) is checked in test_search_worker.py."""
 from __future__ import annotations
 
 import json
@@ -14,8 +15,10 @@ import yaml
 
 from calcguide.content import LANGS, load_guide
 from calcguide.render import load_catalogue
-from calcguide.search import WordSplitter, fold, synonym_rings
+from calcguide.search import WordSplitter
+from browser import serve_folder, visit
 from conftest import PROJECT
+from searching import RESULTS, result_links, search, type_query, watch_search
 
 QUERIES = yaml.safe_load((Path(__file__).with_name("search_queries.yml")).read_text(encoding="utf-8"))
 MODES = ("served", "file")
@@ -25,6 +28,8 @@ TREATMENT_FOLDER = load_catalogue(PROJECT / "templates").pages["treatment"].slug
 SEPARATOR = next(plugin["search"]["separator"] for plugin in
                  yaml.safe_load((PROJECT / "mkdocs.yml").read_text(encoding="utf-8"))["plugins"]
                  if isinstance(plugin, dict) and "search" in plugin)
+SPLIT = WordSplitter(SEPARATOR).split
+PREVIEW_LIMIT = 200  # characters of a result's preview: a sentence, not a section
 
 
 @dataclass
@@ -49,41 +54,11 @@ class Run:
     console_errors: list[str]
 
 
-# Types each query into Material's search box (Material reads it on keyup) and waits for its results, inside the
-# page: one call for a whole language instead of several browser round trips per query.
-SEARCH_EACH = """async ([queries, placeholder, none]) => {
-    const box = document.querySelector("input.md-search__input")
-    const meta = document.querySelector(".md-search-result__meta")
-    const until = (condition, what) => new Promise((resolve, reject) => {
-        const deadline = Date.now() + 10000
-        const check = () => condition() ? resolve()
-            : Date.now() > deadline ? reject(new Error(`no search results for ${what}`)) : setTimeout(check, 2)
-        check()
-    })
-    const type = value => { box.value = value; box.dispatchEvent(new KeyboardEvent("keyup")) }
-    const results = []
-    for (const query of queries) {
-        type("")
-        await until(() => meta.textContent === placeholder, "an empty query")
-        type(query)
-        await until(() => meta.textContent !== placeholder
-                          && (meta.textContent === none || document.querySelector(".md-search-result__item")), query)
-        results.push([...document.querySelectorAll(".md-search-result__list > li.md-search-result__item")]
-                     .map(item => item.querySelector("a").href))
-    }
-    return results
-}"""
-
-
 def _search_all(page, lang_root: str, lang: str, asked: list[tuple[str, str, str]]) -> list[Answer]:
     """Every (category, query, expected page) of one language, typed one after the other on one loaded page."""
-    translations = page.evaluate("JSON.parse(document.getElementById('__config').textContent).translations")
-    placeholder, none = translations["search.result.placeholder"], translations["search.result.none"]
-    page.locator("input.md-search__input").click()
-    page.wait_for_function("t => document.querySelector('.md-search-result__meta').textContent === t", arg=placeholder)
-    found = page.evaluate(SEARCH_EACH, [[query for _, query, _ in asked], placeholder, none])
     answers = []
-    for (category, query, expected), hrefs in zip(asked, found):
+    for category, query, expected in asked:
+        hrefs = search(page, query, every_key=False)  # typed key by key in the tests below
         pages = [href.removeprefix(lang_root).split("?")[0].split("#")[0] for href in hrefs
                  if href.startswith(lang_root)]
         foreign = [href for href in hrefs if not href.startswith(lang_root)]
@@ -94,8 +69,6 @@ def _search_all(page, lang_root: str, lang: str, asked: list[tuple[str, str, str
 @pytest.fixture(scope="module")
 def runs(built, browser, pytestconfig) -> dict[str, Run]:
     """Every query of both languages, once with the site served over loopback and once from file://."""
-    from browser import serve_folder, visit
-
     results = {}
     for mode in MODES:
         with serve_folder(built.site_dir) if mode == "served" else nullcontext(None) as origin:
@@ -104,6 +77,7 @@ def runs(built, browser, pytestconfig) -> dict[str, Run]:
             answers, outside, errors = [], [], []
             for lang in LANGS:
                 with visit(browser, allowed_origin=origin) as session:
+                    watch_search(session.page)
                     session.page.goto(f"{base}{lang}/index.html")
                     answers += _search_all(session.page, f"{base}{lang}/", lang, query_set(lang))
                     outside += session.outside_requests
@@ -129,13 +103,12 @@ def treatment_queries(guide, lang: str) -> list[tuple[str, str, str]]:
 @pytest.fixture(scope="module")
 def treatment_answers(built, browser) -> list[Answer]:
     """The name and the drug class of every treatment of content/, typed into the site served over loopback."""
-    from browser import serve_folder, visit
-
     guide = load_guide(built.content_dir)
     answers = []
     with serve_folder(built.site_dir) as origin:
         for lang in LANGS:
             with visit(browser, allowed_origin=origin) as session:
+                watch_search(session.page)
                 session.page.goto(f"{origin}/{lang}/index.html")
                 answers += _search_all(session.page, f"{origin}/{lang}/", lang, treatment_queries(guide, lang))
     return answers
@@ -205,11 +178,12 @@ def test_each_drug_class_finds_every_treatment_of_that_class_in_the_first_five(t
     assert misses == []
 
 
-def test_query_set_has_at_least_60_queries_per_language_in_every_category():
-    categories = {"exact", "no-accent", "plural", "abbreviation", "synonym", "drug-class"}
+def test_query_set_has_at_least_100_queries_per_language_in_every_category():
+    categories = {"exact", "no-accent", "plural", "abbreviation", "synonym", "drug-class", "typo", "partial"}
     for lang in LANGS:
         assert set(QUERIES[lang]) == categories
-        assert sum(len(queries) for queries in QUERIES[lang].values()) >= 60
+        assert sum(len(queries) for queries in QUERIES[lang].values()) >= 100
+        assert all(len(QUERIES[lang][category]) >= 15 for category in ("typo", "partial"))
 
 
 def test_every_expected_page_is_in_its_language_index(built):
@@ -220,58 +194,73 @@ def test_every_expected_page_is_in_its_language_index(built):
         assert missing == set(), f"{lang}: pages of tests/search_queries.yml that the site does not have"
 
 
-# --- the index that calcguide/search.py writes --------------------------------------------------------------
-
-
-def test_offline_copy_of_the_index_is_the_enriched_index(built):
-    for lang in LANGS:
-        search = built.site_dir / lang / "search"
-        online = json.loads((search / "search_index.json").read_text(encoding="utf-8"))
-        offline = (search / "search_index.js").read_text(encoding="utf-8")
-        assert offline.startswith("var __index = ")
-        assert json.loads(offline.removeprefix("var __index = ")) == online
-        assert {"keywords", "related", "title_folded", "text_folded"} <= set(online["config"]["fields"])
-
-
-def test_treatment_page_is_indexed_with_its_drug_class_and_the_glossary_abbreviation_of_that_class(built):
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_page_once_found_stays_found_while_its_name_is_typed_key_by_key(built, browser, lang):
+    """For the longest word of each treatment's name, typed key by key from its fourth letter (shorter words are
+    matched whole, as abbreviations): from the key at which the treatment's page appears among the results
+    shown, it stays there until the word is complete ("thio", "thiosulfa", "thiosulfate")."""
     guide = load_guide(built.content_dir)
-    diltiazem = guide.treatment("diltiazem")
-    for lang in LANGS:
-        index = json.loads((built.site_dir / lang / "search" / "search_index.json").read_text(encoding="utf-8"))
-        [doc] = [doc for doc in index["docs"] if doc["location"] == f"{TREATMENT_FOLDER[lang]}/diltiazem.html"]
-        class_ring = next(term for term in guide.glossary.terms
-                          if term.term[lang].lower() == diltiazem.drug_class[lang].lower())
-        assert diltiazem.drug_class[lang] in doc["keywords"]
-        assert class_ring.abbr[lang] in doc["keywords"].split()
+    vanished, never = [], []
+    with serve_folder(built.site_dir) as origin, visit(browser, allowed_origin=origin) as session:
+        watch_search(session.page)
+        session.page.goto(f"{origin}/{lang}/index.html")
+        for treatment in guide.treatments:
+            word = max(SPLIT(treatment.name[lang]), key=len)
+            target = f"{origin}/{lang}/{TREATMENT_FOLDER[lang]}/{treatment.id}.html"
+            type_query(session.page, word[:3])
+            seen_at = None
+            for typed in range(4, len(word) + 1):
+                type_query(session.page, word[typed - 1], clear=False)
+                found = target in [href.split("?")[0] for href in result_links(session.page)]
+                if found and seen_at is None:
+                    seen_at = typed
+                elif not found and seen_at is not None:
+                    vanished.append((word[:seen_at], word[:typed], treatment.id))
+                    break
+            if seen_at is None:
+                never.append((word, treatment.id))
+    assert vanished == [] and never == [], (vanished, never)
 
 
-def test_every_page_uses_the_patched_search_worker(built):
-    for lang in LANGS:
-        workers = list((built.site_dir / lang / "assets" / "javascripts" / "workers").glob("search.*.min.js"))
-        assert len(workers) == 1
-        assert workers[0].read_text(encoding="utf-8").startswith("/* Calcinosis Guide")
-        texts = [page.read_text(encoding="utf-8") for page in (built.site_dir / lang).rglob("*.html")]
-        assert all(workers[0].name in text for text in texts if 'id="__config"' in text)
-
-
-def test_fold_drops_accents_and_splits_ligatures():
-    assert fold("Œdème thérapeutique, première") == "OEdeme therapeutique, premiere"
-
-
-def test_an_abbreviation_is_mentioned_only_as_written_and_a_term_whatever_its_case_and_accents():
-    splitter = WordSplitter(SEPARATOR)
-    passage = splitter.passage("La sclérodermie systémique (ScS) et les ic")
-    assert splitter.mentions(passage, "ScS")
-    assert not splitter.mentions(passage, "IC")
-    assert splitter.mentions(passage, "Sclerodermie systemique")
-    assert not splitter.mentions(passage, "sclérodermie limitée")
-
-
-def test_synonym_rings_are_the_glossary_terms_with_the_other_languages_abbreviation(built):
+@pytest.mark.browser
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("lang", LANGS)
+def test_arrow_keys_then_enter_open_the_highlighted_result(built, browser, lang, mode):
     guide = load_guide(built.content_dir)
-    rings = {ring.words[0]: ring.words for ring in synonym_rings(guide, "fr")}
-    for term in guide.glossary.terms:
-        if term.abbr:
-            ring = rings[term.abbr["fr"]]
-            assert term.term["fr"] in ring and term.abbr["en"] in ring
-            assert set(term.search_terms["fr"]) <= set(ring)
+    treatment = guide.treatment("colchicine")
+    with serve_folder(built.site_dir) if mode == "served" else nullcontext(None) as origin:
+        base = f"{origin}/" if origin else built.site_dir.as_uri() + "/"
+        with visit(browser, allowed_origin=origin) as session:
+            page = session.page
+            watch_search(page)
+            page.goto(f"{base}{lang}/index.html")
+            type_query(page, treatment.name[lang])
+            for key in ("ArrowDown", "ArrowDown", "ArrowUp"):
+                page.keyboard.press(key)
+            highlighted = page.evaluate("() => document.activeElement.href")
+            assert highlighted == result_links(page)[0]
+            assert highlighted.split("?")[0].endswith(f"/{lang}/{TREATMENT_FOLDER[lang]}/{treatment.id}.html")
+            page.keyboard.press("Enter")
+            page.wait_for_url(highlighted)
+    assert session.console_errors == [] and session.outside_requests == []
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", LANGS)
+def test_previews_show_the_sentence_that_matched_not_the_whole_section(built, browser, lang):
+    guide = load_guide(built.content_dir)
+    with serve_folder(built.site_dir) as origin, visit(browser, allowed_origin=origin) as session:
+        page = session.page
+        watch_search(page)
+        page.goto(f"{origin}/{lang}/index.html")
+        previews, marked = [], 0
+        for treatment in guide.treatments:
+            type_query(page, treatment.name[lang])
+            teasers = page.eval_on_selector_all(
+                f"{RESULTS} article > p:not(.md-search-result__terms)",
+                "ps => ps.map(p => [p.textContent, p.querySelectorAll('mark').length])")
+            previews += [text for text, _ in teasers]
+            marked += sum(1 for _, marks in teasers if marks)
+    assert previews and max(len(text) for text in previews) <= PREVIEW_LIMIT, max(previews, key=len)
+    assert marked >= len(previews) // 2  # most previews show the words found
