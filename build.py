@@ -5,6 +5,13 @@
     python build.py check      validate content/ only and report every mistake at once
     python build.py serve      live preview on http://127.0.0.1:8000/, rebuilt when content/, templates/ or docs/ change
 
+    --public-url https://…/    the address the guide is published at (or the CALCGUIDE_PUBLIC_URL variable): canonical
+                               links, hreflang, the sitemap, the citation address and the handouts' QR code. Without
+                               it none of these is written, and nothing shows a made-up address.
+    --release                  refuse (exit 2) what a public release lacks: public address, editors, contact, a
+                               changes entry for the version, treatments reviewed within the review cycle.
+                               Without it these are warnings.
+
 Content mistakes are printed as `file:line: field: message`, one per line, and exit with status 2; any other
 failure (a template mistake, MkDocs refusing a page) is one line and exits with status 1. Either way site/ and
 dist/ keep their previous contents. `--debug` shows the Python traceback.
@@ -19,6 +26,7 @@ from calcguide.content import ContentErrors
 from calcguide.failure import describe
 from calcguide.package import measure_bundle, offline_bundles
 from calcguide.pipeline import Layout, Timings, build_everything, validate
+from calcguide.deployment import PUBLIC_URL_VARIABLE, PublishSettings, PublishSettingsError
 from calcguide.site import SiteBuildError
 
 PROJECT = Path(__file__).resolve().parent
@@ -34,6 +42,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dist-dir", type=Path, help="output folder for the bundle and PDFs (default: dist/)")
     parser.add_argument("--work-dir", type=Path, help="scratch folder for generated Markdown (default: build/)")
     parser.add_argument("--port", type=int, default=8000, help="port of `serve` (default: 8000)")
+    parser.add_argument("--public-url", metavar="URL",
+                        help=f"public address of the guide (default: ${PUBLIC_URL_VARIABLE}, else none)")
+    parser.add_argument("--release", action="store_true", help="fail on anything a public release lacks")
     parser.add_argument("--debug", action="store_true", help="show Python tracebacks")
     args = parser.parse_args(argv)
 
@@ -42,15 +53,20 @@ def main(argv: list[str] | None = None) -> int:
         if (value := getattr(args, name)) is not None:
             setattr(layout, "content_dir" if name == "content" else name, value.resolve())
     try:
+        settings = PublishSettings.from_command_line(args.public_url, args.release)
+    except PublishSettingsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_CONTENT_ERROR
+    try:
         if args.command == "check":
-            guide, _ = validate(layout)
+            guide, _ = validate(layout, settings, _warn)
             print(f"content OK: {len(guide.treatments)} treatments, {len(guide.references.references)} references")
         elif args.command == "serve":
             from calcguide.serve import serve
 
             serve(layout, args.port, args.debug)
         else:
-            build_everything(layout, Timings(report=_progress))
+            build_everything(layout, Timings(report=_progress), settings=settings, warn=_warn)
             print(f"built {layout.site_dir} and {layout.dist_dir}")
             for bundle in offline_bundles(layout.dist_dir):
                 print(f"offline bundle {measure_bundle(bundle)}")
@@ -75,6 +91,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{describe(error, PROJECT)[0]}; nothing was written (run with --debug for the details)",
               file=sys.stderr)
         return EXIT_BUILD_ERROR
+
+
+def _warn(message: str) -> None:
+    print(f"warning: {message}", file=sys.stderr)
 
 
 def _progress(stage: str, seconds: float) -> None:

@@ -8,18 +8,22 @@ algorithm page does, and it embeds the fonts it uses (TrueType subsets) with sel
 """
 from __future__ import annotations
 
+import re
+import shutil
 from pathlib import Path
 from typing import Callable
 from urllib.parse import quote
 
 import jinja2
 import markdown
+import segno
 from markupsafe import Markup
 
 from .audit import check_handout
 
 from .cdp import BrowserError, Chromium
 from .content import LANGS, Guide
+from .deployment import PublishSettings
 from .pdfcache import PdfCache
 from .render import CITED_WITH_SPACE, Catalogue, Page, Renderer
 from .templatecache import bytecode_cache
@@ -34,6 +38,9 @@ STYLESHEETS = (Path("docs/assets/stylesheets/algorithm.css"), Path("docs/assets/
                Path("templates/handout.css"))
 MARKDOWN_EXTENSIONS = ["attr_list", "md_in_html", "tables"]
 URL_SAFE = ":/?#[]@!$&'*+,;=%-._~"
+# Without a public address a link would lead to the file the handout was printed from: such links are unwrapped.
+NO_ADDRESS = "cg-no-address:"
+UNADDRESSED_LINK = re.compile(r'<a href="' + re.escape(NO_ADDRESS) + r'[^"]*">(.*?)</a>', re.DOTALL)
 # DevTools' Page.printToPDF: A4 unless the page's @page rule says otherwise, no margins but the page's own,
 # backgrounds (the chart's colours), a tagged PDF (structure for screen readers).
 PRINT_OPTIONS = {"paperWidth": 8.27, "paperHeight": 11.7, "marginTop": 0, "marginBottom": 0, "marginLeft": 0,
@@ -53,8 +60,8 @@ class HandoutRenderer(Renderer):
     references and sends the reader to the guide online for every source), and links lead to the guide online."""
 
     def __init__(self, guide: Guide, catalogue: Catalogue, templates_dir: Path,
-                 bytecode_cache: jinja2.BytecodeCache | None = None):
-        super().__init__(guide, catalogue, templates_dir, bytecode_cache)
+                 bytecode_cache: jinja2.BytecodeCache | None = None, settings: PublishSettings | None = None):
+        super().__init__(guide, catalogue, templates_dir, bytecode_cache, settings)
         self.page = Page("handout", "handout.md.j2", {lang: "handout.md" for lang in LANGS},
                          {lang: guide.site.title[lang] for lang in LANGS})
 
@@ -67,12 +74,24 @@ class HandoutRenderer(Renderer):
 
     def href(self, page: Page, lang: str, target: str) -> str:
         # Percent-encoded: whatever the address holds, it stays one Markdown link target.
-        return quote(f"{self.guide.site.site_url}{lang}/" + target.removesuffix(".md") + ".html", safe=URL_SAFE)
+        return quote((self.settings.language_url(lang) or NO_ADDRESS) + target.removesuffix(".md") + ".html",
+                     safe=URL_SAFE)
+
+    def qr_code(self, lang: str) -> Markup | None:
+        """The QR code of the online algorithm page as inline SVG (no file, no request), or None without an
+        address. Error correction M: still read when a photocopy smudges part of it."""
+        address = self.settings.page_url(lang, self.page_of_kind["algorithm"].url(lang))
+        if address is None:
+            return None
+        svg = segno.make(address, error="m", micro=False).svg_inline(omitsize=True, svgclass="cg-handout__qr-code",
+                                                                     lineclass=None, border=4)
+        return Markup(svg)  # segno writes only path data and numbers: nothing of the address is in the markup
 
     def html(self, lang: str, project: Path) -> str:
         """The standalone handout page of one language."""
-        site_url = f"{self.guide.site.site_url}{lang}/"
-        body = self.env.get_template("handout.md.j2").render(lang=lang, page=self.page, site_url=site_url)
+        body = self.env.get_template("handout.md.j2").render(
+            lang=lang, page=self.page, site_url=self.settings.language_url(lang), qr_code=self.qr_code(lang),
+            algorithm_url=self.settings.page_url(lang, self.page_of_kind["algorithm"].url(lang)))
         stylesheet = "\n".join((project / path).read_text(encoding="utf-8") for path in STYLESHEETS)
         # An HTML page: every value is escaped for HTML but the body (HTML made by Markdown from checked content,
         # and checked again, calcguide/audit.py) and our own stylesheet.
@@ -81,10 +100,11 @@ class HandoutRenderer(Renderer):
         environment.filters["css_string"] = css_string
         html = environment.get_template("handout.html.j2").render(
             lang=lang, title=plain_text(f"{self.guide.site.title[lang]} — {self.catalogue.ui['handout'][lang]}", lang),
-            stylesheet=Markup(stylesheet), site=self.guide.site,
+            stylesheet=Markup(stylesheet), site=self.guide.site, guide=self.guide,
             ui={key: plain_text(text[lang], lang) for key, text in self.catalogue.ui.items()},
             short_title=plain_text(self.guide.site.short_title[lang], lang),
-            body=Markup(markdown.markdown(body, extensions=[*MARKDOWN_EXTENSIONS, *markdown_extensions(lang)])))
+            body=Markup(UNADDRESSED_LINK.sub(r"\1", markdown.markdown(
+                body, extensions=[*MARKDOWN_EXTENSIONS, *markdown_extensions(lang)]))))
         check_handout(html, f"handout-{lang}.html")
         return html
 
@@ -96,10 +116,18 @@ def css_string(text: str) -> str:
     return "".join(char if char.isalnum() or char == " " else f"\\{ord(char):06x} " for char in text)
 
 
-def write_handouts(guide: Guide, catalogue: Catalogue, project: Path, work_dir: Path, dist_dir: Path) -> list[Path]:
+def copy_handouts(dist_dir: Path, site_dir: Path) -> None:
+    """Put the handouts beside the language chooser: every page links them (../handout-<lang>.pdf), on the
+    server as in the offline bundle."""
+    for lang in LANGS:
+        shutil.copyfile(dist_dir / handout_name(lang), site_dir / handout_name(lang))
+
+
+def write_handouts(guide: Guide, catalogue: Catalogue, project: Path, work_dir: Path, dist_dir: Path,
+                   settings: PublishSettings | None = None) -> list[Path]:
     """Render one handout page per language and put its PDF into dist_dir, printed only when something that
     shapes it changed (calcguide/pdfcache.py): a cache hit starts no browser. Returns the PDFs' paths."""
-    renderer = HandoutRenderer(guide, catalogue, project / "templates", bytecode_cache(work_dir))
+    renderer = HandoutRenderer(guide, catalogue, project / "templates", bytecode_cache(work_dir), settings)
     pages_dir = work_dir / "handouts"
     pages_dir.mkdir(parents=True, exist_ok=True)
     cache = PdfCache(work_dir / "pdf-cache", CHROMIUM, CHROMIUM_ARGS, PRINT_OPTIONS)

@@ -47,7 +47,8 @@ def write_offline_bundle(guide: Guide, site_dir: Path, dist_dir: Path) -> Path:
             if path.is_file() and path.name not in SERVER_ONLY:
                 archive.write(path, f"{folder}/{path.relative_to(site_dir).as_posix()}")
         for handout in sorted(dist_dir.glob(HANDOUTS)):
-            archive.write(handout, f"{folder}/{handout.name}")
+            if not (site_dir / handout.name).exists():  # the build copies them into site/ (pages link them)
+                archive.write(handout, f"{folder}/{handout.name}")
     return target
 
 

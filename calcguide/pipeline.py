@@ -23,9 +23,11 @@ from .content import ContentErrors, Guide, load_guide
 from .content.regular import check_tree
 from .csp import OurScripts, write_nginx_csp
 from .failure import StageFailure, describe
-from .handout import write_handouts
+from .deployment import PublishSettings
+from .handout import copy_handouts, write_handouts
 from .package import write_offline_bundle
 from .publish import publish_together, recover, work_folder_lock
+from .release import release_problems
 from .render import Catalogue, RenderedLanguage, load_catalogue, render
 from .search import enrich_search_index
 from .site import build_language, mkdocs_input, prune_unused_assets, read_base_config, write_language_chooser
@@ -75,6 +77,9 @@ class BuildContext:
     # One MkDocs process per language when there are cores for it. The preview builds one language after the
     # other in its own process: it runs server threads, and forking a process that has threads is unsafe.
     parallel: bool = True
+    # Where the guide is published and whether this build is a release (build.py --public-url, --release).
+    settings: PublishSettings = field(default_factory=PublishSettings)
+    warn: Callable[[str], None] = lambda message: None
 
     @property
     def site(self) -> Path:
@@ -91,35 +96,45 @@ class Stage:
     run: Callable[[BuildContext], None]
 
 
-def validate(layout: Layout) -> tuple[Guide, Catalogue]:
+def validate(layout: Layout, settings: PublishSettings | None = None,
+             warn: Callable[[str], None] = lambda message: None) -> tuple[Guide, Catalogue]:
     """Content and interface strings, validated (also `build.py check`); docs/ and templates/ hold only regular
-    files (a link to /proc/self/environ under docs/ would be copied into the site)."""
+    files (a link to /proc/self/environ under docs/ would be copied into the site). Then what a public release
+    still lacks (calcguide/release.py): errors in a release build (`settings.release`), warnings (`warn`) in an
+    everyday one."""
     if errors := check_tree(layout.project / "docs", "docs") + check_tree(layout.project / "templates", "templates"):
         raise ContentErrors(errors)
-    return load_guide(layout.content_dir), load_catalogue(layout.project / "templates")
+    guide, catalogue = load_guide(layout.content_dir), load_catalogue(layout.project / "templates")
+    if settings is not None:
+        problems = release_problems(guide, layout.content_dir, settings)
+        if problems and settings.release:
+            raise ContentErrors(problems)
+        for problem in problems:
+            warn(f"not ready for release: {problem}")
+    return guide, catalogue
 
 
 def _validate(context: BuildContext) -> None:
-    context.guide, context.catalogue = validate(context.layout)
+    context.guide, context.catalogue = validate(context.layout, context.settings, context.warn)
 
 
 def _render(context: BuildContext) -> None:
     layout = context.layout
     context.rendered = render(context.guide, context.catalogue, layout.project, layout.work_dir / "docs",
-                              bytecode_cache(layout.work_dir))
+                              bytecode_cache(layout.work_dir), context.settings)
 
 
 def _mkdocs(context: BuildContext) -> None:
     layout = context.layout
     languages = context.rendered
     if context.previous_inputs is not None:
-        settings = repr(context.guide.site) + repr(context.catalogue)
+        settings = repr(context.guide.site) + repr(context.catalogue) + repr(context.settings.public_url)
         inputs = {lang: mkdocs_input(layout.project, language, settings) for lang, language in languages.items()}
         languages = {lang: language for lang, language in languages.items()
                      if inputs[lang] != context.previous_inputs.get(lang) or not (layout.site_dir / lang).is_dir()}
         context.inputs = {lang: inputs[lang] for lang in languages}  # remembered once published
-    jobs = {lang: (context.guide, context.catalogue, language, layout.project, layout.work_dir, context.site)
-            for lang, language in languages.items()}
+    jobs = {lang: (context.guide, context.catalogue, language, layout.project, layout.work_dir, context.site,
+                   context.settings) for lang, language in languages.items()}
     if context.parallel and len(jobs) > 1 and usable_cores() > 1:
         seconds = build_in_processes(jobs)
     else:
@@ -169,7 +184,7 @@ def _prune(context: BuildContext) -> None:
 
 def _chooser(context: BuildContext) -> None:
     context.site.mkdir(parents=True, exist_ok=True)
-    write_language_chooser(context.guide, context.catalogue, context.layout.project, context.site)
+    write_language_chooser(context.guide, context.catalogue, context.layout.project, context.site, context.settings)
 
 
 def _audit(context: BuildContext) -> None:
@@ -185,7 +200,8 @@ def _our_scripts(context: BuildContext) -> OurScripts:
 
 def _pdf(context: BuildContext) -> None:
     layout = context.layout
-    write_handouts(context.guide, context.catalogue, layout.project, layout.work_dir, context.dist)
+    write_handouts(context.guide, context.catalogue, layout.project, layout.work_dir, context.dist, context.settings)
+    copy_handouts(context.dist, context.site)  # every page links them, on the server as in the bundle
 
 
 def _bundle(context: BuildContext) -> None:
@@ -229,14 +245,17 @@ PREVIEW_STAGES = ("validate", "render", "mkdocs", "search", "prune", "chooser", 
 
 
 def run_stages(layout: Layout, names: tuple[str, ...] | None = None, timings: Timings | None = None,
-               previous_inputs: dict[str, str] | None = None, parallel: bool = True) -> BuildContext:
+               previous_inputs: dict[str, str] | None = None, parallel: bool = True,
+               settings: PublishSettings | None = None,
+               warn: Callable[[str], None] = lambda message: None) -> BuildContext:
     """Run the stages of STAGES named in `names` (all by default), in the list's order, in a fresh staging folder."""
     timings = timings or Timings()
     # One build per work folder; an interrupted publish is finished first (calcguide/publish.py).
     with work_folder_lock(layout.work_dir):
         recover([layout.site_dir, layout.dist_dir])
         staging = Path(tempfile.mkdtemp(prefix="output-", dir=layout.work_dir))
-        context = BuildContext(layout, staging, timings, previous_inputs, parallel=parallel)
+        context = BuildContext(layout, staging, timings, previous_inputs, parallel=parallel,
+                               settings=settings or PublishSettings(), warn=warn)
         try:
             context.dist.mkdir(parents=True)
             for stage in STAGES:
@@ -249,8 +268,10 @@ def run_stages(layout: Layout, names: tuple[str, ...] | None = None, timings: Ti
     return context
 
 
-def build_everything(layout: Layout, timings: Timings | None = None, parallel: bool = True) -> Timings:
-    return run_stages(layout, timings=timings, parallel=parallel).timings
+def build_everything(layout: Layout, timings: Timings | None = None, parallel: bool = True,
+                     settings: PublishSettings | None = None,
+                     warn: Callable[[str], None] = lambda message: None) -> Timings:
+    return run_stages(layout, timings=timings, parallel=parallel, settings=settings, warn=warn).timings
 
 
 def publish(staged: Path, target: Path) -> None:

@@ -4,7 +4,9 @@ One template per kind of page serves both languages; interface words come from t
 """
 from __future__ import annotations
 
+import datetime as dt
 import functools
+import json
 import json
 import posixpath
 import re
@@ -18,6 +20,9 @@ from pydantic import RootModel
 
 from .content import CITATION, LANGS, ContentErrors, Guide, Model, Text, load_document
 from .content.text import Id
+from .deployment import PublishSettings
+from .export import BIBTEX_FILE, RIS_FILE
+from .pagefacts import PageFacts, page_facts
 from .typography import content_text, plain_text
 
 # A citation with the whitespace before it: "text [@ref]" renders "text\u00a0[1]", never with two spaces.
@@ -74,6 +79,11 @@ class Page:
     def url(self, lang: str) -> str:
         return self.paths[lang].removesuffix(".md") + ".html"
 
+    @property
+    def page_id(self) -> str:
+        """How changes.yml names this page: a treatment's id, else the kind of page."""
+        return self.context["treatment"].id if self.kind == "treatment" else self.kind
+
 
 # Every page carries the whole sidebar: past this many treatments, the treatments section of the sidebar shows
 # its landing page (which lists every treatment by tier) instead of every treatment, so that the weight of each
@@ -122,6 +132,7 @@ def plan_pages(guide: Guide, catalogue: Catalogue) -> list[Page]:
         simple("references"),
         simple("glossary", guide.glossary.title),
         simple("about"),
+        simple("whats-new"),
     ]
 
 
@@ -129,9 +140,10 @@ class Renderer:
     """The Jinja environment bound to one guide; `render_language` writes one language's Markdown tree."""
 
     def __init__(self, guide: Guide, catalogue: Catalogue, templates_dir: Path,
-                 bytecode_cache: jinja2.BytecodeCache | None = None):
+                 bytecode_cache: jinja2.BytecodeCache | None = None, settings: PublishSettings | None = None):
         self.guide = guide
         self.catalogue = catalogue
+        self.settings = settings or PublishSettings()
         self.pages = plan_pages(guide, catalogue)
         self.page_of_kind = {page.kind: page for page in self.pages if page.kind != "treatment"}
         self.page_of_treatment = {page.context["treatment"].id: page for page in self.pages if page.kind == "treatment"}
@@ -144,9 +156,11 @@ class Renderer:
             lstrip_blocks=True,
             bytecode_cache=bytecode_cache,  # compiling the templates was most of this stage
         )
-        self.env.filters.update(tr=self._tr, md=self._markdown, cell=self._cell, ui=self._ui)
+        self.env.filters.update(tr=self._tr, md=self._markdown, cell=self._cell, ui=self._ui, date_text=self._date_text)
         self.env.globals.update(link=self._link, treatment_link=self._treatment_link, ref_link=self._ref_link,
-                                guide=guide, strings=catalogue)
+                                guide=guide, strings=catalogue, page_link=self._page_link, page_title=self._page_title,
+                                citation_of=self._citation_of, settings=self.settings, ris_file=RIS_FILE,
+                                bibtex_file=BIBTEX_FILE, langs=LANGS)
 
     # --- filters and globals (they read the current page and language from the template context) ----------
 
@@ -159,6 +173,32 @@ class Renderer:
     @jinja2.pass_context
     def _ui(self, context: jinja2.runtime.Context, key: str) -> str:
         return plain_text(self.catalogue.ui[key][context["lang"]], context["lang"])
+
+    @jinja2.pass_context
+    def _date_text(self, context: jinja2.runtime.Context, date: "dt.date") -> str:
+        """A date as readers of the language write it (the pattern is an interface string, `date_format`)."""
+        from babel.dates import format_date
+
+        return format_date(date, self.catalogue.ui["date_format"][context["lang"]], locale=context["lang"])
+
+    def _page(self, page_id: str) -> Page:
+        return next(page for page in self.pages if page.page_id == page_id)
+
+    @jinja2.pass_context
+    def _page_link(self, context: jinja2.runtime.Context, page_id: str) -> str:
+        return self.href(context["page"], context["lang"], self._page(page_id).paths[context["lang"]])
+
+    @jinja2.pass_context
+    def _page_title(self, context: jinja2.runtime.Context, page_id: str) -> str:
+        return self._page(page_id).titles[context["lang"]]
+
+    @jinja2.pass_context
+    def _citation_of(self, context: jinja2.runtime.Context, page_id: str) -> str:
+        """The Vancouver citation of a page (About cites the whole guide: the home page's citation)."""
+        lang, page = context["lang"], self._page(page_id)
+        facts = page_facts(self.guide, page_id, lang, self.settings.page_url(lang, page.url(lang)))
+        # Only ordinary white space is collapsed: the no-break spaces of French typography stay.
+        return LINE_BREAKS.sub(" ", self.env.get_template("citation.txt.j2").render(lang=lang, page=page, facts=facts)).strip()
 
     @jinja2.pass_context
     def _link(self, context: jinja2.runtime.Context, kind: str, anchor: str = "") -> str:
@@ -220,18 +260,36 @@ class Renderer:
         abbreviations = self.env.get_template("abbreviations.md.j2").render(lang=lang, page=self.pages[0])
         for page in self.pages:
             template = self.env.get_template(page.template)
-            body = template.render(lang=lang, page=page, **page.context)
+            facts = page_facts(self.guide, page.page_id, lang, self.settings.page_url(lang, page.url(lang)))
+            body = template.render(lang=lang, page=page, facts=facts, **page.context)
+            body = self._with_dates_under_title(body, lang, page, facts)
             counterparts = "".join(f"  {code}: {page.url(code)}\n" for code in LANGS)
             # A page that only repeats other pages (Safety at a glance) stays out of search: the hits lead to the
             # pages that hold the text, and the index (twice in the offline bundle) does not carry it twice.
             search = "search:\n  exclude: true\n" if page.context.get("search_exclude") else ""
-            front_matter = (f"---\ntitle: {_yaml_str(plain_text(page.titles[lang], lang))}\nalternates:\n{counterparts}"
-                            f"{search}---\n\n")
+            # What the theme shows around the page (meta description, "Cite this page"): JSON is YAML.
+            guide_page = json.dumps(self._guide_page(lang, page, facts), ensure_ascii=False)
+            front_matter = (f"---\ntitle: {_yaml_str(plain_text(page.titles[lang], lang))}\nalternates:\n"
+                            f"{counterparts}guide_page: {guide_page}\n{search}---\n\n")
             target = docs_dir / page.paths[lang]
             target.parent.mkdir(parents=True, exist_ok=True)
             _write_if_changed(target, front_matter + body + "\n" + abbreviations)
         nav, not_in_nav = self._nav(lang)
         return RenderedLanguage(lang, docs_dir, nav, self.pages, not_in_nav)
+
+    def _with_dates_under_title(self, body: str, lang: str, page: Page, facts: PageFacts) -> str:
+        """Every page shows its review date (and "updated in version X") right under its title: the line comes
+        from templates/page-dates.md.j2, placed after the page's first heading whichever template wrote it."""
+        dates = self.env.get_template("page-dates.md.j2").render(lang=lang, page=page, facts=facts)
+        lines = body.split("\n")
+        for number, line in enumerate(lines):
+            if line.startswith("# "):
+                return "\n".join([*lines[:number + 1], "", dates.strip(), *lines[number + 1:]])
+        return body
+
+    def _guide_page(self, lang: str, page: Page, facts: PageFacts) -> dict[str, Any]:
+        return {"id": page.page_id, "description": plain_text(facts.description, lang), "last_reviewed": facts.last_reviewed.isoformat(),
+                "citation": self._citation_of({"lang": lang}, page.page_id)}
 
     def _nav(self, lang: str) -> tuple[list[Any], tuple[str, ...]]:
         nav: list[Any] = []
@@ -265,15 +323,21 @@ def _write_if_changed(path: Path, text: str) -> None:
 
 
 def render(guide: Guide, catalogue: Catalogue, project: Path, out_dir: Path,
-           bytecode_cache: jinja2.BytecodeCache | None = None) -> dict[str, RenderedLanguage]:
-    """Render both languages into out_dir/<lang>/, with the hand-made docs/ (assets, pages) copied alongside."""
-    renderer = Renderer(guide, catalogue, project / "templates", bytecode_cache)
+           bytecode_cache: jinja2.BytecodeCache | None = None,
+           settings: PublishSettings | None = None) -> dict[str, RenderedLanguage]:
+    """Render both languages into out_dir/<lang>/, with the hand-made docs/ (assets, pages) copied alongside,
+    and the reference list as RIS and BibTeX files (MkDocs copies them to the site)."""
+    from .export import EXPORTS
+
+    renderer = Renderer(guide, catalogue, project / "templates", bytecode_cache, settings)
     rendered = {}
     for lang in LANGS:
         docs_dir = out_dir / lang
         shutil.copytree(project / "docs", docs_dir, dirs_exist_ok=True)
         rendered[lang] = renderer.render_language(lang, docs_dir)
-        _remove_stale(docs_dir, project / "docs", {page.paths[lang] for page in renderer.pages})
+        for name, write in EXPORTS.items():
+            _write_if_changed(docs_dir / name, write(guide.references.references))
+        _remove_stale(docs_dir, project / "docs", {page.paths[lang] for page in renderer.pages} | set(EXPORTS))
     return rendered
 
 

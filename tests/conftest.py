@@ -73,6 +73,7 @@ class Built(Layout):
 
     sources_before: dict = field(default_factory=dict)
     sources_after: dict = field(default_factory=dict)
+    printed: bool = False  # whether the PDF handouts were printed (only in sessions with browser tests)
 
 
 @pytest.fixture(scope="session")
@@ -84,6 +85,7 @@ def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     layout.sources_before = {name: tree_digest(PROJECT / name) for name in SOURCES}
     browser_tests = any(item.get_closest_marker("browser") for item in request.session.items)
     run_stages(layout, None if browser_tests else tuple(stage.name for stage in STAGES if stage.name != "pdf"))
+    layout.printed = browser_tests
     layout.sources_after = {name: tree_digest(PROJECT / name) for name in SOURCES}
     return layout
 

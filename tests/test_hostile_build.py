@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from calcguide.audit import read_elements
 from calcguide.content import ContentErrors
+from calcguide.deployment import PublishSettings, PublishSettingsError
 from calcguide.pipeline import Layout, build_everything, validate
 from calcguide.serve import Preview
 from conftest import PROJECT, replace_in
@@ -83,11 +84,10 @@ def test_injected_title_is_plain_text_in_the_handout_and_the_zip(hostile):
                 assert not any(name.startswith("on") for element in elements for name in element.attributes)
 
 
-def test_site_address_with_markup_is_refused_located(content_copy):
-    replace_in(content_copy / "site.yml", "site_url: https://", 'site_url: https://x.example/"><script>alert(1)</script>/#')
-    with pytest.raises(ContentErrors) as caught:
-        validate(Layout(PROJECT, content_copy, PROJECT / "site", PROJECT / "dist", PROJECT / "build"))
-    assert any(error.file == "site.yml" and error.field == "site_url" for error in caught.value.errors)
+def test_public_address_with_markup_is_refused():
+    # The public address is a setting of the deployment (build.py --public-url), no longer content.
+    with pytest.raises(PublishSettingsError):
+        PublishSettings.from_command_line('https://x.test/"><script>alert(1)</script>/#', environ={})
 
 
 def test_symlink_under_docs_to_the_build_environment_is_refused(tmp_path):

@@ -131,11 +131,12 @@ def test_bundle_holds_a_palette_only_when_configured_and_no_segmenter_of_a_langu
         assert not list(assets.glob("javascripts/lunr/*.js"))  # tinyseg (Japanese), wordcut (Thai)
 
 
-def test_every_address_in_a_bundle_page_leads_to_a_file_of_the_bundle(bundle):
+def test_every_address_in_a_bundle_page_leads_to_a_file_of_the_bundle(bundle, built):
     broken = {f"{page.relative_to(bundle)} → {address}"
               for page in html_pages(bundle) for address, target in local_targets(page)
               if not target.is_file() or bundle.resolve() not in target.parents}
-    assert broken == set()
+    # Pages link the PDF handouts, which the fast tier does not print.
+    assert {link for link in broken if built.printed or "handout-" not in link} == set()
 
 
 def test_no_page_names_an_alternate_document_that_the_theme_would_look_up_in_a_sitemap(bundle):

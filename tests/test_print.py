@@ -76,13 +76,14 @@ def test_algorithm_page_prints_on_exactly_one_a4_page(built, browser, catalogue,
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_printed_algorithm_ends_with_title_version_review_date_address_source_and_disclaimer(
+def test_printed_algorithm_ends_with_title_version_review_date_source_and_disclaimer(
         built, browser, guide, catalogue, lang):
     path = page_path(catalogue, "algorithm", lang)
     text = words(pdf_text(print_to_pdf(browser, (built.site_dir / lang / path).as_uri())))
     source = guide.reference(guide.site.source_review)
-    for expected in (guide.site.title[lang], guide.site.version, guide.site.last_reviewed.isoformat(),
-                     f"{guide.site.site_url}{lang}/{path}", source.doi, guide.site.disclaimer[lang]):
+    # Without a public address (the `built` fixture) the page says which version it is, never a made-up address.
+    for expected in (guide.site.title[lang], guide.site.version, guide.algorithm.last_reviewed.isoformat(),
+                     source.doi, guide.site.disclaimer[lang]):
         assert words(expected) in text, expected
 
 
@@ -206,7 +207,7 @@ def test_every_handout_page_says_its_number_and_after_the_first_its_guide_versio
         text = page.extract_text()
         assert re.search(rf"(?<!\d){number}\s*/\s*{total}(?!\d)", text), text[-200:]
         if number > 1:
-            assert guide.site.version in text and guide.site.last_reviewed.isoformat() in text
+            assert guide.site.version in text and guide.last_reviewed.isoformat() in text
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -1,6 +1,7 @@
 """Cross-checks between files: ids unique and defined, citations resolved, the algorithm a drawable chart."""
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from typing import Any, Iterator
 
@@ -14,7 +15,8 @@ from .text import CITATION, cited_ids
 
 _DEFINED_IN = {"reference": "the ids in references.yml", "treatment": f"the file names in {TREATMENTS_DIR}/",
                "tier": "the ids in tiers.yml", "evidence level": "the ids in evidence.yml",
-               "glossary term": "the ids in glossary.yml"}
+               "glossary term": "the ids in glossary.yml",
+               "page": f"the treatment ids and the page ids of files.py ({', '.join(c.page for c in CONTENT_FILES if c.page)})"}
 
 
 class IdIndex:
@@ -200,6 +202,8 @@ def cross_check(parsed: dict[str, Any], sources: dict[str, SourceFile],
                 for item, treatment in enumerate(section.treatments):
                     index.require("treatment", treatment, sources[content_file.name],
                                   ("sections", number, "treatments", item))
+    if parsed.get("changes.yml") is not None:
+        _check_changes(parsed, sources, treatments, index)
     # Citations written inside texts: [@ref-id].
     every_source = [*(sources[name] for name in parsed if parsed[name] is not None), *(s for _, s in treatments)]
     reference_ids = sorted(index.known.get("reference", {}))
@@ -211,4 +215,52 @@ def cross_check(parsed: dict[str, Any], sources: dict[str, SourceFile],
             if "[" in text or "@" in text:
                 index.errors.extend(source.error(location, problem)
                                     for problem in citation_problems(text, CITATION, reference_ids))
+    _check_review_dates(parsed, sources, treatments, index)
     return index.errors
+
+
+def _check_changes(parsed: dict[str, Any], sources: dict[str, SourceFile],
+                   treatments: list[tuple[Treatment, SourceFile]], index: IdIndex) -> None:
+    """Every page named in changes.yml exists: a treatment, or the page of a content file."""
+    for content_file in CONTENT_FILES:
+        if content_file.page:
+            index.known.setdefault("page", {})[content_file.page] = (None, ())
+    for treatment, source in treatments:
+        index.known["page"][treatment.id] = (source, ())
+    source = sources["changes.yml"]
+    for number, change in enumerate(parsed["changes.yml"].changes):
+        for position, page in enumerate(change.pages):
+            index.require("page", page, source, ("changes", number, "pages", position))
+
+
+def _cited_by(source: SourceFile, value: Any) -> set[str]:
+    """The references a page cites: [@id] in its texts, and its lists of references."""
+    cited = {ref for _, text in texts_in(source.data, ()) for ref in cited_ids(text)}
+    for key in ("references", "key_references"):
+        listed = getattr(value, key, None)
+        if isinstance(listed, list):
+            cited.update(item if isinstance(item, str) else item.id for item in listed)
+    return cited
+
+
+def _check_review_dates(parsed: dict[str, Any], sources: dict[str, SourceFile],
+                        treatments: list[tuple[Treatment, SourceFile]], index: IdIndex) -> None:
+    """A page cannot have been reviewed before the sources it cites were checked: `checked` of every reference
+    it cites is no later than its own `last_reviewed`."""
+    if parsed.get("references.yml") is None:
+        return
+    references = {ref.id: (ref, position) for position, ref in enumerate(parsed["references.yml"].references)}
+    pages = [(value, sources[name]) for name, value in parsed.items()
+             if value is not None and isinstance(getattr(value, "last_reviewed", None), dt.date)]
+    for value, source in [*pages, *((treatment, source) for treatment, source in treatments)]:
+        later = sorted((references[ref][0].checked, ref) for ref in _cited_by(source, value)
+                       if ref in references and references[ref][0].checked > value.last_reviewed)
+        if later:
+            where = sources["references.yml"]
+            listed = ", ".join(f"{ref} ({checked.isoformat()}, references.yml:"
+                               f"{where.line_of(('references', references[ref][1], 'checked'))})"
+                               for checked, ref in later)
+            index.errors.append(source.error(("last_reviewed",), (
+                f"this page was reviewed on {value.last_reviewed.isoformat()}, before these references it cites "
+                f"were checked: {listed}; review the page against them and set last_reviewed to that day "
+                f"({later[-1][0].isoformat()} or later)")))

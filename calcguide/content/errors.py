@@ -12,7 +12,9 @@ class ContentError:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.field or '(file)'}: {self.message}"
+        # Line 0: not in a file of content/ (a setting of the command line, say), so no line to show.
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.field or '(file)'}: {self.message}"
 
 
 class ContentErrors(Exception):

@@ -5,10 +5,12 @@ this table.
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
-from .schema import (Algorithm, Chapter, Classification, Diseases, EvidenceLevels, Glossary, References, SiteMeta, SitePage,
-                     Summary, Tiers)
+from .schema import (Algorithm, Changes, Chapter, Classification, Diseases, EvidenceLevels, Glossary, References,
+                     SiteMeta, SitePage, Summary, Tiers)
+from .schema import Guide
 from .text import Model
 
 TREATMENTS_DIR = "treatments"  # one file per treatment, named after its id
@@ -20,20 +22,35 @@ class ContentFile:
     name: str  # its path inside content/
     model: type[Model]
     defines: tuple[str, str] | None = None  # (kind of id, the list whose items carry those ids)
+    page: str | None = None  # the id of the page it makes (changes.yml names pages by these and treatment ids)
 
 
 CONTENT_FILES: tuple[ContentFile, ...] = (
-    ContentFile("site", "site.yml", SiteMeta),
-    ContentFile("summary", "summary.yml", Summary),
-    ContentFile("classification", "classification.yml", Classification, ("classification type", "types")),
-    ContentFile("diseases", "diseases.yml", Diseases, ("disease", "diseases")),
-    ContentFile("tiers", "tiers.yml", Tiers, ("tier", "tiers")),
+    ContentFile("site", "site.yml", SiteMeta, page="about"),
+    ContentFile("summary", "summary.yml", Summary, page="home"),
+    ContentFile("classification", "classification.yml", Classification, ("classification type", "types"),
+                page="classification"),
+    ContentFile("diseases", "diseases.yml", Diseases, ("disease", "diseases"), page="diseases"),
+    ContentFile("tiers", "tiers.yml", Tiers, ("tier", "tiers"), page="treatments"),
     ContentFile("evidence", "evidence.yml", EvidenceLevels, ("evidence level", "levels")),
-    ContentFile("algorithm", "algorithm.yml", Algorithm),
-    ContentFile("care", "care.yml", SitePage),
-    ContentFile("assessment", "assessment.yml", SitePage),
-    ContentFile("evaluation", "evaluation.yml", Chapter),
-    ContentFile("jdm", "juvenile-dermatomyositis.yml", Chapter),
-    ContentFile("references", "references.yml", References, ("reference", "references")),
-    ContentFile("glossary", "glossary.yml", Glossary, ("glossary term", "terms")),
+    ContentFile("algorithm", "algorithm.yml", Algorithm, page="algorithm"),
+    ContentFile("care", "care.yml", SitePage, page="care"),
+    ContentFile("assessment", "assessment.yml", SitePage, page="assessment"),
+    ContentFile("evaluation", "evaluation.yml", Chapter, page="evaluation"),
+    ContentFile("jdm", "juvenile-dermatomyositis.yml", Chapter, page="jdm"),
+    ContentFile("references", "references.yml", References, ("reference", "references"), page="references"),
+    ContentFile("glossary", "glossary.yml", Glossary, ("glossary term", "terms"), page="glossary"),
+    ContentFile("changes", "changes.yml", Changes, page="whats-new"),
 )
+
+
+def page_last_reviewed(guide: "Guide", page_id: str) -> "dt.date":
+    """The review date shown on a page: its own for a treatment or a chapter, the site-wide one for the pages
+    about the guide itself (About, What's new)."""
+    if page_id in {treatment.id for treatment in guide.treatments}:
+        return guide.treatment(page_id).last_reviewed
+    for content_file in CONTENT_FILES:
+        if content_file.page == page_id:
+            own = getattr(getattr(guide, content_file.field), "last_reviewed", None)
+            return own if isinstance(own, dt.date) else guide.last_reviewed
+    raise KeyError(page_id)

@@ -9,6 +9,7 @@ from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from .safety import (BoxAlert, Safety, ShownInteraction, box_alerts, interactions_among, interactions_of,
                      safety_reference_ids)
+from .publishing import Changes, Contact, Editor
 from .text import Doi, Id, Model, NonEmpty, Text, Version, Words
 
 class Section(Model):
@@ -25,6 +26,7 @@ class SitePage(Model):
     """A page made of sections (home summary, care, response assessment)."""
 
     title: Text
+    last_reviewed: dt.date  # shown under the title; no reference it cites may be checked later than this
     intro: Text | None = None
     sections: list[Section] = []
 
@@ -47,14 +49,16 @@ class SiteMeta(Model):
     title: Text
     short_title: Text
     version: Version
-    last_reviewed: dt.date
-    # Scheme, host and path only: the address is printed into pages, the sitemap and the handouts.
-    site_url: Annotated[str, StringConstraints(pattern=r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~%-]+)*/$")]
     source_review: Id
     disclaimer: Text
     method: Text
-    how_to_cite: Text
     authors: Text
+    # Who stands behind the guide. Empty until the editorial board is named: pages then say so plainly.
+    editors: list[Editor] = []
+    funding: Text | None = None
+    contact: Contact | None = None
+    # A treatment whose review is older than this blocks a release (build.py --release).
+    review_cycle_months: Annotated[int, Field(ge=1, le=120)] = 24
 
 
 class Summary(SitePage):
@@ -75,6 +79,7 @@ class CalcinosisType(Model):
 
 class Classification(Model):
     title: Text
+    last_reviewed: dt.date
     intro: Text
     types: list[CalcinosisType] = Field(min_length=1)
     sections: list[Section] = []
@@ -90,6 +95,7 @@ class Disease(Model):
 
 class Diseases(Model):
     title: Text
+    last_reviewed: dt.date
     intro: Text
     diseases: list[Disease] = Field(min_length=1)
 
@@ -105,6 +111,7 @@ class Tier(Model):
 
 class Tiers(Model):
     title: Text
+    last_reviewed: dt.date
     intro: Text
     tiers: list[Tier] = Field(min_length=1)
 
@@ -194,6 +201,7 @@ class Treatment(Model):
     search_terms: Words = Words()
     # Required for every treatment, with the fields of its kind (checked in safety.check_safety, with locations).
     safety: Safety | None = None
+    last_reviewed: dt.date  # shown under the title; no reference it cites may be checked later than this
 
 
 NodeKind = Literal["start", "question", "action"]
@@ -247,6 +255,7 @@ class AlgorithmEdge(Model):
 
 class Algorithm(Model):
     title: Text
+    last_reviewed: dt.date
     intro: Text
     nodes: list[AlgorithmNode] = Field(min_length=1)
     edges: list[AlgorithmEdge] = []
@@ -338,6 +347,7 @@ class Reference(Model):
 
 
 class References(Model):
+    last_reviewed: dt.date  # of the list as a whole: no later than it, every `checked` date
     checked_with: Text
     references: list[Reference] = Field(min_length=1)
 
@@ -352,6 +362,7 @@ class Term(Model):
 
 class Glossary(Model):
     title: Text
+    last_reviewed: dt.date
     intro: Text
     terms: list[Term] = Field(min_length=1)
 
@@ -373,6 +384,13 @@ class Guide(Model):
     jdm: Chapter
     references: References
     glossary: Glossary
+    changes: Changes
+
+    @property
+    def last_reviewed(self) -> dt.date:
+        """The site-wide review date: the most recent review of any page."""
+        dated = [*self.treatments, *(getattr(self, name) for name in type(self).model_fields)]
+        return max(item.last_reviewed for item in dated if isinstance(getattr(item, "last_reviewed", None), dt.date))
 
     def reference(self, ref_id: str) -> Reference:
         return {ref.id: ref for ref in self.references.references}[ref_id]
