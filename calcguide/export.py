@@ -25,9 +25,10 @@ class Person:
 
 
 def authors_of(reference: Reference) -> tuple[list[Person], bool]:
-    """The named authors in Vancouver order, and whether the list was cut short ("et al.")."""
-    if reference.authors.startswith("["):  # a marker that the list is unknown, not a name
-        return [], True
+    """The named authors in Vancouver order, and whether the list was cut short ("et al."). Product information,
+    a reference resource or a trial registration has no authors: its holder stands as a group author."""
+    if reference.authors is None:
+        return ([Person(reference.holder)] if reference.holder else []), False
     people, truncated = [], False
     for part in (part.strip() for part in reference.authors.split(",")):
         if part.rstrip(".") == ET_AL.rstrip("."):
@@ -69,7 +70,7 @@ def ris(references: Iterable[Reference]) -> str:
         people, _ = authors_of(reference)
         volume, issue = volume_and_issue(reference)
         first, last = page_range(reference)
-        tag("TY", "JOUR")
+        tag("TY", "JOUR" if reference.kind == "article" else "ELEC")  # ELEC: a web page or database entry
         tag("ID", reference.id)
         for person in people:
             tag("AU", f"{person.family}, {person.initials}" if person.initials else person.family)
@@ -85,6 +86,9 @@ def ris(references: Iterable[Reference]) -> str:
         tag("AN", reference.pmid and f"PMID:{reference.pmid}")
         tag("UR", reference.doi and f"https://doi.org/{reference.doi}")
         tag("UR", reference.pmid and f"https://pubmed.ncbi.nlm.nih.gov/{reference.pmid}/")
+        tag("UR", reference.url)
+        tag("ET", reference.version)  # edition: the label's date or version
+        tag("N1", reference.identifier)
         lines.append("ER  - ")
         lines.append("")
     return "\r\n".join(lines)  # the RIS specification ends lines with CR LF
@@ -121,9 +125,13 @@ def bibtex(references: Iterable[Reference]) -> str:
             ("pages", first and (f"{_tex(first)}--{_tex(last)}" if last else _tex(first))),
             ("doi", reference.doi),  # verbatim in biblatex; the schema admits no brace or backslash in it
             ("pmid", reference.pmid),
+            ("url", reference.url and _tex(reference.url)),
+            ("note", (reference.version or reference.identifier) and _tex(
+                "; ".join(part for part in (reference.version, reference.identifier) if part))),
         ]
         body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields if value not in (None, ""))
-        entries.append(f"@article{{{reference.id},\n{body}\n}}\n")
+        entry_type = "article" if reference.kind == "article" else "misc"
+        entries.append(f"@{entry_type}{{{reference.id},\n{body}\n}}\n")
     return "\n".join(entries)
 
 

@@ -26,11 +26,13 @@ class PageFacts:
     url: str | None  # the public address of the page, None without a public address
 
 
-def page_facts(guide: Guide, page_id: str, lang: str, url: str | None) -> PageFacts:
+def page_facts(guide: Guide, page_id: str, lang: str, url: str | None, description: Text | None = None) -> PageFacts:
+    """What the theme shows around a page; `description` for a page that no content file summarises (a page made
+    from the treatments, such as Safety at a glance)."""
     latest = guide.changes.latest
     return PageFacts(page_id=page_id, last_reviewed=page_last_reviewed(guide, page_id),
                      updated_in=latest.version if page_id in latest.pages else None,
-                     description=plain_description(_summary_of(guide, page_id)[lang]), url=url)
+                     description=plain_description((description or _summary_of(guide, page_id))[lang]), url=url)
 
 
 def _summary_of(guide: Guide, page_id: str) -> Text:

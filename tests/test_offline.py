@@ -19,7 +19,9 @@ from calcguide.render import load_catalogue
 from conftest import PROJECT
 from searching import search, watch_search
 
-ONE_MEGABYTE = 1_000_000
+# The sites' budget: a USB stick or an intranet share carries it easily; it guards against a build that starts to
+# ship what no page uses. Raised from 1 MB when the safety sections, 89 references and three chapters came in.
+SITES_BUDGET = 1_500_000
 SEARCHES = [(lang, query) for lang in LANGS for query in ("thiosulfate", "colchicine")]
 
 
@@ -100,10 +102,10 @@ def test_bundle_carries_every_pdf_handout_of_the_build(built, bundle):
     assert handouts == sorted(path.name for path in bundle.glob("*.pdf"))
 
 
-def test_bundle_without_handouts_is_at_most_one_megabyte(bundle_zip):
+def test_bundle_without_handouts_stays_within_its_budget(bundle_zip):
     with zipfile.ZipFile(bundle_zip) as archive:
         sites = sum(info.compress_size for info in archive.infolist() if not info.filename.endswith(".pdf"))
-    assert sites <= ONE_MEGABYTE
+    assert sites <= SITES_BUDGET
 
 
 # What Material's search worker imports for one language: English is built into lunr; French needs its stemmer
