@@ -288,7 +288,8 @@ class Renderer:
         return body
 
     def _guide_page(self, lang: str, page: Page, facts: PageFacts) -> dict[str, Any]:
-        return {"id": page.page_id, "description": plain_text(facts.description, lang), "last_reviewed": facts.last_reviewed.isoformat(),
+        description = facts.description or page.titles[lang]  # a page without a summary of its own
+        return {"id": page.page_id, "description": plain_text(description, lang), "last_reviewed": facts.last_reviewed.isoformat(),
                 "citation": self._citation_of({"lang": lang}, page.page_id)}
 
     def _nav(self, lang: str) -> tuple[list[Any], tuple[str, ...]]:
