@@ -26,9 +26,11 @@ class Person:
 
 def authors_of(reference: Reference) -> tuple[list[Person], bool]:
     """The named authors in Vancouver order, and whether the list was cut short ("et al."). Product information,
-    a reference resource or a trial registration has no authors: its holder stands as a group author."""
-    if reference.authors is None:
+    a resource or a trial record has its holder (a company, a body, a sponsor) as its one, corporate, author."""
+    if reference.kind != "article":
         return ([Person(reference.holder)] if reference.holder else []), False
+    if not reference.authors or reference.authors.startswith("["):  # unknown, or a marker that it is unknown
+        return [], True
     people, truncated = [], False
     for part in (part.strip() for part in reference.authors.split(",")):
         if part.rstrip(".") == ET_AL.rstrip("."):
@@ -70,7 +72,7 @@ def ris(references: Iterable[Reference]) -> str:
         people, _ = authors_of(reference)
         volume, issue = volume_and_issue(reference)
         first, last = page_range(reference)
-        tag("TY", "JOUR" if reference.kind == "article" else "ELEC")  # ELEC: a web page or database entry
+        tag("TY", "JOUR" if reference.kind == "article" else "ELEC")
         tag("ID", reference.id)
         for person in people:
             tag("AU", f"{person.family}, {person.initials}" if person.initials else person.family)
@@ -87,8 +89,8 @@ def ris(references: Iterable[Reference]) -> str:
         tag("UR", reference.doi and f"https://doi.org/{reference.doi}")
         tag("UR", reference.pmid and f"https://pubmed.ncbi.nlm.nih.gov/{reference.pmid}/")
         tag("UR", reference.url)
-        tag("ET", reference.version)  # edition: the label's date or version
-        tag("N1", reference.identifier)
+        tag("ET", reference.version)  # a label's revision date or version, a registry record's date
+        tag("M1", reference.identifier)
         lines.append("ER  - ")
         lines.append("")
     return "\r\n".join(lines)  # the RIS specification ends lines with CR LF
@@ -118,16 +120,16 @@ def bibtex(references: Iterable[Reference]) -> str:
         fields = [
             ("author", " and ".join(names) or None),
             ("title", f"{{{_tex(reference.title)}}}"),  # double braces keep the title's capitals
-            ("journal", _tex(reference.journal)),
+            ("journal", reference.journal and _tex(reference.journal)),
             ("year", reference.year),
             ("volume", volume and _tex(volume)),
             ("number", issue and _tex(issue)),
             ("pages", first and (f"{_tex(first)}--{_tex(last)}" if last else _tex(first))),
             ("doi", reference.doi),  # verbatim in biblatex; the schema admits no brace or backslash in it
             ("pmid", reference.pmid),
-            ("url", reference.url and _tex(reference.url)),
-            ("note", (reference.version or reference.identifier) and _tex(
-                "; ".join(part for part in (reference.version, reference.identifier) if part))),
+            ("url", reference.url),  # verbatim in biblatex; the schema admits no brace or space in it
+            ("version", reference.version and _tex(reference.version)),
+            ("note", reference.identifier and _tex(reference.identifier)),
         ]
         body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields if value not in (None, ""))
         entry_type = "article" if reference.kind == "article" else "misc"

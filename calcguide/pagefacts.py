@@ -15,6 +15,7 @@ DESCRIPTION_LENGTH = 200  # search engines show about this much
 MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 MARKDOWN_MARKS = re.compile(r"[*_`]+")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s")
+NO_SUMMARY = Text(en="-", fr="-")
 
 
 @dataclass(frozen=True)
@@ -26,13 +27,16 @@ class PageFacts:
     url: str | None  # the public address of the page, None without a public address
 
 
-def page_facts(guide: Guide, page_id: str, lang: str, url: str | None, description: Text | None = None) -> PageFacts:
-    """What the theme shows around a page; `description` for a page that no content file summarises (a page made
-    from the treatments, such as Safety at a glance)."""
+def page_facts(guide: Guide, page_id: str, lang: str, url: str | None) -> PageFacts:
     latest = guide.changes.latest
     return PageFacts(page_id=page_id, last_reviewed=page_last_reviewed(guide, page_id),
                      updated_in=latest.version if page_id in latest.pages else None,
-                     description=plain_description((description or _summary_of(guide, page_id))[lang]), url=url)
+                     description=_description(guide, page_id, lang), url=url)
+
+
+def _description(guide: Guide, page_id: str, lang: str) -> str:
+    summary = _summary_of(guide, page_id)
+    return "" if summary is NO_SUMMARY else plain_description(summary[lang])
 
 
 def _summary_of(guide: Guide, page_id: str) -> Text:
@@ -40,8 +44,10 @@ def _summary_of(guide: Guide, page_id: str) -> Text:
         return guide.changes.latest.summary
     if page_id in {treatment.id for treatment in guide.treatments}:
         return guide.treatment(page_id).summary
-    content = next(getattr(guide, file.field) for file in CONTENT_FILES if file.page == page_id)
-    return next(value for name in DESCRIPTION_FIELDS if isinstance(value := getattr(content, name, None), Text))
+    content = next((getattr(guide, file.field) for file in CONTENT_FILES if file.page == page_id), None)
+    # A page made from several files (Safety at a glance) has no summary of its own: the renderer uses its title.
+    return next((value for name in DESCRIPTION_FIELDS if isinstance(value := getattr(content, name, None), Text)),
+                NO_SUMMARY)
 
 
 def plain_description(markdown_text: str) -> str:

@@ -123,7 +123,7 @@ def plan_pages(guide: Guide, catalogue: Catalogue) -> list[Page]:
         simple("algorithm", guide.algorithm.title),
         simple("treatments", guide.tiers.title),
         *treatment_pages,
-        simple("safety", search_exclude=True, description=catalogue.ui["glance_intro"]),  # "Safety at a glance": each systemic drug's safety, linked to its page
+        simple("safety", search_exclude=True),  # "Safety at a glance": each systemic drug's safety, linked to its page
         simple("classification", guide.classification.title),
         simple("diseases", guide.diseases.title),
         simple("jdm", guide.jdm.title),
@@ -196,8 +196,7 @@ class Renderer:
     def _citation_of(self, context: jinja2.runtime.Context, page_id: str) -> str:
         """The Vancouver citation of a page (About cites the whole guide: the home page's citation)."""
         lang, page = context["lang"], self._page(page_id)
-        facts = page_facts(self.guide, page_id, lang, self.settings.page_url(lang, page.url(lang)),
-                           page.context.get("description"))
+        facts = page_facts(self.guide, page_id, lang, self.settings.page_url(lang, page.url(lang)))
         # Only ordinary white space is collapsed: the no-break spaces of French typography stay.
         return LINE_BREAKS.sub(" ", self.env.get_template("citation.txt.j2").render(lang=lang, page=page, facts=facts)).strip()
 
@@ -261,8 +260,7 @@ class Renderer:
         abbreviations = self.env.get_template("abbreviations.md.j2").render(lang=lang, page=self.pages[0])
         for page in self.pages:
             template = self.env.get_template(page.template)
-            facts = page_facts(self.guide, page.page_id, lang, self.settings.page_url(lang, page.url(lang)),
-                               page.context.get("description"))
+            facts = page_facts(self.guide, page.page_id, lang, self.settings.page_url(lang, page.url(lang)))
             body = template.render(lang=lang, page=page, facts=facts, **page.context)
             body = self._with_dates_under_title(body, lang, page, facts)
             counterparts = "".join(f"  {code}: {page.url(code)}\n" for code in LANGS)
@@ -290,7 +288,8 @@ class Renderer:
         return body
 
     def _guide_page(self, lang: str, page: Page, facts: PageFacts) -> dict[str, Any]:
-        return {"id": page.page_id, "description": plain_text(facts.description, lang), "last_reviewed": facts.last_reviewed.isoformat(),
+        description = facts.description or page.titles[lang]  # a page without a summary of its own
+        return {"id": page.page_id, "description": plain_text(description, lang), "last_reviewed": facts.last_reviewed.isoformat(),
                 "citation": self._citation_of({"lang": lang}, page.page_id)}
 
     def _nav(self, lang: str) -> tuple[list[Any], tuple[str, ...]]:

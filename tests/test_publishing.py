@@ -177,7 +177,8 @@ def test_every_page_has_its_own_description(guide):
 
     pages = plan_pages(guide, load_catalogue(PROJECT / "templates"))
     for lang in ("en", "fr"):
-        descriptions = [page_facts(guide, page.page_id, lang, None).description for page in pages]
+        # A page without a summary of its own (Safety at a glance) is described by its title.
+        descriptions = [page_facts(guide, page.page_id, lang, None).description or page.titles[lang] for page in pages]
         assert all(descriptions) and len(set(descriptions)) == len(descriptions)
 
 
@@ -189,7 +190,7 @@ def test_ris_export_parses_back_with_every_reference_and_identifier(guide):
     references = guide.references.references
     assert [entry["id"] for entry in entries] == [ref.id for ref in references]
     for entry, ref in zip(entries, references):
-        assert entry["type_of_reference"] == "JOUR"
+        assert entry["type_of_reference"] == ("JOUR" if ref.kind == "article" else "ELEC")
         assert entry["title"] == ref.title and entry["year"] == str(ref.year)
         assert entry.get("doi") == ref.doi
         assert (f"PMID:{ref.pmid}" in entry.get("accession_number", "")) == bool(ref.pmid)
@@ -205,6 +206,7 @@ def test_bibtex_export_parses_back_with_every_reference_and_identifier(guide):
     assert [entry.key for entry in library.entries] == [ref.id for ref in references]
     for entry, ref in zip(library.entries, references):
         fields = entry.fields_dict
+        assert entry.entry_type == ("article" if ref.kind == "article" else "misc")
         assert fields["title"].value == "{" + ref.title.replace("&", "\\&").replace("%", "\\%") + "}"
         assert fields["year"].value == str(ref.year)
         assert (fields["doi"].value if "doi" in fields else None) == ref.doi

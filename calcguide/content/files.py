@@ -44,19 +44,13 @@ CONTENT_FILES: tuple[ContentFile, ...] = (
 )
 
 
-# Pages made from the treatment files alone (Safety at a glance): as current as the most recently reviewed one.
-PAGES_FROM_TREATMENTS = frozenset({"safety"})
-
-
 def page_last_reviewed(guide: "Guide", page_id: str) -> "dt.date":
     """The review date shown on a page: its own for a treatment or a chapter, the site-wide one for the pages
     about the guide itself (About, What's new)."""
     if page_id in {treatment.id for treatment in guide.treatments}:
         return guide.treatment(page_id).last_reviewed
-    if page_id in PAGES_FROM_TREATMENTS:
-        return max(treatment.last_reviewed for treatment in guide.treatments)
     for content_file in CONTENT_FILES:
         if content_file.page == page_id:
             own = getattr(getattr(guide, content_file.field), "last_reviewed", None)
             return own if isinstance(own, dt.date) else guide.last_reviewed
-    raise KeyError(page_id)
+    return guide.last_reviewed  # a page made from several files (Safety at a glance): the site-wide date

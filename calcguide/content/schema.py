@@ -41,6 +41,7 @@ class Chapter(Model):
     dermatomyositis)."""
 
     title: Text
+    last_reviewed: dt.date  # shown under the title; no reference it cites may be checked later than this
     intro: Text | None = None
     sections: list[ChapterSection] = Field(min_length=1)
 
