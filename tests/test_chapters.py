@@ -7,7 +7,7 @@ import re
 import pytest
 
 from calcguide.content import LANGS, load_guide
-from calcguide.render import render
+from calcguide.render import load_catalogue, render
 from conftest import PROJECT, errors_of, replace_in
 
 HEADING_ANCHOR = re.compile(r"^## .* \{ #([a-z0-9-]+) \}$", re.MULTILINE)
@@ -19,7 +19,7 @@ CHAPTERS = ("evaluation", "jdm")
 def rendered(tmp_path_factory):
     out = tmp_path_factory.mktemp("docs")
     guide = load_guide(PROJECT / "content")
-    return guide, out, render(guide, PROJECT, out)
+    return guide, out, render(guide, load_catalogue(PROJECT / "templates"), PROJECT, out)
 
 
 def _chapter_markdown(rendered, kind: str, lang: str) -> str:

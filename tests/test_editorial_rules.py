@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import errors_of, replace_in
+from calcguide.content import load_guide
+from conftest import PROJECT, errors_of, replace_in
 
 
 def errors_in(content: Path, name: str) -> list[str]:
@@ -102,6 +103,8 @@ def test_chart_box_listing_a_treatment_of_another_tier_is_rejected(content_copy)
     path = content_copy / "algorithm.yml"
     replace_in(path, "treatments: [diltiazem, colchicine]", "treatments: [diltiazem, colchicine, rituximab]")
     errors = errors_in(content_copy, "algorithm.yml")
-    assert errors == [f"algorithm.yml:{line_of(path, 'colchicine, rituximab')}: nodes.1.treatments.2: treatment "
+    box = next(number for number, node in enumerate(load_guide(PROJECT / "content").algorithm.nodes)
+               if node.treatments == ["diltiazem", "colchicine"])
+    assert errors == [f"algorithm.yml:{line_of(path, 'colchicine, rituximab')}: nodes.{box}.treatments.2: treatment "
                       "'rituximab' is drawn in the box of tier 'first-line', but its file puts it in 'refractory'; "
                       "move it to the box of its tier"]

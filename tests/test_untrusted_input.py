@@ -324,7 +324,7 @@ def test_raw_html_entities_attributes_and_snippets_are_refused(content_copy, mar
 
 
 def test_web_links_and_anchors_stay_allowed(content_copy):
-    set_text(content_copy, *REGIMEN, "en", "240 mg a day, see [the label](https://example.org/x?a=1) and "
+    set_text(content_copy, *REGIMEN, "en", "240 mg a day, see [the label](https://www.ema.europa.eu/x?a=1) and "
              "[below](#dose) [@palmieri-1995].")
     load_guide(content_copy)
 
