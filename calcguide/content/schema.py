@@ -1,16 +1,23 @@
-"""The content schema: one pydantic model per kind of content, and `Guide`, all of content/ validated."""
+"""The content schema: one pydantic model per kind of content, and `Guide`, all of content/ validated.
+
+The algorithm's models are in `algorithm.py`, the references' in `references.py`, safety in `safety.py` and the
+publishing fields in `publishing.py`; they are imported here, where `Guide` brings them together."""
 from __future__ import annotations
 
 import datetime as dt
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, StringConstraints, field_validator, model_validator
+from pydantic import Field, model_validator
 
 from .safety import (BoxAlert, Safety, ShownInteraction, box_alerts, interactions_among, interactions_of,
                      safety_reference_ids)
+from .algorithm import (Algorithm, AlgorithmEdge, AlgorithmNode, NodeKind, PageKind, PageLink,  # noqa: F401
+                        SetAside, chart_rows)
 from .publishing import Changes, Contact, Editor
-from .text import Doi, Id, Model, NonEmpty, Text, Version, Words
+from .references import Reference, References  # noqa: F401 - part of the schema's vocabulary
+from .text import Id, Model, Text, Version, Words
+
 
 class Section(Model):
     id: Id
@@ -203,154 +210,6 @@ class Treatment(Model):
     # Required for every treatment, with the fields of its kind (checked in safety.check_safety, with locations).
     safety: Safety | None = None
     last_reviewed: dt.date  # shown under the title; no reference it cites may be checked later than this
-
-
-NodeKind = Literal["start", "question", "action"]
-
-
-# The pages of the guide, other than treatments, that a box of the algorithm may link to (by kind of page, as
-# calcguide/render.py plans them); add a kind here when a new page should be reachable from the chart.
-PageKind = Literal["classification", "diseases", "care", "assessment", "treatments", "glossary"]
-
-
-class PageLink(Model):
-    """A link from a box to a page of the guide, optionally to one section of it: `diseases` or
-    `diseases#juvenile-dermatomyositis`."""
-
-    page: PageKind
-    section: Id | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def from_editor_form(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            page, _, section = value.partition("#")
-            return {"page": page, **({"section": section} if section else {})}
-        return value
-
-
-class SetAside(Model):
-    """Treatments taken off the decision path (status no-longer-recommended), named in the box where a reader
-    would look for them, with why, apart from the box's treatments."""
-
-    detail: Text
-    treatments: list[Id] = Field(min_length=1)
-
-
-class AlgorithmNode(Model):
-    id: Id
-    kind: NodeKind
-    label: Text
-    detail: Text | None = None
-    tier: Id | None = None
-    treatments: list[Id] = []
-    pages: list[PageLink] = []
-    no_longer_recommended: SetAside | None = None
-
-
-class AlgorithmEdge(Model):
-    source: Id = Field(alias="from")
-    target: Id = Field(alias="to")
-    label: Text | None = None
-
-
-class Algorithm(Model):
-    title: Text
-    last_reviewed: dt.date
-    intro: Text
-    nodes: list[AlgorithmNode] = Field(min_length=1)
-    edges: list[AlgorithmEdge] = []
-    # The few references a printed handout lists (it has no room for every citation of the chart and table).
-    key_references: list[Id] = []
-
-    def rows(self) -> list[list[AlgorithmNode]]:
-        """The chart drawn top to bottom: a node sits one row below its lowest predecessor; the nodes of a row
-        keep their order in the file (left to right). Only for a validated chart (no cycle)."""
-        row = chart_rows(self)
-        return [[node for node in self.nodes if row[node.id] == number] for number in sorted(set(row.values()))]
-
-    def outgoing(self, node_id: str) -> list[AlgorithmEdge]:
-        return [edge for edge in self.edges if edge.source == node_id]
-
-    def incoming(self, node_id: str) -> list[AlgorithmEdge]:
-        return [edge for edge in self.edges if edge.target == node_id]
-
-    def branches(self, node_id: str) -> list[tuple[Text | None, list[str]]]:
-        """The ways out of a box, neighbouring edges with the same answer grouped: [(Yes, [a, b]), (No, [c])]."""
-        groups: list[tuple[Text | None, list[str]]] = []
-        for edge in self.outgoing(node_id):
-            if groups and groups[-1][0] == edge.label:
-                groups[-1][1].append(edge.target)
-            else:
-                groups.append((edge.label, [edge.target]))
-        return groups
-
-
-def chart_rows(algorithm: Algorithm) -> dict[str, int]:
-    """The row of every node: the length of the longest path that leads to it (0 for the start)."""
-    row = {node.id: 0 for node in algorithm.nodes}
-    for _ in algorithm.nodes:  # longest paths settle in at most one pass per node, since there is no cycle
-        for edge in algorithm.edges:
-            if edge.source in row and edge.target in row:
-                row[edge.target] = max(row[edge.target], row[edge.source] + 1)
-    return row
-
-
-class Reference(Model):
-    """An article (DOI or PMID); product information (`kind: label`: a drug label or SmPC, named by its holder, its
-    date or version, and a stable https address or identifier); or a reference resource kept by a public body
-    (`kind: resource`: a teratology or lactation database, an agency's page), described like a label; or a trial
-    registry record (`kind: registration`: its sponsor as holder, registry and date as version, its identifier)."""
-
-    id: Id
-    kind: Literal["article", "label", "resource", "registration"] = "article"  # registration: a trial registry record
-    authors: NonEmpty | None = None  # required for an article
-    title: NonEmpty
-    journal: NonEmpty | None = None  # required for an article
-    year: Annotated[int, Field(ge=1900, le=2100)]
-    volume: NonEmpty | None = None
-    pages: NonEmpty | None = None
-    doi: Doi | None = None
-    pmid: Annotated[int, Field(ge=1, le=99_999_999)] | None = None
-    # PubMed Central id, for an article whose DOI and PMID could not be confirmed in the records consulted.
-    pmcid: Annotated[str, StringConstraints(pattern=r"^PMC[0-9]{1,10}$")] | None = None
-    # label: the marketing authorisation holder; resource: the body that keeps it; registration: the sponsor
-    holder: NonEmpty | None = None
-    version: NonEmpty | None = None  # label: its date of revision or version, as printed on it
-    url: Annotated[str, StringConstraints(pattern=r"^https://[^\s<>\"'{}|\\^`]+$")] | None = None
-    identifier: NonEmpty | None = None  # label: e.g. DailyMed set id, EMA product number, CIS code (BDPM)
-    checked: dt.date
-    note: Text | None = None
-
-    @field_validator("pmid", mode="before")
-    @classmethod
-    def pmid_is_digits(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            raise ValueError("PMID must be written as a number of 1 to 8 digits, without quotes")
-        return value
-
-    @model_validator(mode="after")
-    def has_an_identifier(self) -> "Reference":
-        if self.kind in ("label", "resource", "registration"):
-            missing = [name for name in ("holder", "version") if getattr(self, name) is None]
-            if self.url is None and self.identifier is None:
-                missing.append("url (https://…) or identifier")
-            if missing:
-                raise ValueError(f"a reference of kind {self.kind} needs " + ", ".join(missing))
-            return self
-        missing = [name for name in ("authors", "journal") if getattr(self, name) is None]
-        if missing:
-            raise ValueError(f"{missing[0]}: this field is required for an article (for a drug label or SmPC, "
-                             "write kind: label)")
-        if self.doi is None and self.pmid is None and self.pmcid is None:
-            raise ValueError("a reference needs a doi or a pmid (or both), or failing them a pmcid")
-        return self
-
-
-class References(Model):
-    last_reviewed: dt.date  # of the list as a whole: no later than it, every `checked` date
-    checked_with: Text
-    references: list[Reference] = Field(min_length=1)
 
 
 class Term(Model):
