@@ -25,7 +25,9 @@ from .cdp import BrowserError, Chromium
 from .content import LANGS, Guide
 from .deployment import PublishSettings
 from .pdfcache import PdfCache
-from .render import CITED_WITH_SPACE, Catalogue, Page, Renderer
+from .catalogue import Catalogue
+from .pages import Page
+from .render import CITED_WITH_SPACE, Renderer
 from .templatecache import bytecode_cache
 from .typography import content_text, markdown_extensions, plain_text
 

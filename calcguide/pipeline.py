@@ -28,7 +28,9 @@ from .handout import copy_handouts, write_handouts
 from .package import write_offline_bundle
 from .publish import publish_together, recover, work_folder_lock
 from .release import release_problems
-from .render import Catalogue, RenderedLanguage, load_catalogue, render
+from .catalogue import Catalogue, load_catalogue
+from .pages import RenderedLanguage
+from .render import render
 from .search import enrich_search_index
 from .site import build_language, mkdocs_input, prune_unused_assets, read_base_config, write_language_chooser
 from .templatecache import bytecode_cache

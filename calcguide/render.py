@@ -7,19 +7,17 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
-import json
 import posixpath
 import re
 import shutil
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
 import jinja2
-from pydantic import RootModel
 
-from .content import CITATION, LANGS, ContentErrors, Guide, Model, Text, load_document
-from .content.text import Id
+from .catalogue import Catalogue, load_catalogue  # noqa: F401 - load_catalogue: the render stage's other entry point
+from .content import CITATION, LANGS, Guide, Text
+from .pages import NAV_SECTION_LIMIT, Page, RenderedLanguage, plan_pages  # noqa: F401 - what other stages import
 from .deployment import PublishSettings
 from .export import BIBTEX_FILE, RIS_FILE
 from .pagefacts import PageFacts, page_facts
@@ -28,112 +26,6 @@ from .typography import content_text, plain_text
 # A citation with the whitespace before it: "text [@ref]" renders "text\u00a0[1]", never with two spaces.
 CITED_WITH_SPACE = re.compile(r"[ \t]*" + CITATION.pattern)
 LINE_BREAKS = re.compile(r"[ \t\r\n]+")
-
-
-class Slug(Model):
-    """A page's file name per language: it becomes a path, so it is an id (no slash, no dot, no `..`)."""
-
-    en: Id
-    fr: Id
-
-    def __getitem__(self, lang: str) -> str:
-        return getattr(self, lang)
-
-
-class PageStrings(Model):
-    slug: Slug
-    title: Text
-
-
-class Catalogue(Model):
-    """Interface strings; every entry is a {en, fr} pair."""
-
-    language_name: Text
-    pages: dict[str, PageStrings]
-    ui: dict[str, Text]
-    placements: dict[str, Text]
-    indications: dict[str, Text]
-    serum: dict[str, Text]
-    kinds: dict[str, Text]
-    statuses: dict[str, Text]
-
-
-def load_catalogue(templates_dir: Path) -> Catalogue:
-    catalogue, _, errors = load_document(templates_dir / "strings.yml", Catalogue, templates_dir.parent,
-                                         templates_dir)
-    if errors:
-        raise ContentErrors(errors)
-    return catalogue
-
-
-@dataclass(frozen=True)
-class Page:
-    """One page of the site, the same in both languages: its kind, template, addresses and template context."""
-
-    kind: str
-    template: str
-    paths: dict[str, str]  # language → Markdown path inside that language's docs folder
-    titles: dict[str, str]
-    context: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
-
-    def url(self, lang: str) -> str:
-        return self.paths[lang].removesuffix(".md") + ".html"
-
-    @property
-    def page_id(self) -> str:
-        """How changes.yml names this page: a treatment's id, else the kind of page."""
-        return self.context["treatment"].id if self.kind == "treatment" else self.kind
-
-
-# Every page carries the whole sidebar: past this many treatments, the treatments section of the sidebar shows
-# its landing page (which lists every treatment by tier) instead of every treatment, so that the weight of each
-# page, and MkDocs' time per page, stay flat as the guide grows.
-NAV_SECTION_LIMIT = 30
-
-
-@dataclass(frozen=True)
-class RenderedLanguage:
-    lang: str
-    docs_dir: Path
-    nav: list[Any]
-    pages: list[Page]
-    not_in_nav: tuple[str, ...] = ()  # pages left out of the sidebar on purpose (MkDocs' `not_in_nav` patterns)
-
-
-def plan_pages(guide: Guide, catalogue: Catalogue) -> list[Page]:
-    """Every page of the site, in navigation order; the same list serves both languages."""
-
-    def simple(kind: str, title: Text | None = None, **context: Any) -> Page:
-        strings = catalogue.pages[kind]
-        title = title or strings.title
-        return Page(kind, f"pages/{kind}.md.j2", {lang: strings.slug[lang] + ".md" for lang in LANGS},
-                    {lang: title[lang] for lang in LANGS}, context)
-
-    treatment_dir = catalogue.pages["treatment"].slug
-    treatment_pages = [
-        Page("treatment", "pages/treatment.md.j2",
-             {lang: f"{treatment_dir[lang]}/{treatment.id}.md" for lang in LANGS},
-             {lang: treatment.name[lang] for lang in LANGS}, {"treatment": treatment})
-        for tier in guide.tiers.tiers for treatment in guide.treatments_in_tier(tier.id)
-        if treatment.tiers[0] == tier.id
-    ]
-    return [
-        simple("home", guide.summary.title),
-        simple("evaluation", guide.evaluation.title),
-        simple("algorithm", guide.algorithm.title),
-        simple("treatments", guide.tiers.title),
-        *treatment_pages,
-        simple("safety", search_exclude=True),  # "Safety at a glance": each systemic drug's safety, linked to its page
-        simple("classification", guide.classification.title),
-        simple("diseases", guide.diseases.title),
-        simple("jdm", guide.jdm.title),
-        simple("care", guide.care.title),
-        simple("assessment", guide.assessment.title),
-        simple("references"),
-        simple("glossary", guide.glossary.title),
-        simple("about"),
-        simple("whats-new"),
-    ]
 
 
 class Renderer:

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Iterable
 
 from .content import LANGS, Guide
-from .render import RenderedLanguage
+from .pages import RenderedLanguage
 
 INDEX = Path("search/search_index.json")
 WORKERS = Path("assets/javascripts/workers")

@@ -21,7 +21,8 @@ import yaml
 from .content import LANGS, Guide
 from .deployment import PublishSettings
 from .export import BIBTEX_FILE, RIS_FILE
-from .render import Catalogue, RenderedLanguage
+from .catalogue import Catalogue
+from .pages import RenderedLanguage
 from .templatecache import ThemeBytecodeCache
 from .typography import markdown_extensions, plain_text
 

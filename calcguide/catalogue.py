@@ -1,0 +1,44 @@
+"""The interface catalogue, templates/strings.yml: every word of the site that is not clinical content, per
+language, and each page's slug and title."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .content import ContentErrors, Model, Text, load_document
+from .content.text import Id
+
+
+class Slug(Model):
+    """A page's file name per language: it becomes a path, so it is an id (no slash, no dot, no `..`)."""
+
+    en: Id
+    fr: Id
+
+    def __getitem__(self, lang: str) -> str:
+        return getattr(self, lang)
+
+
+class PageStrings(Model):
+    slug: Slug
+    title: Text
+
+
+class Catalogue(Model):
+    """Interface strings; every entry is a {en, fr} pair."""
+
+    language_name: Text
+    pages: dict[str, PageStrings]
+    ui: dict[str, Text]
+    placements: dict[str, Text]
+    indications: dict[str, Text]
+    serum: dict[str, Text]
+    kinds: dict[str, Text]
+    statuses: dict[str, Text]
+
+
+def load_catalogue(templates_dir: Path) -> Catalogue:
+    catalogue, _, errors = load_document(templates_dir / "strings.yml", Catalogue, templates_dir.parent,
+                                         templates_dir)
+    if errors:
+        raise ContentErrors(errors)
+    return catalogue
