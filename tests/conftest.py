@@ -19,6 +19,20 @@ from calcguide.content import ContentErrors, load_guide  # noqa: E402
 from calcguide.pipeline import STAGES, Layout, run_stages  # noqa: E402
 
 
+@pytest.fixture(scope="session")
+def guide():
+    """The real content, validated (read-only: tests that break content use content_copy)."""
+    return load_guide(PROJECT / "content")
+
+
+@pytest.fixture(scope="session")
+def catalogue():
+    """The interface catalogue, templates/strings.yml."""
+    from calcguide.render import load_catalogue
+
+    return load_catalogue(PROJECT / "templates")
+
+
 @pytest.fixture
 def content_copy(tmp_path: Path) -> Path:
     """A writable copy of content/ that a test may break."""

@@ -52,11 +52,6 @@ def test_text_missing_its_english_version_is_rejected(content_copy):
 # --- the real content ----------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def guide():
-    return load_guide(PROJECT / "content")
-
-
 def test_every_treatment_cites_a_reference_with_a_doi_or_pmid(guide):
     for treatment in guide.treatments:
         linked = [guide.reference(ref) for ref in treatment.references if guide.reference(ref).doi

@@ -13,7 +13,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from browser import serve_folder, visit
-from calcguide.content import LANGS, load_guide
+from calcguide.content import LANGS
 from calcguide.package import SERVER_ONLY, offline_bundles
 from calcguide.render import load_catalogue
 from conftest import PROJECT
@@ -39,11 +39,6 @@ def bundle(bundle_zip, tmp_path_factory) -> Path:
         archive.extractall(target)
     [folder] = target.iterdir()
     return folder
-
-
-@pytest.fixture(scope="module")
-def guide():
-    return load_guide(PROJECT / "content")
 
 
 def html_pages(folder: Path) -> list[Path]:

@@ -11,10 +11,8 @@ import pytest
 from pypdf import PdfReader
 
 from browser import visit
-from calcguide.content import LANGS, load_guide
+from calcguide.content import LANGS
 from calcguide.package import offline_bundles
-from calcguide.render import load_catalogue
-from conftest import PROJECT
 
 pytestmark = pytest.mark.browser
 
@@ -23,16 +21,6 @@ A4_POINTS = (595.3, 841.9)
 A4_CONTENT_WIDTH_PX = round((210 - 26) / 25.4 * 96)
 CITATION = re.compile(r"\s*\[@[^\]]+\]")
 MARKUP = re.compile(r"[*_`]")
-
-
-@pytest.fixture(scope="module")
-def guide():
-    return load_guide(PROJECT / "content")
-
-
-@pytest.fixture(scope="module")
-def catalogue():
-    return load_catalogue(PROJECT / "templates")
 
 
 def page_path(catalogue, kind: str, lang: str) -> str:

@@ -15,23 +15,12 @@ import pytest
 from conftest import PROJECT, replace_in
 from pypdf import PdfReader
 
-from calcguide.content import LANGS, load_guide
+from calcguide.content import LANGS
 from calcguide.pipeline import Layout, build_everything
 from calcguide.deployment import PublishSettings
-from calcguide.render import load_catalogue
 
 ADDRESS = "https://calcinosis-guide.test/"
 PLACEHOLDER = re.compile(rb"example\.(org|com|net)")
-
-
-@pytest.fixture(scope="module")
-def guide():
-    return load_guide(PROJECT / "content")
-
-
-@pytest.fixture(scope="module")
-def catalogue():
-    return load_catalogue(PROJECT / "templates")
 
 
 EDITOR = "Test Editor"

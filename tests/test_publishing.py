@@ -29,11 +29,6 @@ contact: {email: errors@calcinosis-guide.test}
 """
 
 
-@pytest.fixture(scope="module")
-def guide():
-    return load_guide(PROJECT / "content")
-
-
 def complete(content: Path) -> Path:
     """A copy of content/ with everything a release needs that the shipped content lacks (fixture people)."""
     replace_in(content / "site.yml", "editors: []\n", COMPLETE_SITE.lstrip())

@@ -17,11 +17,6 @@ STYLESHEETS = PROJECT / "docs" / "assets" / "stylesheets"
 
 
 @pytest.fixture(scope="module")
-def guide():
-    return load_guide(PROJECT / "content")
-
-
-@pytest.fixture(scope="module")
 def rendered(guide, tmp_path_factory):
     """The Markdown of both languages, rendered once."""
     out = tmp_path_factory.mktemp("markdown")
