@@ -57,6 +57,7 @@ def assert_loads_or_locates(content: Path) -> None:
             assert (content / error.file).exists() or "missing" in error.message or error.file == "treatments"
 
 
+@pytest.mark.slow
 @given(target=st.sampled_from(TARGETS),
        mutations=st.lists(st.tuples(
            st.sampled_from(["delete-line", "duplicate-line", "tab-indent", "truncate", "insert-bytes",
@@ -73,6 +74,7 @@ def test_mutated_content_is_valid_or_reported_with_locations(pristine, tmp_path_
     assert_loads_or_locates(content)
 
 
+@pytest.mark.slow
 @given(target=st.sampled_from(TARGETS), text=st.text(max_size=200))
 @settings(FUZZ)
 def test_random_text_in_place_of_a_file_is_valid_or_reported(pristine, tmp_path_factory, target, text):

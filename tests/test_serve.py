@@ -17,6 +17,7 @@ from calcguide.serve import Preview
 PROJECT = Path(__file__).resolve().parents[1]
 
 
+@pytest.mark.slow
 def test_preview_rebuilds_only_the_language_whose_text_changed(content_copy, tmp_path):
     layout = Layout(PROJECT, content_copy, tmp_path / "site", tmp_path / "dist", tmp_path / "work")
     preview = Preview(layout)
@@ -35,6 +36,7 @@ def test_preview_rebuilds_only_the_language_whose_text_changed(content_copy, tmp
     assert not list(layout.dist_dir.glob("*.zip"))  # the preview skips the offline bundle
 
 
+@pytest.mark.slow
 def test_preview_rebuilds_nothing_when_a_save_changes_no_page(content_copy, tmp_path):
     layout = Layout(PROJECT, content_copy, tmp_path / "site", tmp_path / "dist", tmp_path / "work")
     preview = Preview(layout)
@@ -44,6 +46,7 @@ def test_preview_rebuilds_nothing_when_a_save_changes_no_page(content_copy, tmp_
     assert preview.rebuild() == []
 
 
+@pytest.mark.slow
 def test_any_failing_stage_is_reported_and_the_last_good_site_stays(content_copy, tmp_path, monkeypatch, capsys):
     layout = Layout(PROJECT, content_copy, tmp_path / "site", tmp_path / "dist", tmp_path / "work")
     preview = Preview(layout)

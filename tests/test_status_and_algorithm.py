@@ -4,6 +4,7 @@ a patient count is a count of patients, every answer in the chart names its step
 longer recommends is never a step. Fast: content checks and rendered Markdown, no MkDocs, no browser."""
 from __future__ import annotations
 
+import functools
 import re
 import typing
 
@@ -24,9 +25,13 @@ def rendered(guide, tmp_path_factory):
     return out
 
 
+@functools.cache
+def planned_pages() -> tuple:
+    return tuple(plan_pages(load_guide(PROJECT / "content"), load_catalogue(PROJECT / "templates")))
+
+
 def page_text(rendered, kind: str, lang: str, treatment_id: str | None = None) -> str:
-    catalogue = load_catalogue(PROJECT / "templates")
-    for page in plan_pages(load_guide(PROJECT / "content"), catalogue):
+    for page in planned_pages():
         if page.kind == kind and (treatment_id is None or page.context["treatment"].id == treatment_id):
             return (rendered / lang / page.paths[lang]).read_text(encoding="utf-8")
     raise LookupError(kind)

@@ -48,6 +48,7 @@ def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return target
 
 
+@pytest.mark.slow
 @given(field=st.sampled_from(TEXT_FIELDS), lang=st.sampled_from(["en", "fr"]), text=TEXTS)
 @PROPERTY
 def test_any_text_is_refused_located_or_renders_nothing_hostile(pristine, tmp_path_factory, field, lang, text):
