@@ -33,6 +33,14 @@ def catalogue():
     return load_catalogue(PROJECT / "templates")
 
 
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of content/ made once per module, never changed: property tests copy it again for each case."""
+    target = tmp_path_factory.mktemp("pristine") / "content"
+    shutil.copytree(PROJECT / "content", target)
+    return target
+
+
 @pytest.fixture
 def content_copy(tmp_path: Path) -> Path:
     """A writable copy of content/ that a test may break."""

@@ -10,19 +10,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from calcguide.content import ContentErrors, load_guide
-from conftest import PROJECT
 
 # Stable files of the content: small enough to mutate quickly, and between them every kind of cross-reference.
 TARGETS = ["references.yml", "tiers.yml", "algorithm.yml", "glossary.yml", "treatments/diltiazem.yml", "site.yml"]
 FUZZ = settings(max_examples=60, derandomize=True, deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-
-
-@pytest.fixture(scope="module")
-def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    target = tmp_path_factory.mktemp("fuzz") / "content"
-    shutil.copytree(PROJECT / "content", target)
-    return target
 
 
 def mutate(raw: bytes, operation: str, position: float, payload: bytes) -> bytes:

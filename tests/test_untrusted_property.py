@@ -41,13 +41,6 @@ PROPERTY = settings(max_examples=40, derandomize=True, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 
-@pytest.fixture(scope="module")
-def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    target = tmp_path_factory.mktemp("pristine") / "content"
-    shutil.copytree(PROJECT / "content", target)
-    return target
-
-
 @pytest.mark.slow
 @given(field=st.sampled_from(TEXT_FIELDS), lang=st.sampled_from(["en", "fr"]), text=TEXTS)
 @PROPERTY
