@@ -16,7 +16,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import IO, Callable
 
 from .audit import check_site
 from .content import ContentErrors, Guide, load_guide
@@ -82,6 +82,7 @@ class BuildContext:
     # Where the guide is published and whether this build is a release (build.py --public-url, --release).
     settings: PublishSettings = field(default_factory=PublishSettings)
     warn: Callable[[str], None] = lambda message: None
+    work_lock: IO | None = None  # held until the publish has switched site/ and dist/ (calcguide/publish.py)
 
     @property
     def site(self) -> Path:
@@ -219,7 +220,7 @@ def _publish(context: BuildContext) -> None:
     layout = context.layout
     if context.previous_inputs is None:
         # Together or not at all: the CSP file in dist/ belongs to this site/ (calcguide/publish.py).
-        publish_together([(context.site, layout.site_dir), (context.dist, layout.dist_dir)])
+        publish_together([(context.site, layout.site_dir), (context.dist, layout.dist_dir)], context.work_lock)
         return
     # The preview rebuilt some languages only: swap those in, and the chooser.
     layout.site_dir.mkdir(parents=True, exist_ok=True)
@@ -253,11 +254,11 @@ def run_stages(layout: Layout, names: tuple[str, ...] | None = None, timings: Ti
     """Run the stages of STAGES named in `names` (all by default), in the list's order, in a fresh staging folder."""
     timings = timings or Timings()
     # One build per work folder; an interrupted publish is finished first (calcguide/publish.py).
-    with work_folder_lock(layout.work_dir):
+    with work_folder_lock(layout.work_dir) as work_lock:
         recover([layout.site_dir, layout.dist_dir])
         staging = Path(tempfile.mkdtemp(prefix="output-", dir=layout.work_dir))
         context = BuildContext(layout, staging, timings, previous_inputs, parallel=parallel,
-                               settings=settings or PublishSettings(), warn=warn)
+                               settings=settings or PublishSettings(), warn=warn, work_lock=work_lock)
         try:
             context.dist.mkdir(parents=True)
             for stage in STAGES:

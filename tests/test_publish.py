@@ -13,17 +13,32 @@ from conftest import PROJECT
 
 STEPS = ["staged site", "staged dist", "committed", "moved old site aside", "switched site",
          "moved old dist aside", "switched dist", "journal removed"]
-# A publish in its own process, killed (SIGKILL: no cleanup of any kind) when it reaches the step named in argv.
-KILLED_PUBLISH = """
-import os, signal, sys
+SWITCH_STEPS = STEPS[STEPS.index("committed"):]
+# A build that publishes, in a process group of its own, killed (SIGKILL to the group: no cleanup of any kind, as
+# a CI timeout does it) when the publish reaches the step named in argv.
+KILLED_BUILD = """
+import sys
 from pathlib import Path
 sys.path.insert(0, {project!r})
 from calcguide.publish import publish_together
 root, stop = Path(sys.argv[1]), sys.argv[2]
-def step(name):
-    if name == stop:
+publish_together([(root / "staging" / "site", root / "site"), (root / "staging" / "dist", root / "dist")],
+                 kill_at=stop)
+"""
+# The switch process itself killed at a step (what only a kill aimed at it, or a power cut, can do).
+KILLED_SWITCH = """
+import os, signal, sys
+from pathlib import Path
+sys.path.insert(0, {project!r})
+from calcguide import publish
+root, stop = Path(sys.argv[1]), sys.argv[2]
+for name in ("site", "dist"):
+    (root / "staging" / name).rename(root / (name + ".new"))
+def reached(step, kill_at):
+    if step == kill_at:
         os.kill(os.getpid(), signal.SIGKILL)
-publish_together([(root / "staging" / "site", root / "site"), (root / "staging" / "dist", root / "dist")], step)
+publish._reached = reached
+publish._switch_process([root / "site", root / "dist"], stop)
 """
 
 
@@ -36,6 +51,10 @@ def versions(root: Path) -> tuple[str, str]:
     return tuple((root / name / "version.txt").read_text(encoding="utf-8") for name in ("site", "dist"))
 
 
+def leftovers(root: Path) -> list[str]:
+    return sorted(path.name for path in root.iterdir() if path.name not in ("site", "dist", "staging"))
+
+
 @pytest.fixture
 def old_release(tmp_path: Path) -> Path:
     release(tmp_path, "site", "old")
@@ -46,15 +65,27 @@ def old_release(tmp_path: Path) -> Path:
 
 
 @pytest.mark.parametrize("stop", STEPS)
-def test_kill_at_any_step_of_publish_leaves_site_and_dist_both_old_or_both_new(old_release, stop):
-    script = KILLED_PUBLISH.format(project=str(PROJECT))
-    result = subprocess.run([sys.executable, "-c", script, str(old_release), stop])
-    assert result.returncode == -9  # it was killed at that step
+def test_build_killed_at_any_step_of_publish_leaves_site_and_dist_both_old_or_both_new(old_release, stop):
+    script = KILLED_BUILD.format(project=str(PROJECT))
+    # capture_output: run() returns once every holder of the pipes has closed them, the switch process included.
+    result = subprocess.run([sys.executable, "-c", script, str(old_release), stop], capture_output=True,
+                            start_new_session=True)
+    assert result.returncode == -9, result.stderr  # the build was killed at that step
+    expected = "new" if stop in SWITCH_STEPS else "old"
+    assert versions(old_release) == (expected, expected)  # as the kill left them, before any other build runs
     recover([old_release / "site", old_release / "dist"])  # what the next build, check or serve does first
-    expected = "new" if STEPS.index(stop) >= STEPS.index("committed") else "old"
     assert versions(old_release) == (expected, expected)
-    leftovers = sorted(path.name for path in old_release.iterdir() if path.name not in ("site", "dist", "staging"))
-    assert leftovers == []
+    assert leftovers(old_release) == []
+
+
+@pytest.mark.parametrize("stop", SWITCH_STEPS)
+def test_switch_process_killed_halfway_is_finished_by_the_next_build(old_release, stop):
+    script = KILLED_SWITCH.format(project=str(PROJECT))
+    result = subprocess.run([sys.executable, "-c", script, str(old_release), stop], capture_output=True)
+    assert result.returncode == -9, result.stderr
+    recover([old_release / "site", old_release / "dist"])
+    assert versions(old_release) == ("new", "new")
+    assert leftovers(old_release) == []
 
 
 def test_publish_without_a_kill_switches_both(old_release):
