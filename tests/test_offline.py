@@ -218,18 +218,3 @@ def test_navigation_from_the_chooser_through_the_menu_works_from_file(bundle, br
             page.wait_for_url(re.compile(rf"^{re.escape((bundle / lang).as_uri())}/.+\.html$"))
             assert _heading(page) == title
     assert session.outside_requests == [] and session.console_errors == []
-
-
-# --- the hosted site over loopback --------------------------------------------------------------------------------
-
-
-@pytest.mark.browser
-def test_every_site_page_served_over_loopback_makes_no_outside_request_and_logs_no_error(built, browser):
-    problems = {}
-    with serve_folder(built.site_dir) as origin, visit(browser, allowed_origin=origin) as session:
-        for page in html_pages(built.site_dir):
-            requests, errors = len(session.outside_requests), len(session.console_errors)
-            session.page.goto(f"{origin}/{page.relative_to(built.site_dir).as_posix()}")
-            if found := session.outside_requests[requests:] + session.console_errors[errors:]:
-                problems[page.relative_to(built.site_dir).as_posix()] = found
-    assert problems == {}
