@@ -19,13 +19,17 @@ check: $(VENV)/.site-deps
 serve: $(VENV)/.site-deps node_modules/.installed
 	$(PY) build.py serve
 
+# One pytest-xdist worker per core; the tests of a module stay on one worker, so that its fixtures (a served site,
+# a search run, the benchmark's smoke run) are made once.
+PARALLEL := -n auto --dist loadscope
+
 test: $(VENV)/.test-deps node_modules/.installed system-deps test-system-deps
-	$(PY) -m pytest
+	$(PY) -m pytest $(PARALLEL)
 
 # The tier to run while editing: no browser, no second build (the session builds the sites once, without the
 # PDF handouts); under a minute on two cores.
 test-fast: $(VENV)/.test-deps node_modules/.installed
-	$(PY) -m pytest -m "not browser and not slow"
+	$(PY) -m pytest $(PARALLEL) -m "not browser and not slow"
 
 bench: $(VENV)/.test-deps node_modules/.installed system-deps
 	$(PY) bench/run.py

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import importlib.util
 import io
+import json
 import shutil
 import sys
 from dataclasses import dataclass, field
@@ -100,15 +102,26 @@ class Built(Layout):
 
 @pytest.fixture(scope="session")
 def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Built:
-    """The real content built once per test session into a temporary site/ and dist/. The PDF handouts are
-    printed only when the session runs browser tests: the fast tier (`make test-fast`) never starts Chromium."""
-    root = tmp_path_factory.mktemp("output")
-    layout = Built(PROJECT, PROJECT / "content", root / "site", root / "dist", root / "work")
-    layout.sources_before = {name: tree_digest(PROJECT / name) for name in SOURCES}
+    """The real content built once per test run into a temporary site/ and dist/. The PDF handouts are printed
+    only when the run has browser tests: the fast tier (`make test-fast`) never starts Chromium. With several
+    pytest-xdist workers, the first one to get here builds and the others wait for it (a kernel lock), so that
+    one build serves them all; every worker collects the same tests, so all take the same decision."""
     browser_tests = any(item.get_closest_marker("browser") for item in request.session.items)
-    run_stages(layout, None if browser_tests else tuple(stage.name for stage in STAGES if stage.name != "pdf"))
+    shared = tmp_path_factory.getbasetemp()
+    if hasattr(request.config, "workerinput"):  # under xdist: the folder all workers of this run share
+        shared = shared.parent
+    root = shared / "output"
+    layout = Built(PROJECT, PROJECT / "content", root / "site", root / "dist", root / "work")
+    with open(shared / "output.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        record = root / "sources.json"
+        if not record.exists():
+            sources_before = {name: tree_digest(PROJECT / name) for name in SOURCES}
+            run_stages(layout, None if browser_tests else tuple(stage.name for stage in STAGES if stage.name != "pdf"))
+            sources_after = {name: tree_digest(PROJECT / name) for name in SOURCES}
+            record.write_text(json.dumps([sources_before, sources_after]), encoding="utf-8")
+        layout.sources_before, layout.sources_after = json.loads(record.read_text(encoding="utf-8"))
     layout.printed = browser_tests
-    layout.sources_after = {name: tree_digest(PROJECT / name) for name in SOURCES}
     return layout
 
 
