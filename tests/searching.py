@@ -58,7 +58,7 @@ def focus_search(page: Page) -> None:
 
 
 def type_query(page: Page, text: str, *, clear: bool = True, every_key: bool = True) -> None:
-    """Type into the search box with key events (after emptying it, unless clear=False) and wait until the
+    """Type into the search box with key events (over what it holds, unless clear=False) and wait until the
     results shown are those of what the box then holds.
 
     every_key=False sends all but the last letter as one text input, as an input method or dictation does, and
@@ -67,8 +67,10 @@ def type_query(page: Page, text: str, *, clear: bool = True, every_key: bool = T
     assert page.evaluate("() => !!window.__searchProbe"), "call watch_search(page) before loading the page"
     focus_search(page)
     if clear and page.locator(BOX).input_value():
+        # Select what the box holds: the next key typed replaces it, as it does for a reader (one search, not two).
         page.keyboard.press("Control+A")
-        page.keyboard.press("Backspace")
+        if not text:
+            page.keyboard.press("Backspace")
     if not every_key and len(text) > 1:
         page.keyboard.insert_text(text[:-1])
         text = text[-1]
