@@ -9,6 +9,7 @@ import io
 import json
 import shutil
 import sys
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -123,6 +124,25 @@ def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
         layout.sources_before, layout.sources_after = json.loads(record.read_text(encoding="utf-8"))
     layout.printed = browser_tests
     return layout
+
+
+@pytest.fixture(scope="session")
+def bundle_zip(built) -> Path:
+    """The offline zip of the session's build."""
+    from calcguide.package import offline_bundles
+
+    [bundle] = offline_bundles(built.dist_dir)
+    return bundle
+
+
+@pytest.fixture(scope="session")
+def bundle(bundle_zip, tmp_path_factory) -> Path:
+    """The zip unpacked as a reader would; the folder it unpacks to."""
+    target = tmp_path_factory.mktemp("unpacked")
+    with zipfile.ZipFile(bundle_zip) as archive:
+        archive.extractall(target)
+    [folder] = target.iterdir()
+    return folder
 
 
 @pytest.fixture(scope="session")

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import html
 import re
-from pathlib import Path
 
 import pytest
 
-from calcguide.content import LANGS, ContentErrors, cited_ids, load_guide
+from calcguide.content import LANGS, cited_ids, load_guide
 from calcguide.render import load_catalogue, plan_pages
 from conftest import PROJECT, errors_of, replace_in
 

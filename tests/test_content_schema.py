@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-from calcguide.content import ContentErrors, load_guide
+from calcguide.content import load_guide
 from conftest import PROJECT, errors_of, replace_in, run_build
 
 

@@ -12,7 +12,6 @@ import subprocess
 import urllib.error
 import urllib.request
 from contextlib import closing
-from pathlib import Path
 
 import pytest
 

@@ -2,7 +2,6 @@
 built, whatever put it there. Fast tier: HTML written in the test, and the theme's templates rendered."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 

@@ -17,8 +17,6 @@ from calcguide.package import offline_bundles
 pytestmark = pytest.mark.browser
 
 A4_POINTS = (595.3, 841.9)
-# A4 minus the @page margins of print.css (13 mm each side), in CSS pixels: the width a printed page lays out in.
-A4_CONTENT_WIDTH_PX = round((210 - 26) / 25.4 * 96)
 CITATION = re.compile(r"\s*\[@[^\]]+\]")
 MARKUP = re.compile(r"[*_`]")
 
@@ -121,27 +119,6 @@ def test_print_button_appears_with_its_script_and_opens_the_print_dialog(built, 
         button.click()
         assert visited.page.evaluate("window.printRequested") is True
         assert visited.console_errors == []
-
-
-# --- every page --------------------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("lang", LANGS)
-def test_every_page_fits_the_a4_width_in_print_without_chrome(built, browser, lang):
-    """Nothing wider than the printed page (Chromium would shrink the whole page or cut a table), no chrome."""
-    pages = sorted(path for path in (built.site_dir / lang).rglob("*.html") if path.name != "404.html")
-    assert pages
-    with visit(browser, viewport={"width": A4_CONTENT_WIDTH_PX, "height": 1000}) as visited:
-        visited.page.emulate_media(media="print")
-        for path in pages:
-            visited.page.goto(path.as_uri())
-            too_wide = visited.page.evaluate(
-                """width => [...document.querySelectorAll('body *')]
-                     .filter(element => element.getBoundingClientRect().right > width + 1)
-                     .map(element => element.tagName + '.' + element.className).slice(0, 3)""", A4_CONTENT_WIDTH_PX)
-            assert too_wide == [], path.name
-            assert not visited.page.locator(".md-header").is_visible(), path.name
-            assert not visited.page.locator(".md-sidebar--primary").is_visible(), path.name
 
 
 def test_long_page_prints_without_a_blank_last_page(built, browser, catalogue):

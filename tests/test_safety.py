@@ -28,7 +28,7 @@ def complete_safety(content: Path) -> None:
             continue
         lines = ["safety:", *(f"  {field}: {PLACEHOLDER}" for field in REQUIRED[data["kind"]] if field != "interactions")]
         if "interactions" in REQUIRED[data["kind"]]:
-            lines += ["  interactions:", f"    - with: {{en: Other drugs, fr: Autres médicaments}}",
+            lines += ["  interactions:", "    - with: {en: Other drugs, fr: Autres médicaments}",
                       f"      mechanism: {PLACEHOLDER}", f"      action: {PLACEHOLDER}"]
         path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + "\n" + "\n".join(lines) + "\n", encoding="utf-8")
 

@@ -1,7 +1,6 @@
 """Each language's MkDocs configuration inherits mkdocs.yml, so MkDocs reads the base with its own YAML tags."""
 from __future__ import annotations
 
-from pathlib import Path
 
 from calcguide.pipeline import Layout, validate
 from calcguide.render import render

@@ -1,0 +1,121 @@
+"""Every page of the offline bundle, opened once from file:// as a reader opens the unpacked zip (the bundle is the
+site's own files, byte for byte: test_offline.py), and checked for everything that concerns a page on its own:
+nothing fetched from outside and no console error; axe-core (npm, pinned in package.json) in the light and in the
+dark scheme; printed at A4 width without the site's chrome. Each load costs more than all the checks on it, so one
+load per page serves them all; the hosted site's pages are loaded through nginx in test_nginx_csp.py."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from browser import visit
+from calcguide.content import LANGS
+from conftest import PROJECT
+
+pytestmark = pytest.mark.browser
+
+AXE = PROJECT / "node_modules" / "axe-core" / "axe.min.js"
+# What axe reports, cut down to what a failing test needs to say: rule, impact, the first elements. Given a tag,
+# only the rules of that tag that axe runs by default (it leaves out the AAA and experimental ones). No preload:
+# axe would fetch the stylesheets again by XMLHttpRequest, which file:// refuses (and logs as errors of the page).
+RUN_AXE = """async (tag) => {
+  const rules = tag && axe.getRules([tag]).filter(rule => !rule.tags.some(other => ["wcag2aaa", "experimental"]
+                                                                                   .includes(other)))
+  const only = rules ? {runOnly: {type: "rule", values: rules.map(rule => rule.ruleId)}} : {}
+  const result = await axe.run(document, {resultTypes: ["violations"], preload: false, ...only})
+  return result.violations.map(v =>
+    `${v.id} (${v.impact}): ` + v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(", "))
+}"""
+# The scheme changes colours and nothing else: in the dark one, axe's colour rules are those whose verdict can
+# change (contrast, links told apart by colour); every other rule reads structure, checked in the light scheme.
+COLOUR_RULES = "cat.color"
+# Material's palette script, run at load, gives the body the scheme of the palette entry whose media query
+# matches the system setting; this does the same for the dark entry, on a page already loaded. No stylesheet of
+# ours or of the chooser reads the system setting itself, so this is the whole of what dark changes
+# (tests/test_dark_mode.py checks that a dark system setting does give the dark scheme).
+TO_DARK = """() => {
+  const entry = document.querySelector("[data-md-color-media='(prefers-color-scheme: dark)']")
+  if (entry) for (const key of ["scheme", "primary", "accent"])
+    document.body.setAttribute(`data-md-color-${key}`, entry.getAttribute(`data-md-color-${key}`))
+}"""
+# Colours change over short transitions; without them the dark colours are there at once, for axe to read.
+NO_TRANSITIONS = "*, *::before, *::after { transition: none !important }"
+
+SCREEN = {"width": 1280, "height": 900}
+# A4 minus the @page margins of print.css (13 mm each side), in CSS pixels: the width a printed page lays out in.
+A4_CONTENT_WIDTH_PX = round((210 - 26) / 25.4 * 96)
+PAPER = {"width": A4_CONTENT_WIDTH_PX, "height": 1000}
+WIDER_THAN = """width => [...document.querySelectorAll('body *')]
+  .filter(element => element.getBoundingClientRect().right > width + 1)
+  .map(element => element.tagName + '.' + element.className).slice(0, 3)"""
+CHROME = (".md-header", ".md-sidebar--primary")  # what a printed page never shows
+
+
+@dataclass
+class PageReport:
+    outside_or_errors: list[str]  # requests that left the bundle, and console errors
+    axe: dict[str, list[str]]  # violations per scheme
+    too_wide_in_print: list[str]
+    chrome_in_print: list[str]
+
+
+def pages_of(folder: Path) -> list[Path]:
+    return sorted(folder.rglob("*.html"))
+
+
+@pytest.fixture(scope="module")
+def reports(bundle, browser) -> dict[str, PageReport]:
+    """Each page loaded on a desktop screen in the light scheme, then printed (as a browser prints what it shows:
+    print media, paper width), then turned dark."""
+    reports = {}
+    with visit(browser, offline=True, viewport=SCREEN, color_scheme="light") as session:
+        tab = session.page
+        tab.context.add_init_script(path=AXE)
+        for page in pages_of(bundle):
+            name, themed = page.relative_to(bundle).as_posix(), page.parent != bundle  # the chooser has no theme
+            requests, errors = len(session.outside_requests), len(session.console_errors)
+            tab.set_viewport_size(SCREEN)
+            tab.emulate_media(media="screen")
+            tab.goto(page.as_uri())
+            assert not themed or tab.get_attribute("body", "data-md-color-scheme") == "default", name
+            light = tab.evaluate(RUN_AXE, None)
+
+            tab.emulate_media(media="print")
+            tab.set_viewport_size(PAPER)
+            too_wide = tab.evaluate(WIDER_THAN, A4_CONTENT_WIDTH_PX)
+            chrome = [selector for selector in CHROME if tab.locator(selector).is_visible()]
+            tab.emulate_media(media="screen")
+            tab.set_viewport_size(SCREEN)
+
+            tab.add_style_tag(content=NO_TRANSITIONS)
+            tab.evaluate(TO_DARK)
+            assert not themed or tab.get_attribute("body", "data-md-color-scheme") == "slate", name
+            dark = tab.evaluate(RUN_AXE, COLOUR_RULES)
+            reports[name] = PageReport(session.outside_requests[requests:] + session.console_errors[errors:],
+                                       {"light": light, "dark": dark}, too_wide, chrome)
+    return reports
+
+
+def test_every_page_of_both_languages_is_checked(reports):
+    for lang in LANGS:
+        assert len([name for name in reports if name.startswith(f"{lang}/")]) > 10
+
+
+def test_no_page_fetches_anything_from_outside_or_logs_an_error(reports):
+    assert {name: report.outside_or_errors for name, report in reports.items() if report.outside_or_errors} == {}
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_violation_on_any_page(reports, scheme):
+    assert {name: report.axe[scheme] for name, report in reports.items() if report.axe[scheme]} == {}
+
+
+def test_every_page_prints_within_the_a4_width(reports):
+    """Nothing wider than the printed page (Chromium would shrink the whole page or cut a table)."""
+    assert {name: report.too_wide_in_print for name, report in reports.items() if report.too_wide_in_print} == {}
+
+
+def test_no_printed_page_shows_the_site_header_or_menu(reports):
+    assert {name: report.chrome_in_print for name, report in reports.items() if report.chrome_in_print} == {}
