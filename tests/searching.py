@@ -38,10 +38,16 @@ PROBE = """(() => {
                                             set: value => { current = watched(value) } })
 })()"""
 
-# Settled: the worker is ready, has answered every query sent, and the last one sent is what the box holds.
-SETTLED = """query => {
+# Settled: the worker is ready, has answered every query sent, and the last one sent is what the box holds (until
+# the keyup of the last key is handled, the box holds more than the last query sent).
+SETTLED = """() => {
   const probe = window.__searchProbe, box = document.querySelector("input.md-search__input")
-  return probe.ready && probe.asked === probe.answered && probe.last === box.value && box.value === query
+  return probe.ready && probe.asked === probe.answered && probe.last === box.value
+}"""
+# Before typing, in one look: whether the page is watched, whether the box has the focus, whether it holds text.
+BOX_STATE = """() => {
+  const box = document.querySelector("input.md-search__input")
+  return {watched: !!window.__searchProbe, focused: document.activeElement === box, holds: !!box.value}
 }"""
 
 
@@ -52,9 +58,13 @@ def watch_search(page: Page) -> None:
 
 def focus_search(page: Page) -> None:
     """Put the focus in the search box with Material's keyboard shortcut, as a reader without a mouse does."""
-    if not page.evaluate(f"() => !!document.activeElement?.matches('{BOX}')"):
-        page.keyboard.press("/")
-        page.wait_for_function(f"() => !!document.activeElement?.matches('{BOX}')")
+    if not page.evaluate(BOX_STATE)["focused"]:
+        _press_slash(page)
+
+
+def _press_slash(page: Page) -> None:
+    page.keyboard.press("/")
+    page.wait_for_function(f"() => !!document.activeElement?.matches('{BOX}')")
 
 
 def type_query(page: Page, text: str, *, clear: bool = True, every_key: bool = True) -> None:
@@ -64,9 +74,11 @@ def type_query(page: Page, text: str, *, clear: bool = True, every_key: bool = T
     every_key=False sends all but the last letter as one text input, as an input method or dictation does, and
     types the last key: one search instead of one per letter, for long query sets (the results read are the
     same: those of the whole query, searched on the last key's keyup)."""
-    assert page.evaluate("() => !!window.__searchProbe"), "call watch_search(page) before loading the page"
-    focus_search(page)
-    if clear and page.locator(BOX).input_value():
+    state = page.evaluate(BOX_STATE)
+    assert state["watched"], "call watch_search(page) before loading the page"
+    if not state["focused"]:
+        _press_slash(page)
+    if clear and state["holds"]:
         # Select what the box holds: the next key typed replaces it, as it does for a reader (one search, not two).
         page.keyboard.press("Control+A")
         if not text:
@@ -79,7 +91,7 @@ def type_query(page: Page, text: str, *, clear: bool = True, every_key: bool = T
         # Playwright types a letter its US layout lacks ("é") as text input alone, without the keyup a French
         # keyboard sends; Material reads the box on keyup, so release a key, as the end of typing does.
         page.keyboard.press("Shift")
-    page.wait_for_function(SETTLED, arg=page.locator(BOX).input_value())
+    page.wait_for_function(SETTLED)
 
 
 def result_links(page: Page) -> list[str]:

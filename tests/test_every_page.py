@@ -1,8 +1,10 @@
 """Every page of the offline bundle, opened once from file:// as a reader opens the unpacked zip (the bundle is the
 site's own files, byte for byte: test_offline.py), and checked for everything that concerns a page on its own:
 nothing fetched from outside and no console error; axe-core (npm, pinned in package.json) in the light and in the
-dark scheme; printed at A4 width without the site's chrome. Each load costs more than all the checks on it, so one
-load per page serves them all; the hosted site's pages are loaded through nginx in test_nginx_csp.py."""
+dark scheme; on a phone (no sideways scrolling, tap targets big enough); printed at A4 width without the site's
+chrome. Each load costs more than all the checks on it, so one load per page serves them all (tests/test_phone.py
+checks that a page resized to a phone's width is the page loaded at that width); the hosted site's pages are
+loaded through nginx in test_nginx_csp.py."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -13,6 +15,7 @@ import pytest
 from browser import visit
 from calcguide.content import LANGS
 from conftest import PROJECT
+from phone import PHONE_WIDTHS, phone_view
 
 pytestmark = pytest.mark.browser
 
@@ -57,6 +60,7 @@ CHROME = (".md-header", ".md-sidebar--primary")  # what a printed page never sho
 class PageReport:
     outside_or_errors: list[str]  # requests that left the bundle, and console errors
     axe: dict[str, list[str]]  # violations per scheme
+    phone: dict[int, tuple[int, list[str]]]  # per phone width: how wide the page scrolls, its too small controls
     too_wide_in_print: list[str]
     chrome_in_print: list[str]
 
@@ -67,8 +71,8 @@ def pages_of(folder: Path) -> list[Path]:
 
 @pytest.fixture(scope="module")
 def reports(bundle, browser) -> dict[str, PageReport]:
-    """Each page loaded on a desktop screen in the light scheme, then printed (as a browser prints what it shows:
-    print media, paper width), then turned dark."""
+    """Each page loaded on a desktop screen in the light scheme, narrowed to each phone width, printed (as a
+    browser prints what it shows: print media, paper width), then turned dark."""
     reports = {}
     with visit(browser, offline=True, viewport=SCREEN, color_scheme="light") as session:
         tab = session.page
@@ -81,6 +85,7 @@ def reports(bundle, browser) -> dict[str, PageReport]:
             tab.goto(page.as_uri())
             assert not themed or tab.get_attribute("body", "data-md-color-scheme") == "default", name
             light = tab.evaluate(RUN_AXE, None)
+            phone = {width: phone_view(tab, width) for width in PHONE_WIDTHS}
 
             tab.emulate_media(media="print")
             tab.set_viewport_size(PAPER)
@@ -94,7 +99,7 @@ def reports(bundle, browser) -> dict[str, PageReport]:
             assert not themed or tab.get_attribute("body", "data-md-color-scheme") == "slate", name
             dark = tab.evaluate(RUN_AXE, COLOUR_RULES)
             reports[name] = PageReport(session.outside_requests[requests:] + session.console_errors[errors:],
-                                       {"light": light, "dark": dark}, too_wide, chrome)
+                                       {"light": light, "dark": dark}, phone, too_wide, chrome)
     return reports
 
 
@@ -110,6 +115,19 @@ def test_no_page_fetches_anything_from_outside_or_logs_an_error(reports):
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_axe_finds_no_violation_on_any_page(reports, scheme):
     assert {name: report.axe[scheme] for name, report in reports.items() if report.axe[scheme]} == {}
+
+
+@pytest.mark.parametrize("width", PHONE_WIDTHS)
+def test_no_page_is_wider_than_a_phone(reports, width):
+    too_wide = {name: report.phone[width][0] for name, report in reports.items() if report.phone[width][0] > width}
+    assert too_wide == {}
+
+
+@pytest.mark.parametrize("width", PHONE_WIDTHS)
+def test_every_control_is_a_big_enough_tap_target(reports, width):
+    """Citation numbers included."""
+    small = {name: report.phone[width][1] for name, report in reports.items() if report.phone[width][1]}
+    assert small == {}
 
 
 def test_every_page_prints_within_the_a4_width(reports):
