@@ -68,6 +68,15 @@ def visit(browser: Browser, allowed_origin: str | None = None, **context_options
         context.close()
 
 
+# Sizes and colours change over short transitions. A check that changes a loaded page (narrows it, turns it dark)
+# reads the end state at once without them, rather than a state halfway.
+NO_TRANSITIONS = "*, *::before, *::after { transition: none !important }"
+
+
+def without_transitions(page: Page) -> None:
+    page.add_style_tag(content=NO_TRANSITIONS)
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args) -> None:
         pass

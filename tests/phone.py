@@ -26,7 +26,8 @@ TWO_FRAMES = "() => new Promise(done => requestAnimationFrame(() => requestAnima
 
 
 def phone_view(page: Page, width: int) -> tuple[int, list[str]]:
-    """The loaded page at a phone's width: how wide it scrolls, and its controls under the tap target size."""
+    """The loaded page at a phone's width: how wide it scrolls, and its controls under the tap target size.
+    Call browser.without_transitions(page) first: a resize starts transitions."""
     page.set_viewport_size({"width": width, "height": PHONE_HEIGHT})
     page.evaluate(TWO_FRAMES)
     return page.evaluate("document.documentElement.scrollWidth"), page.evaluate(SMALL_TARGETS, TARGET)

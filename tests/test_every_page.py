@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from browser import visit
+from browser import visit, without_transitions
 from calcguide.content import LANGS
 from conftest import PROJECT
 from phone import PHONE_WIDTHS, phone_view
@@ -43,8 +43,6 @@ TO_DARK = """() => {
   if (entry) for (const key of ["scheme", "primary", "accent"])
     document.body.setAttribute(`data-md-color-${key}`, entry.getAttribute(`data-md-color-${key}`))
 }"""
-# Colours change over short transitions; without them the dark colours are there at once, for axe to read.
-NO_TRANSITIONS = "*, *::before, *::after { transition: none !important }"
 
 SCREEN = {"width": 1280, "height": 900}
 # A4 minus the @page margins of print.css (13 mm each side), in CSS pixels: the width a printed page lays out in.
@@ -85,6 +83,7 @@ def reports(bundle, browser) -> dict[str, PageReport]:
             tab.goto(page.as_uri())
             assert not themed or tab.get_attribute("body", "data-md-color-scheme") == "default", name
             light = tab.evaluate(RUN_AXE, None)
+            without_transitions(tab)
             phone = {width: phone_view(tab, width) for width in PHONE_WIDTHS}
 
             tab.emulate_media(media="print")
@@ -94,7 +93,6 @@ def reports(bundle, browser) -> dict[str, PageReport]:
             tab.emulate_media(media="screen")
             tab.set_viewport_size(SCREEN)
 
-            tab.add_style_tag(content=NO_TRANSITIONS)
             tab.evaluate(TO_DARK)
             assert not themed or tab.get_attribute("body", "data-md-color-scheme") == "slate", name
             dark = tab.evaluate(RUN_AXE, COLOUR_RULES)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser import visit
+from browser import visit, without_transitions
 from calcguide.content import LANGS
 from phone import PHONE_HEIGHT, PHONE_WIDTHS, SMALL_TARGETS, TARGET, phone_view
 
@@ -23,6 +23,7 @@ def test_a_page_narrowed_to_a_phone_is_the_page_loaded_on_that_phone(browser, bu
         narrowed = {}
         for page in pages:
             desktop.page.goto(page.as_uri())
+            without_transitions(desktop.page)
             narrowed[page] = {width: phone_view(desktop.page, width) for width in PHONE_WIDTHS}
     for width in PHONE_WIDTHS:
         with visit(browser, viewport={"width": width, "height": PHONE_HEIGHT}) as phone:
