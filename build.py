@@ -64,6 +64,10 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "serve":
             from calcguide.serve import serve
 
+            if args.site_dir is None:
+                # The preview lacks the handouts and the server policy: it never replaces the published site/,
+                # which must keep matching dist/ (calcguide/publish.py).
+                layout.site_dir = layout.work_dir / "preview"
             serve(layout, args.port, args.debug)
         else:
             build_everything(layout, Timings(report=_progress), settings=settings, warn=_warn)

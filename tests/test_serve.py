@@ -12,6 +12,7 @@ import yaml
 from playwright.sync_api import Error as PlaywrightError
 
 from calcguide.pipeline import Layout
+from conftest import run_build
 from calcguide.serve import Preview
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -69,6 +70,14 @@ def test_any_failing_stage_is_reported_and_the_last_good_site_stays(content_copy
     monkeypatch.undo()
     assert preview.rebuild_and_report()
     assert "An edit made while a stage is broken." in page.read_text()
+
+
+def test_serve_previews_into_the_work_folder_never_into_the_published_site(monkeypatch):
+    served = {}
+    monkeypatch.setattr("calcguide.serve.serve", lambda layout, port, debug: served.update(layout=layout))
+    assert run_build("serve").returncode == 0
+    assert served["layout"].site_dir == PROJECT / "build" / "preview"
+    assert served["layout"].dist_dir == PROJECT / "dist"  # untouched: the preview stages write no dist/
 
 
 def test_a_template_mistake_is_reported_at_its_line(tmp_path, capsys):
