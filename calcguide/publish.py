@@ -144,7 +144,7 @@ class WorkFolderBusy(Exception):
 def work_folder_lock(work_dir: Path) -> Iterator[IO]:
     """Hold work_dir for this build: a second build with the same work folder stops at once instead of mixing
     its pages with ours. The lock is the kernel's (flock), so it goes with the process, however it ends; stale
-    folders of killed builds (output-*, preview-*) are removed once it is held."""
+    folders of killed builds (output-*) are removed once it is held."""
     work_dir.mkdir(parents=True, exist_ok=True)
     handle = open(work_dir / ".lock", "a+")
     try:
@@ -153,7 +153,7 @@ def work_folder_lock(work_dir: Path) -> Iterator[IO]:
         except BlockingIOError:
             raise WorkFolderBusy(f"another build is using the work folder {work_dir}; wait for it to finish, "
                                  "or give this one its own with --work-dir") from None
-        for stale in [*work_dir.glob("output-*"), *work_dir.glob("preview-*")]:
+        for stale in work_dir.glob("output-*"):
             shutil.rmtree(stale, ignore_errors=True)
         yield handle
     finally:

@@ -56,13 +56,8 @@ def watch_search(page: Page) -> None:
     page.add_init_script(PROBE)
 
 
-def focus_search(page: Page) -> None:
+def _focus_with_slash(page: Page) -> None:
     """Put the focus in the search box with Material's keyboard shortcut, as a reader without a mouse does."""
-    if not page.evaluate(BOX_STATE)["focused"]:
-        _press_slash(page)
-
-
-def _press_slash(page: Page) -> None:
     page.keyboard.press("/")
     page.wait_for_function(f"() => !!document.activeElement?.matches('{BOX}')")
 
@@ -77,7 +72,7 @@ def type_query(page: Page, text: str, *, clear: bool = True, every_key: bool = T
     state = page.evaluate(BOX_STATE)
     assert state["watched"], "call watch_search(page) before loading the page"
     if not state["focused"]:
-        _press_slash(page)
+        _focus_with_slash(page)
     if clear and state["holds"]:
         # Select what the box holds: the next key typed replaces it, as it does for a reader (one search, not two).
         page.keyboard.press("Control+A")

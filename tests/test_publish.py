@@ -110,7 +110,7 @@ def test_second_build_in_the_same_work_folder_stops_at_once(tmp_path):
 
 def test_work_folders_of_killed_builds_are_removed_by_the_next_build(tmp_path):
     work = tmp_path / "build"
-    for stale in ("output-abc123", "preview-xyz"):
+    for stale in ("output-abc123", "output-xyz789"):
         (work / stale / "site").mkdir(parents=True)
     (work / "docs").mkdir()
     with work_folder_lock(work):

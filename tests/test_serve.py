@@ -5,17 +5,15 @@ import shutil
 import socket
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 import yaml
 from playwright.sync_api import Error as PlaywrightError
 
 from calcguide.pipeline import Layout
-from conftest import run_build
+from conftest import PROJECT, run_build
 from calcguide.serve import Preview
 
-PROJECT = Path(__file__).resolve().parents[1]
 
 
 @pytest.mark.slow
