@@ -10,13 +10,13 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
 .PHONY: site test test-fast serve check bench clean system-deps test-system-deps
 
-site: $(VENV)/.site-deps node_modules/.installed system-deps
+site: $(VENV)/.site-deps node_modules/.site-installed system-deps
 	$(PY) build.py
 
 check: $(VENV)/.site-deps
 	$(PY) build.py check
 
-serve: $(VENV)/.site-deps node_modules/.installed
+serve: $(VENV)/.site-deps node_modules/.site-installed
 	$(PY) build.py serve
 
 # One pytest-xdist worker per core; the tests of a module stay on one worker, so that its fixtures (a served site,
@@ -51,10 +51,17 @@ $(VENV)/.test-deps: requirements.txt requirements-test.txt | $(VENV)/bin/python
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
 	touch $@ $(VENV)/.site-deps
 
+# The site needs only the vendored browser files (`dependencies`); the tests also need the checkers they run
+# (`devDependencies`: axe-core, the Nu HTML Checker, Lighthouse). Either install satisfies the site.
+node_modules/.site-installed: package.json package-lock.json
+	command -v npm >/dev/null || { $(APT_UPDATE) && $(APT_INSTALL) nodejs npm; }
+	npm ci --no-audit --no-fund --ignore-scripts --omit=dev
+	touch $@
+
 node_modules/.installed: package.json package-lock.json
 	command -v npm >/dev/null || { $(APT_UPDATE) && $(APT_INSTALL) nodejs npm; }
 	npm ci --no-audit --no-fund --ignore-scripts
-	touch $@
+	touch $@ node_modules/.site-installed
 
 APT_UPDATE  := apt-get update -qq
 APT_INSTALL := DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends
@@ -68,9 +75,11 @@ system-deps:
 	fc-list 2>/dev/null | grep -qi "liberation sans" || missing="$$missing fonts-liberation fontconfig"; \
 	if [ -n "$$missing" ]; then echo "installing:$$missing"; $(APT_UPDATE) && $(APT_INSTALL) $$missing; fi
 
-# The tests also turn PDFs into images (poppler), read the handouts' QR codes (zbar) and serve the site with nginx.
+# The tests also turn PDFs into images (poppler), read the handouts' QR codes (zbar), serve the site with nginx
+# and run the Nu HTML Checker (Java).
 test-system-deps:
 	@missing=""; \
+	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
 	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
 	command -v zbarimg >/dev/null || missing="$$missing zbar-tools"; \
 	command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing="$$missing nginx"; \
