@@ -41,6 +41,7 @@ class RenderedLanguage:
     nav: list[Any]
     pages: list[Page]
     not_in_nav: tuple[str, ...] = ()  # pages left out of the sidebar on purpose (MkDocs' `not_in_nav` patterns)
+    fragments: Path | None = None  # the pages' content fragments, which MkDocs swaps in (calcguide/placeholders.py)
 
 
 def plan_pages(guide: Guide, catalogue: Catalogue) -> list[Page]:

@@ -133,6 +133,7 @@ def build_language(guide: Guide, catalogue: Catalogue, language: RenderedLanguag
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
     from .errorpage import ErrorPageBase
+    from .placeholders import fragment_swap_plugin
     from .themetext import EscapedText
 
     warnings = _route_mkdocs_warnings()
@@ -149,6 +150,8 @@ def build_language(guide: Guide, catalogue: Catalogue, language: RenderedLanguag
         mkdocs_config.plugins["calcguide-theme-cache"] = ThemeBytecodeCache(work_dir)
         mkdocs_config.plugins["calcguide-escaped-text"] = EscapedText()  # our texts reach the theme escaped
         mkdocs_config.plugins["calcguide-error-page"] = ErrorPageBase(lang)
+        # Content fragments in place of their placeholders, before anything reads the pages' HTML.
+        mkdocs_config.plugins["calcguide-fragments"] = fragment_swap_plugin(language.fragments)
         build(mkdocs_config)
     except (Abort, ConfigurationError, PluginError) as exc:
         because = "".join(f" {warning}" for warning in warnings.seen)
@@ -163,7 +166,8 @@ def build_language(guide: Guide, catalogue: Catalogue, language: RenderedLanguag
 def mkdocs_input(project: Path, language: RenderedLanguage, settings: str) -> str:
     """A digest of everything a language's MkDocs build reads: its Markdown, the theme, the base configuration
     and the guide settings its configuration is derived from."""
-    return fingerprint([language.docs_dir, project / "templates" / "theme", project / "mkdocs.yml"], settings)
+    return fingerprint([language.docs_dir, language.fragments, project / "templates" / "theme", project / "mkdocs.yml"],
+                       settings)
 
 
 def fingerprint(paths: list[Path], *texts: str) -> str:

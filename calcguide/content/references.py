@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
-from .text import Doi, Id, Model, NonEmpty, Text
+from .text import Doi, Id, Model, PlainText, Text
 
 
 class Reference(Model):
@@ -17,21 +17,21 @@ class Reference(Model):
 
     id: Id
     kind: Literal["article", "label", "resource", "registration"] = "article"  # registration: a trial registry record
-    authors: NonEmpty | None = None  # required for an article
-    title: NonEmpty
-    journal: NonEmpty | None = None  # required for an article
+    authors: PlainText | None = None  # required for an article
+    title: PlainText
+    journal: PlainText | None = None  # required for an article
     year: Annotated[int, Field(ge=1900, le=2100)]
-    volume: NonEmpty | None = None
-    pages: NonEmpty | None = None
+    volume: PlainText | None = None
+    pages: PlainText | None = None
     doi: Doi | None = None
     pmid: Annotated[int, Field(ge=1, le=99_999_999)] | None = None
     # PubMed Central id, for an article whose DOI and PMID could not be confirmed in the records consulted.
     pmcid: Annotated[str, StringConstraints(pattern=r"^PMC[0-9]{1,10}$")] | None = None
     # label: the marketing authorisation holder; resource: the body that keeps it; registration: the sponsor
-    holder: NonEmpty | None = None
-    version: NonEmpty | None = None  # label: its date of revision or version, as printed on it
+    holder: PlainText | None = None
+    version: PlainText | None = None  # label: its date of revision or version, as printed on it
     url: Annotated[str, StringConstraints(pattern=r"^https://[^\s<>\"'{}|\\^`]+$")] | None = None
-    identifier: NonEmpty | None = None  # label: e.g. DailyMed set id, EMA product number, CIS code (BDPM)
+    identifier: PlainText | None = None  # label: e.g. DailyMed set id, EMA product number, CIS code (BDPM)
     checked: dt.date
     note: Text | None = None
 

@@ -16,13 +16,13 @@ from .algorithm import (Algorithm, AlgorithmEdge, AlgorithmNode, NodeKind, PageK
                         SetAside, chart_rows)
 from .publishing import Changes, Contact, Editor
 from .references import Reference, References  # noqa: F401 - part of the schema's vocabulary
-from .text import Id, Model, Text, Version, Words
+from .text import Id, Model, Prose, Text, Version, Words
 
 
 class Section(Model):
     id: Id
     title: Text
-    body: Text
+    body: Prose  # paragraphs and lists
 
 
 class KeyMessage(Model):
@@ -97,8 +97,8 @@ class Disease(Model):
     id: Id
     name: Text
     frequency: Text
-    risk_factors: Text
-    notes: Text | None = None
+    risk_factors: Prose
+    notes: Prose | None = None
 
 
 class Diseases(Model):
