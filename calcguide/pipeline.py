@@ -32,7 +32,7 @@ from .catalogue import Catalogue, load_catalogue
 from .pages import RenderedLanguage
 from .render import render
 from .search import enrich_search_index
-from .site import build_language, mkdocs_input, prune_unused_assets, read_base_config, write_language_chooser
+from .site import build_language, docs_problems, mkdocs_input, prune_unused_assets, read_base_config, write_language_chooser
 from .templatecache import bytecode_cache
 
 
@@ -105,7 +105,8 @@ def validate(layout: Layout, settings: PublishSettings | None = None,
     files (a link to /proc/self/environ under docs/ would be copied into the site). Then what a public release
     still lacks (calcguide/release.py): errors in a release build (`settings.release`), warnings (`warn`) in an
     everyday one."""
-    if errors := check_tree(layout.project / "docs", "docs") + check_tree(layout.project / "templates", "templates"):
+    errors = check_tree(layout.project / "docs", "docs") + check_tree(layout.project / "templates", "templates")
+    if errors or (errors := docs_problems(layout.project)):
         raise ContentErrors(errors)
     guide, catalogue = load_guide(layout.content_dir), load_catalogue(layout.project / "templates")
     if settings is not None:

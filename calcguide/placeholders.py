@@ -91,6 +91,11 @@ class FragmentTable:
         """value (HTML) with each placeholder replaced by its fragment's plain text, escaped."""
         return PLACEHOLDER.sub(lambda match: escape_text(self.fragment(match).text), value)
 
+    def fill(self, markdown: str) -> str:
+        """markdown with each placeholder replaced by its fragment's inline HTML: what a page says, before MkDocs
+        (for tests and for reading a generated page)."""
+        return PLACEHOLDER.sub(lambda match: self.fragment(match).inline, markdown)
+
     def swap(self, html: str) -> str:
         """html with every placeholder replaced by its fragment, as fits where it landed (see the module)."""
         if OPEN not in html:

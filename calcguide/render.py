@@ -36,7 +36,7 @@ class Trusted(str):
 
 # A value made only of these characters cannot make Markdown or HTML (ids, versions, step numbers, dates).
 INERT = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+-]*")
-URL_SAFE = ":/?#@!$&'*+,;=%-._~"  # what a link target keeps as written; the rest is percent-encoded
+URL_SAFE = ":/?#@!$&'()*+,;=%-._~"  # what a link target keeps as written; the rest ([ ] < > spaces) is encoded
 
 
 class _PageEnvironment(jinja2.Environment):

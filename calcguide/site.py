@@ -96,6 +96,41 @@ def language_config(base: dict[str, Any], project: Path, guide: Guide, catalogue
     }
 
 
+# Files of docs/ that a browser runs or renders as a document: each must be named where MkDocs loads it.
+CODE_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".js", ".mjs", ".svg", ".xml", ".xsl", ".wasm"})
+
+
+def docs_problems(project: Path) -> list[Any]:
+    """docs/ is code, reviewed as code: it holds no page, script or picture that mkdocs.yml does not name
+    (`extra_javascript`, `extra_css`, `theme.favicon`, `theme.logo`), and no file at the path of a file of the theme
+    (Material's assets, our theme overrides) or of one the build writes, which it would replace."""
+    from material import templates as material_templates
+
+    from .content import ContentError
+
+    base = read_base_config(project)
+    theme = base.get("theme", {})
+    named = {str(item if isinstance(item, str) else item.get("path", "")) for key in ("extra_javascript", "extra_css")
+             for item in base.get(key, [])} | {theme.get("favicon"), theme.get("logo")}
+    theme_dirs = [Path(material_templates.__file__).parent, project / theme.get("custom_dir", "templates/theme")]
+    written_by_build = {SHIM_TARGET.as_posix(), "search/search_index.json", "search/search_index.js", "sitemap.xml",
+                        "404.html", RIS_FILE, BIBTEX_FILE}
+    errors = []
+    docs = project / "docs"
+    for path in sorted(docs.rglob("*")) if docs.is_dir() else []:
+        if not path.is_file():
+            continue
+        relative = path.relative_to(docs).as_posix()
+        name = f"docs/{relative}"
+        if path.suffix.lower() in CODE_SUFFIXES and relative not in named:
+            errors.append(ContentError(name, 1, "", "a page, script or picture that mkdocs.yml does not name; list it "
+                                       "(extra_javascript, extra_css, theme.favicon) or remove it"))
+        if relative in written_by_build or any((folder / relative).exists() for folder in theme_dirs):
+            errors.append(ContentError(name, 1, "", "this file has the path of a file of the theme or of the build, "
+                                       "which it would replace; rename it"))
+    return errors
+
+
 def _permalinks_for(extension: Any, title: str) -> Any:
     # Every heading gets a link to itself, titled in the page's language (the ¶ sign is what readers copy).
     if isinstance(extension, dict) and "toc" in extension:
