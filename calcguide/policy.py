@@ -41,3 +41,42 @@ def check_fragment(html: str) -> str:
         raise PolicyError(f"a content fragment breaks the output policy near {html[max(0, position - 40):position + 40]!r}"
                           f" (the sanitiser made it {cleaned[max(0, position - 40):position + 40]!r})")
     return html
+
+
+# --- published pages (calcguide/audit.py) -------------------------------------------------------------------------
+# What the theme (Material), our theme overrides, our page templates and the content fragments write, and nothing
+# more. A template that needs another element or attribute adds it here, in the same change.
+
+PAGE_TAGS = frozenset({
+    "html", "head", "body", "title", "meta", "link", "script", "style",
+    "header", "footer", "main", "nav", "article", "aside", "section", "div", "span", "p", "br", "hr",
+    "h1", "h2", "h3", "h4", "h5", "h6", "a", "abbr", "em", "strong", "b", "i", "small", "sub", "sup", "code", "kbd",
+    "pre", "blockquote", "ul", "ol", "li", "dl", "dt", "dd", "details", "summary", "figure", "figcaption",
+    "table", "caption", "colgroup", "col", "thead", "tbody", "tfoot", "tr", "th", "td", "time",
+    "form", "input", "label", "button", "img", "svg", "path", "g",
+})
+GLOBAL_ATTRIBUTES = frozenset({"class", "id", "title", "lang", "role", "tabindex", "hidden"})
+# Attribute names starting with these are allowed on every element (accessibility; the theme's and ours).
+ATTRIBUTE_PREFIXES = ("aria-", "data-md-", "data-cg-")
+TAG_ATTRIBUTES = {
+    "html": {"dir"}, "body": {"dir"},
+    "meta": {"charset", "content", "name", "property", "http-equiv"},
+    "link": {"href", "rel", "type", "hreflang", "sizes", "media"},
+    "script": {"src", "type"},
+    "a": {"href", "hreflang", "download", "type", "rel"},
+    "ol": {"start"}, "td": {"data-label", "colspan", "rowspan"}, "th": {"scope", "colspan", "rowspan"},
+    "time": {"datetime"}, "details": {"open"}, "label": {"for"}, "form": {"name"}, "button": {"type"},
+    "input": {"type", "name", "checked", "placeholder", "autocomplete", "autocorrect", "autocapitalize",
+              "spellcheck", "required"},
+    "img": {"src", "alt", "width", "height"},
+    "svg": {"viewbox", "xmlns", "width", "height"}, "path": {"d", "stroke", "fill"}, "g": {"fill", "stroke"},
+}
+# <meta http-equiv> values: the policy of the offline pages, and nothing that redirects or sets cookies.
+HTTP_EQUIV = frozenset({"content-security-policy"})
+# Where a link may lead (a reader's choice): the web, e-mail, or a page of the site (no scheme).
+LINK_SCHEMES_OF_PAGES = LINK_SCHEMES
+# What a page may load by itself (script, stylesheet, icon, image): only files of the site (no scheme, no host).
+LOADING_RELS = frozenset({"stylesheet", "icon", "preload", "prefetch", "modulepreload", "manifest", "prerender",
+                          "apple-touch-icon", "dns-prefetch", "preconnect", "mask-icon", "shortcut"})
+# Ids of the page's content (what MkDocs made from our Markdown): lowercase words, never the theme's "__…".
+CONTENT_ID = r"[a-z0-9][a-z0-9_-]*"
