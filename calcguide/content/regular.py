@@ -104,7 +104,11 @@ def check_tree(root: Path, label: str, prefix: str | None = None) -> list[Conten
                 path = Path(entry.path)
                 name = f"{prefix}{path.relative_to(root).as_posix()}"
                 mode = entry.stat(follow_symlinks=False).st_mode
-                if stat.S_ISDIR(mode) and depth + 1 >= MAX_TREE_DEPTH:
+                if "\\" in entry.name or any(ord(character) < 32 or ord(character) == 127 for character in entry.name):
+                    errors.append(ContentError(name.encode("unicode_escape").decode("ascii"), 1, "", (
+                        "a file name with a backslash or a control character; the build names files with letters, "
+                        "digits, hyphens and dots")))
+                elif stat.S_ISDIR(mode) and depth + 1 >= MAX_TREE_DEPTH:
                     errors.append(ContentError(name, 1, "", f"folders are nested more than {MAX_TREE_DEPTH} deep "
                                                f"in {label}/; keep the tree flat"))
                 elif stat.S_ISDIR(mode):
