@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from calcguide.audit import check_html, read_elements
 from calcguide.content import ContentErrors, load_guide
+from calcguide.fragments import CITATION
 from calcguide.csp import OurScripts
 from calcguide.handout import HandoutRenderer
 from calcguide.placeholders import CLOSE, OPEN, read_tables
@@ -66,11 +67,12 @@ def earliest_citable(content: Path) -> str:
 
 
 def replace_texts(value, texts, citation: str):  # noqa: ANN001, ANN201 - YAML data in, YAML data out
-    """value with every bilingual text replaced by the next of `texts` (each cites `citation`, which safety texts
-    need)."""
+    """value with every bilingual text replaced by the next of `texts`, followed by the citations the text had (the
+    cross-file rules read them), or by `citation`."""
     if isinstance(value, dict):
         if set(value) == {"en", "fr"} and all(isinstance(text, str) for text in value.values()):
-            return {lang: f"{next(texts)} [@{citation}]" for lang in ("en", "fr")}
+            return {lang: f"{next(texts)} " + (" ".join(match.group(0) for match in CITATION.finditer(value[lang])) or f"[@{citation}]")
+                    for lang in ("en", "fr")}
         return {key: replace_texts(child, texts, citation) for key, child in value.items()}
     if isinstance(value, list):
         return [replace_texts(child, texts, citation) for child in value]
@@ -268,10 +270,10 @@ REFUSED = {"alias bomb": alias_bomb, "1 MB file": big_file, "slow Markdown": man
 
 
 def long_words(content: Path) -> None:
-    """Texts of 5,000-letter French words without spaces (a quadratic typography pattern once), in every field of
-    about 20 treatment files."""
-    word = "é" * 2500 + "a" * 2499
-    for number in range(14):
+    """Texts of 4,800-letter French words without spaces (a quadratic typography pattern once took minutes on
+    5,000), in every field of five more treatment files (about 900 KB)."""
+    word = "é" * 2400 + "a" * 2400
+    for number in range(5):
         path = content / "treatments" / f"words-{number}.yml"
         data = load_yaml((content / "treatments" / "diltiazem.yml").read_text(encoding="utf-8"))
         data["id"] = path.stem
@@ -282,13 +284,13 @@ def long_words(content: Path) -> None:
 
 
 def big_glossary(content: Path) -> None:
-    """A glossary of about 250 KB (every page got every definition once)."""
+    """A glossary of about 250 KB, 850 abbreviations (every page got every definition once)."""
     path = content / "glossary.yml"
     data = load_yaml(path.read_text(encoding="utf-8"))
     data["terms"] += [{"id": f"term-{i}", "abbr": {"en": f"AB{i}X", "fr": f"AB{i}X"},
                        "term": {"en": f"term {i}", "fr": f"terme {i}"},
-                       "definition": {"en": "definition words " * 5, "fr": "mots de définition " * 5}}
-                      for i in range(1200)]
+                       "definition": {"en": "definition words " * 3, "fr": "mots de définition " * 3}}
+                      for i in range(850)]
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
