@@ -24,7 +24,13 @@ from .export import BIBTEX_FILE, RIS_FILE
 from .catalogue import Catalogue
 from .pages import RenderedLanguage
 from .templatecache import ThemeBytecodeCache
+from .fragments import CONTENT_MARKDOWN, Setting
 from .typography import markdown_extensions, plain_text
+
+
+def words_of(text: str, lang: str) -> str:
+    """A content text as plain words (typeset, no markup, no citations), for a place that takes no HTML."""
+    return CONTENT_MARKDOWN.render(text, Setting(lang)).text
 
 SHIM = Path("node_modules/iframe-worker/shim/index.js")
 MATERIAL_FAVICON = "assets/images/favicon.png"  # the theme's own icon, copied into every site
@@ -78,7 +84,7 @@ def language_config(base: dict[str, Any], project: Path, guide: Guide, catalogue
                 "title": plain_text(guide.site.title[lang], lang),
                 "version": guide.site.version,
                 "last_reviewed": guide.last_reviewed.isoformat(),
-                "disclaimer": plain_text(guide.site.disclaimer[lang], lang),
+                "disclaimer": words_of(guide.site.disclaimer[lang], lang),  # the theme escapes it
                 "public_url": settings.public_url or "",  # the chooser's address (hreflang x-default); "" when none
                 "contact": guide.site.contact.model_dump() if guide.site.contact else None,
                 "handout": handout_name(lang),
@@ -268,6 +274,7 @@ def write_language_chooser(guide: Guide, catalogue: Catalogue, project: Path, si
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(project / "templates"), autoescape=True,
                              undefined=jinja2.StrictUndefined)
     env.filters["typeset"] = plain_text
+    env.filters["words"] = words_of  # a content text's words, without its markup and citations
     public_url = (settings or PublishSettings()).public_url
     html = env.get_template("language-chooser.html.j2").render(
         guide=guide, strings=catalogue, langs=LANGS, public_url=public_url, handout_name=handout_name)
