@@ -162,6 +162,10 @@ def _toc_items(items: Iterable[Any]) -> Iterable[Any]:
         yield from _toc_items(item.children)
 
 
+def _content_id(slug: str) -> str:
+    return re.sub(r"^[^a-z0-9]+", "", slug.lower()) or "section"
+
+
 def fragment_swap_plugin(path: Path):  # noqa: ANN201 - an MkDocs plugin (mkdocs is imported only here)
     """The MkDocs plugin that swaps each page's placeholders for its fragments (see the module)."""
     from mkdocs.plugins import BasePlugin
@@ -173,10 +177,11 @@ def fragment_swap_plugin(path: Path):  # noqa: ANN201 - an MkDocs plugin (mkdocs
             self.current = FragmentTable()
 
         def on_config(self, config):  # noqa: ANN001, ANN201 - MkDocs' hook
-            # A heading that shows a content title gets its id from the title, not from the placeholder.
+            # A heading that shows a content title gets its id from the title, not from the placeholder; an id of
+            # page content starts with a letter or digit ("__…" ids are the theme's, calcguide/policy.py).
             toc = config.mdx_configs.setdefault("toc", {})
             original = toc.get("slugify", markdown_slugify)
-            toc["slugify"] = lambda value, separator: original(self.current.text_of(value), separator)
+            toc["slugify"] = lambda value, separator: _content_id(original(self.current.text_of(value), separator))
             return config
 
         def on_page_markdown(self, markdown, page, config, files):  # noqa: ANN001, ANN201 - MkDocs' hook
