@@ -201,7 +201,8 @@ def test_every_marker_shows_in_the_site_as_text(marked):
             for child in value:
                 collect(child, path)
         # An interaction's one-line summary shows only in a box that lists both treatments.
-        elif isinstance(value, str) and value.startswith("Mark") and not ("interactions" in path and path[-2] == "summary"):
+        elif (isinstance(value, str) and value.startswith("Mark")
+              and not ("interactions" in path and path[-2] == "summary")):
             written.add(value.split()[0])
 
     for path in content_files(marked.content_dir):
