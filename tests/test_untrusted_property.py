@@ -35,16 +35,29 @@ pytestmark = pytest.mark.slow  # each example is a build of its own
 HOSTILE = [
     " { #__config }", " { hidden", " { #__search =", "{: dir=rtl\n}", "**480 mg**{: dir=rtl", "}", " }", '" }',
     '](https://evil.example){ style="position:fixed;inset:0" x="', "![x", "](data:image/svg+xml;base64,PHN2Zz4=)",
-    "[x](//evil.example/)", "[@bowyer-1983](//evil.example)", "\\[x\\](https://evil.example)", "*[mg]: milligrams",
+    "\\[x\\](https://evil.example)", "*[mg]: milligrams", "[@{cite}](//evil.example/)", "[@{cite}]{ #__config }",
     "[x]: https://evil.example", "!!! danger \"Recall notice\"", "# Heading", "| a | b |", "\\|", "|", "--8<-- x",
     "url(https\\3a //evil.example/x.png)", "image-set('https://evil.example/x.png' 1x)", "position:fixed",
     "javascript:alert(1)", "data:text/html,x", "&", "\"", "'", "<", ">", "rubrique 4.5", "version 2.1", "4.8 mois",
     "5218 patients", "**bold**", "*em*", "_u_", "`4.5`", "[ok](https://ok.example/)", ":", " ;", "« x »", "\\",
-    "\n", "    ", "- ", "1. ", "> ", "[@bowyer-1983]", "[@bowyer-1983; @bowyer-1983]",
+    "\n", "    ", "> ", "[@{cite}]", "[@{cite}; @{cite}]", "<!-- x", "-->", "<< 4", "a > b",
 ]
 FORMAT_CHARACTERS = ["\u202e", "\u200b", "\u2066", "\u034f", "\u3164", "\ufe0f", "\u2800", "\u00ad"]
 WORDS = st.text(alphabet="abcdefghijklmnopqrstuvwxyzéèàçABC0123456789 .,;:!?()-", max_size=20)
-TEXTS = st.lists(st.one_of(st.sampled_from(HOSTILE), WORDS), min_size=1, max_size=6).map("".join)
+
+
+def accepted(text: str) -> bool:
+    """Whether validation takes text as a one-paragraph content text (the property builds only those; what it
+    refuses is refused with a location, tests/test_untrusted_input.py)."""
+    from calcguide.content.editorial import PLACEHOLDERS
+    from calcguide.content.hygiene import character_problem
+    from calcguide.content.text import markup_problem
+
+    return (bool(text.strip()) and character_problem(text) is None and markup_problem(text, blocks=False) is None
+            and not any(placeholder.search(text) for placeholder, _ in PLACEHOLDERS))
+
+
+TEXTS = st.lists(st.one_of(st.sampled_from(HOSTILE), WORDS), min_size=1, max_size=6).map("".join).filter(accepted)
 PROPERTY = settings(max_examples=4, derandomize=True, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
@@ -85,6 +98,7 @@ REFERENCE_TEXTS = ("title", "journal", "holder", "version", "identifier", "volum
 
 def write_texts(content: Path, texts) -> None:  # noqa: ANN001 - an iterator of texts
     citation = earliest_citable(content)
+    texts = (text.replace("{cite}", citation) for text in texts)
     for path in content_files(content):
         data = load_yaml(path.read_text(encoding="utf-8"))
         for reference in data.get("references", []) if path.name == "references.yml" else []:
@@ -135,12 +149,7 @@ def test_hostile_texts_in_every_field_build_into_nothing_but_what_the_policy_all
     root = tmp_path_factory.mktemp("case")
     project = project_copy(root / "project")
     write_texts(project / "content", iter(texts * 10_000))
-    try:
-        load_guide(project / "content")
-    except ContentErrors as errors:
-        for error in errors.errors:
-            assert error.file and error.line >= 1 and error.message, error
-        return
+    load_guide(project / "content")  # each text was drawn to pass validation: the build must take it
     layout = layout_of(project, root)
     build_everything(layout)  # the audit stage raises on anything the policy does not allow
     assert_policy_holds(layout, ours)
