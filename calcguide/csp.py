@@ -119,7 +119,7 @@ def with_policy_meta(html: str, policy: str) -> str:
     meta = f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
     charset = re.search(r"<meta charset=[^>]*>", html, re.IGNORECASE)
     if charset is None:
-        raise OutputCheckError([f"a page of the offline bundle has no <meta charset> to put its policy after"])
+        raise OutputCheckError(["a page of the offline bundle has no <meta charset> to put its policy after"])
     return html[:charset.end()] + meta + html[charset.end():]
 
 

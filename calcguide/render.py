@@ -62,6 +62,7 @@ class Renderer:
         self.page_of_treatment = {page.context["treatment"].id: page for page in self.pages if page.kind == "treatment"}
         self.table = FragmentTable()  # the fragments of the page being rendered
         self.setting = Setting("en")
+        self._page_dir = ""
         self._fragments: dict[tuple[str, str, bool, str], Fragment] = {}
         options = dict(loader=jinja2.FileSystemLoader(templates_dir), undefined=jinja2.StrictUndefined,
                        keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,

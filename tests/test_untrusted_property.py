@@ -5,7 +5,6 @@ fragment reaches its page once, whole and unchanged; and no input of at most 1 M
 more than 1.5 GB of memory or 60 s of processor time."""
 from __future__ import annotations
 
-import datetime as dt
 import resource
 import shutil
 import subprocess
@@ -18,13 +17,11 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from calcguide.audit import check_html, read_elements
+from calcguide.audit import check_html
 from calcguide.content import ContentErrors, load_guide
 from calcguide.fragments import CITATION
 from calcguide.csp import OurScripts
-from calcguide.handout import HandoutRenderer
 from calcguide.placeholders import CLOSE, OPEN, read_tables
-from calcguide.render import load_catalogue
 from calcguide.site import read_base_config
 from conftest import PROJECT
 from test_hostile_build import layout_of, project_copy
