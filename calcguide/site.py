@@ -114,6 +114,8 @@ def docs_problems(project: Path) -> list[Any]:
 
     from .content import ContentError
 
+    if not (project / "mkdocs.yml").is_file():
+        return []  # no site to build (a test that prints handouts alone); MkDocs would say so
     base = read_base_config(project)
     theme = base.get("theme", {})
     named = {str(item if isinstance(item, str) else item.get("path", "")) for key in ("extra_javascript", "extra_css")
