@@ -29,7 +29,7 @@ test: $(VENV)/.test-deps node_modules/.installed system-deps test-system-deps
 # The tier to run while editing: no browser, no second build (the session builds the sites once, without the
 # PDF handouts); under a minute on two cores.
 test-fast: $(VENV)/.test-deps node_modules/.installed
-	$(PY) -m pytest $(PARALLEL) -m "not browser and not slow"
+	$(PY) -m pytest $(PARALLEL) -m "not browser and not slow and not checker"
 
 bench: $(VENV)/.test-deps node_modules/.installed system-deps
 	$(PY) bench/run.py
