@@ -75,12 +75,13 @@ system-deps:
 	fc-list 2>/dev/null | grep -qi "liberation sans" || missing="$$missing fonts-liberation fontconfig"; \
 	if [ -n "$$missing" ]; then echo "installing:$$missing"; $(APT_UPDATE) && $(APT_INSTALL) $$missing; fi
 
-# The tests also turn PDFs into images (poppler), read the handouts' QR codes (zbar), serve the site with nginx
-# and run the Nu HTML Checker (Java).
+# The tests also turn PDFs into images (poppler), read the handouts' QR codes (zbar), serve the site with nginx,
+# run the Nu HTML Checker (Java) and read the BibTeX export with biber (its tool mode: Perl, no TeX; about 17 s).
 test-system-deps:
 	@missing=""; \
 	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
 	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
 	command -v zbarimg >/dev/null || missing="$$missing zbar-tools"; \
 	command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing="$$missing nginx"; \
+	command -v biber >/dev/null || missing="$$missing biber"; \
 	if [ -n "$$missing" ]; then echo "installing:$$missing"; $(APT_UPDATE) && $(APT_INSTALL) $$missing; fi

@@ -33,6 +33,8 @@ VOLUME_ISSUE = re.compile(r"^(?P<volume>[^()]+?)\s*\((?P<issue>[^()]+)\)$")  # "
 PAGE_RANGE = re.compile(r"^(?P<first>[^-]+)-(?P<last>[^-]+)$")
 PLACE_AND_PUBLISHER = re.compile(r"^(?P<place>[^:]+):\s*(?P<publisher>.+)$")  # "Treasure Island (FL): StatPearls …"
 ET_AL = "et al."
+# Vancouver separates authors with commas, and a group author from the persons with a semicolon.
+AUTHOR_SEPARATOR = re.compile(r"[,;]")
 WEB_KINDS = ("label", "resource", "registration")
 
 
@@ -44,12 +46,13 @@ class Person:
 
 def authors_of(reference: Reference) -> tuple[list[Person], bool]:
     """The named authors in Vancouver order, and whether the list was cut short ("et al."). A list is split at its
-    commas only, which Vancouver puts between authors: "Smith and Jones A" is one person. Product information, a
+    commas (and the semicolon before a group), which Vancouver puts between authors only: "Smith and Jones A"
+    is one person. Product information, a
     resource or a trial record has no personal author (its holder is a body: see `holder`)."""
     if reference.kind in WEB_KINDS or not reference.authors or reference.authors.startswith("["):
         return [], reference.kind not in WEB_KINDS and bool(reference.authors)
     people, truncated = [], False
-    for part in (part.strip() for part in reference.authors.split(",")):
+    for part in (part.strip() for part in AUTHOR_SEPARATOR.split(reference.authors)):
         if part.rstrip(".") == ET_AL.rstrip("."):
             truncated = True
         elif match := VANCOUVER_NAME.match(part):
@@ -123,8 +126,9 @@ def ris(references: Iterable[Reference]) -> str:
         place, publisher = place_and_publisher(reference)
         tag("TY", ris_type(reference))
         tag("ID", reference.id)
-        for person in people:  # one person a line: a name is never split again
-            tag("AU", f"{person.family}, {person.initials}" if person.initials else person.family)
+        for person in people:  # one author a line: a name is never split again
+            # A group ends with a comma: "surname, no given name", so that no reader splits it into given and family.
+            tag("AU", f"{person.family}, {person.initials}" if person.initials else f"{person.family},")
         tag("TI", reference.title)
         tag("T2", reference.journal or reference.book)  # the journal (as abbreviated in Vancouver) or the book
         tag("PY", reference.year)
