@@ -81,7 +81,7 @@ def content_security_policy(site_dir: Path, ours: OurScripts) -> str:
 # (frame-ancestors is ignored there, so left out). From file://, Material's search runs its worker through the
 # iframe-worker shim, which writes one inline script into a blank frame of the page (which inherits the page's
 # policy); that script names the page's worker address, so it is hashed per page.
-OFFLINE_POLICY = ("default-src 'self'; script-src 'self' {hashes}; style-src 'self'; img-src 'self' data:; "
+OFFLINE_POLICY = ("default-src 'self'; script-src 'self'{hashes}; style-src 'self'; img-src 'self' data:; "
                   "font-src 'self'; connect-src 'self'; worker-src 'self'; frame-src 'self'; object-src 'none'; "
                   "base-uri 'self'; form-action 'self'")
 _SHIM_FRAME = re.compile(r"document\.write\(`<html><body><script>(.*?)<\\/script>")
@@ -112,7 +112,8 @@ def offline_policy(html: str, ours: OurScripts, shim_source: str | None) -> str:
     worker = _WORKER.search(html)
     if shim_source and worker:
         scripts.append(shim_frame_script(shim_source, worker.group(1)))
-    return OFFLINE_POLICY.format(hashes=" ".join(sorted({script_hash(source) for source in scripts})) or "'none'")
+    digests = sorted({script_hash(source) for source in scripts})
+    return OFFLINE_POLICY.format(hashes="".join(f" {digest}" for digest in digests))
 
 
 def with_policy_meta(html: str, policy: str) -> str:
