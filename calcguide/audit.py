@@ -1,11 +1,13 @@
-"""Output check: the built pages and handouts, read back as a browser would, hold nothing hostile.
+"""Output check: every published page and each handout, read back as a browser reads it, against the allow-list of
+calcguide/policy.py.
 
-Validation refuses hostile input; this stage checks what was actually produced, so that a value escaped wrongly
-by any template (ours or the theme's) or a gap in validation fails the build instead of reaching a reader. It
-fails on an event-handler attribute, a meta refresh, a <base>, an embedded frame or object, a javascript:,
-vbscript:, file: or data: address (data: images aside), a resource loaded from outside the site (a link to
-another site is fine; an image, script, stylesheet or frame from one is not), and an inline script that is not
-one of ours (calcguide/csp.py lists them). A handout may not hold any script, nor load anything but itself.
+Validation refuses bad input and the renderer lets content reach a page only as checked fragments; this stage
+checks what was actually produced, whatever wrote it (our templates, the theme, a fragment), so that a gap
+anywhere fails the build instead of reaching a reader. An element, an attribute, a link scheme or a meta
+http-equiv that the policy does not name fails; so does a page that loads anything from outside the site (in an
+attribute or in CSS, escapes such as `\\3a` and functions such as `image-set()` read as a browser reads them),
+an id the theme uses (`__config`, `__search`…) inside the page's content or twice in a page, and an inline script
+that is not one of ours (calcguide/csp.py lists them). A handout may hold no script and load nothing but itself.
 """
 from __future__ import annotations
 
@@ -16,24 +18,24 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Callable, Iterable
 
+import tinycss2
+
+from .policy import (ATTRIBUTE_PREFIXES, CONTENT_ID, GLOBAL_ATTRIBUTES, HTTP_EQUIV, LINK_SCHEMES_OF_PAGES,
+                     LOADING_RELS, PAGE_TAGS, TAG_ATTRIBUTES)
 from .site import SiteBuildError
 
 RUNNABLE_SCRIPT_TYPES = frozenset({"", "text/javascript", "application/javascript", "module"})
 DATA_SCRIPT_TYPES = frozenset({"application/json"})
-EMBEDDING = frozenset({"iframe", "frame", "frameset", "object", "embed", "applet", "portal", "base"})
-URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "poster", "data", "cite", "background", "ping",
-                            "xlink:href", "manifest", "codebase", "longdesc", "lowsrc", "dynsrc", "srcset",
-                            "imagesrcset"})
-# <link rel=…> values whose href the browser fetches by itself.
-LOADING_RELS = frozenset({"stylesheet", "icon", "preload", "prefetch", "modulepreload", "manifest", "prerender",
-                          "apple-touch-icon", "dns-prefetch", "preconnect", "mask-icon", "shortcut"})
 _IGNORED_IN_URLS = re.compile(r"[\t\n\r]")
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
-_CSS_URL = re.compile(r"""url\(\s*['"]?\s*([^'")\s]*)|@import\s+['"]([^'"]+)""", re.IGNORECASE)
+_CONTENT_ID = re.compile(CONTENT_ID)
+# CSS functions that fetch something: url() is a token of its own; these take addresses as strings.
+_LOADING_FUNCTIONS = frozenset({"url", "src", "image", "image-set", "-webkit-image-set", "cross-fade",
+                                "-webkit-cross-fade", "element", "-moz-element"})
 
 
 class OutputCheckError(SiteBuildError):
-    """The built output holds something hostile; `findings` says what and where."""
+    """The built output holds something the policy does not allow; `findings` says what and where."""
 
     def __init__(self, findings: list[str]):
         super().__init__(f"the built output failed its safety check: {findings[0]}"
@@ -47,6 +49,8 @@ class Element:
     attributes: dict[str, str]
     line: int
     text: str = ""  # for <script> and <style>: their source, exactly as written
+    in_content: bool = False  # inside the page's content (what MkDocs made of our Markdown)
+    duplicates: tuple[str, ...] = ()  # attribute names written twice (a browser keeps the first)
 
 
 class _Reader(HTMLParser):
@@ -54,11 +58,19 @@ class _Reader(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.elements: list[Element] = []
         self.open_raw: Element | None = None
+        self.in_content = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        element = Element(tag, {}, self.getpos()[0])
+        element = Element(tag, {}, self.getpos()[0], in_content=self.in_content)
+        seen = []
         for name, value in attrs:
-            element.attributes.setdefault(name.lower(), value or "")
+            name = name.lower()
+            if name in element.attributes:
+                seen.append(name)
+            element.attributes.setdefault(name, value or "")
+        element.duplicates = tuple(seen)
+        if tag == "article" and "md-content__inner" in element.attributes.get("class", "").split():
+            self.in_content = True
         self.elements.append(element)
         self.open_raw = element if tag in ("script", "style") else None
 
@@ -72,6 +84,8 @@ class _Reader(HTMLParser):
 
     def handle_endtag(self, tag: str) -> None:
         self.open_raw = None
+        if tag == "article":
+            self.in_content = False
 
 
 def read_elements(html: str) -> list[Element]:
@@ -86,60 +100,108 @@ _TRIMMED = "".join(chr(code) for code in range(33))
 
 def scheme_of(url: str) -> tuple[str, str]:
     """(scheme in lowercase or "", the URL as a browser reads it: tabs and line breaks dropped, ends trimmed)."""
-    if ":" not in url:
-        return "", url.strip(_TRIMMED) if url[:1] <= " " or url[-1:] <= " " else url
     cleaned = _IGNORED_IN_URLS.sub("", url).strip(_TRIMMED)
     match = _SCHEME.match(cleaned)
     return (match.group(1).lower() if match else ""), cleaned
 
 
-def _outside(url: str) -> bool:
+def _leaves_the_site(url: str) -> bool:
+    """Whether a browser would fetch url from elsewhere than the site: a scheme (data: images aside), or a host."""
     scheme, cleaned = scheme_of(url)
-    return scheme in ("http", "https", "ftp", "ws", "wss") or cleaned.startswith(("//", "\\\\", "/\\", "\\/"))
+    if scheme:
+        return not (scheme == "data" and cleaned[5:].lower().startswith("image/"))
+    return cleaned.replace("\\", "/").startswith("//")
 
 
-def _urls(name: str, value: str) -> list[str]:
-    if name in ("srcset", "imagesrcset"):
-        return [candidate.strip().split(" ")[0] for candidate in value.split(",") if candidate.strip()]
-    return [value]
+def css_loads(css: str, *, declarations: bool = False) -> list[str]:
+    """Every address a stylesheet (or, with `declarations`, a style attribute) would fetch, read by a CSS parser:
+    escapes decoded (`\\3a`), url() tokens, url/image-set/image()/cross-fade() functions, @import."""
+    nodes = (tinycss2.parse_blocks_contents(css) if declarations
+             else tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True))
+    found: list[str] = []
+    pending = list(nodes)
+    while pending:
+        node = pending.pop()
+        kind = getattr(node, "type", "")
+        if kind == "url":
+            found.append(node.value)
+        elif kind == "function":
+            if node.lower_name in _LOADING_FUNCTIONS:
+                found += [token.value for token in node.arguments if token.type in ("string", "url")] or ["(an address)"]
+            pending.extend(node.arguments)
+        elif kind == "at-rule":
+            if node.lower_at_keyword == "import":
+                found += [token.value for token in node.prelude if token.type in ("string", "url")] or ["(an import)"]
+            pending.extend(node.prelude or [])
+            pending.extend(tinycss2.parse_blocks_contents(node.content) if node.content else [])
+        elif kind in ("qualified-rule",):
+            pending.extend(node.prelude)
+            pending.extend(tinycss2.parse_blocks_contents(node.content))
+        elif kind == "declaration":
+            pending.extend(node.value)
+        elif kind in ("() block", "[] block", "{} block"):
+            pending.extend(node.content)
+        elif kind == "error":
+            found.append(f"(CSS the parser refuses: {node.message})")
+    return found
+
+
+def _allowed_attribute(tag: str, name: str) -> bool:
+    return (name in GLOBAL_ATTRIBUTES or name in TAG_ATTRIBUTES.get(tag, ()) or name.startswith(ATTRIBUTE_PREFIXES))
 
 
 def check_html(html: str, allows_script: Callable[[str], bool], *, handout: bool = False) -> list[str]:
-    """What is hostile in one HTML document, as `line N: …` messages (empty when nothing is)."""
+    """What in one HTML document the policy does not allow, as `line N: …` messages (empty when nothing)."""
     problems = []
+    ids: dict[str, int] = {}
     for element in read_elements(html):
         where, tag, attributes = f"line {element.line}", element.tag, element.attributes
-        if tag in EMBEDDING:
-            problems.append(f"{where}: a <{tag}> element (no page embeds or rebases anything)")
-        if tag == "meta" and attributes.get("http-equiv", "").strip().lower() in ("refresh", "set-cookie"):
-            problems.append(f"{where}: <meta http-equiv={attributes['http-equiv']}> (it would send readers elsewhere)")
-        loads = tag != "a" and not (tag == "link" and not set(attributes.get("rel", "").lower().split()) & LOADING_RELS)
+        if tag not in PAGE_TAGS:
+            problems.append(f"{where}: a <{tag}> element, which the output policy does not allow")
+            continue
+        for name in element.duplicates:
+            problems.append(f"{where}: the attribute {name} written twice on <{tag}>")
         for name, value in attributes.items():
-            if name.startswith("on"):
-                problems.append(f"{where}: event-handler attribute {name} on <{tag}>")
-                continue
-            if scheme_of(value)[0] in ("javascript", "vbscript"):
-                problems.append(f"{where}: a {scheme_of(value)[0]}: address in {name} of <{tag}>")
-                continue
-            if name == "style" and any(_outside(url) or scheme_of(url)[0] in ("javascript", "file")
-                                       for found in _CSS_URL.findall(value) for url in found if url):
-                problems.append(f"{where}: a style attribute on <{tag}> loads from outside")
-            if name not in URL_ATTRIBUTES:
-                continue
-            for url in _urls(name, value):
-                scheme, cleaned = scheme_of(url)
-                if scheme == "data" and not (tag in ("img", "link") and cleaned[5:].lower().startswith("image/")):
-                    problems.append(f"{where}: a data: address in {name} of <{tag}>")
-                elif scheme == "file" or (handout and loads and (scheme or cleaned.startswith("/") or ".." in cleaned)):
-                    problems.append(f"{where}: <{tag} {name}> reaches a file outside the page: {url[:80]!r}")
-                elif loads and _outside(url):
-                    problems.append(f"{where}: <{tag} {name}> loads a resource from outside the site: {url[:80]!r}")
-        if tag == "style" and any(_outside(url) or scheme_of(url)[0] == "file"
-                                  for found in _CSS_URL.findall(element.text) for url in found if url):
-            problems.append(f"{where}: a <style> element loads from outside")
+            if not _allowed_attribute(tag, name):
+                problems.append(f"{where}: the attribute {name} on <{tag}>, which the output policy does not allow")
+            elif name in ("href", "src"):
+                problems.extend(_address_problems(where, element, name, value, handout))
+        if tag == "meta" and "http-equiv" in attributes and attributes["http-equiv"].strip().lower() not in HTTP_EQUIV:
+            problems.append(f"{where}: <meta http-equiv={attributes['http-equiv']}> (it would send readers elsewhere)")
+        if "id" in attributes:
+            ident = attributes["id"]
+            # The theme's scripts find their elements by id: one of its ids twice is a page another script steers.
+            if ident in ids and (ident.startswith("__") or not element.in_content):
+                problems.append(f"{where}: the id {ident!r} is already used on line {ids[ident]}")
+            ids.setdefault(ident, element.line)
+            if element.in_content and not _CONTENT_ID.fullmatch(ident):
+                problems.append(f"{where}: the id {ident!r} in the page's content (ids there are lowercase words; "
+                                "'__…' belongs to the theme)")
+        if tag == "style":
+            problems += [f"{where}: a <style> element loads {url[:80]!r}" for url in css_loads(element.text)
+                         if handout or _leaves_the_site(url)]
         if tag == "script":
             problems.extend(_script_problems(element, allows_script, handout))
     return problems
+
+
+def _address_problems(where: str, element: Element, name: str, value: str, handout: bool) -> list[str]:
+    tag, attributes = element.tag, element.attributes
+    scheme, cleaned = scheme_of(value)
+    loads = tag in ("script", "img") or (tag == "link" and set(attributes.get("rel", "").lower().split()) & LOADING_RELS)
+    if loads:
+        if handout and (scheme != "data" or tag != "img"):
+            return [f"{where}: <{tag} {name}> in a handout loads {value[:80]!r} (a handout loads nothing but itself)"]
+        if _leaves_the_site(value) or (scheme == "data" and tag != "img"):
+            return [f"{where}: <{tag} {name}> loads a resource from outside the site: {value[:80]!r}"]
+        return []
+    if scheme and scheme not in LINK_SCHEMES_OF_PAGES:
+        return [f"{where}: a {scheme}: address in {name} of <{tag}>"]
+    if not scheme and cleaned.replace("\\", "/").startswith("//"):
+        return [f"{where}: <{tag} {name}> leads to another site without a scheme: {value[:80]!r}"]
+    if handout and tag == "a" and not scheme and not cleaned.startswith("#"):
+        return [f"{where}: a link that is not to the web: {value[:80]!r}"]
+    return []
 
 
 def _script_problems(element: Element, allows_script: Callable[[str], bool], handout: bool) -> list[str]:
@@ -148,9 +210,7 @@ def _script_problems(element: Element, allows_script: Callable[[str], bool], han
         return [f"{where}: a <script> in a handout (the printer runs no script)"]
     kind = element.attributes.get("type", "").strip().lower()
     if "src" in element.attributes:
-        if _outside(element.attributes["src"]):
-            return [f"{where}: a script loaded from outside the site: {element.attributes['src'][:80]!r}"]
-        return []
+        return []  # its address is checked with the other attributes
     if kind in DATA_SCRIPT_TYPES:
         try:
             json.loads(element.text)
@@ -193,9 +253,5 @@ def check_site(folders: Iterable[Path], site_dir: Path, allows_script: Callable[
 def check_handout(html: str, name: str) -> None:
     """A handout page, before Chromium prints it: no script, nothing loaded but itself, only web links."""
     findings = [f"{name}: {problem}" for problem in check_html(html, lambda source: False, handout=True)]
-    for element in read_elements(html):
-        href = element.attributes.get("href")
-        if element.tag == "a" and href is not None and scheme_of(href)[0] not in ("http", "https", "mailto", ""):
-            findings.append(f"{name}: line {element.line}: a link that is not to the web: {href[:80]!r}")
     if findings:
         raise OutputCheckError(findings)

@@ -77,6 +77,54 @@ def content_security_policy(site_dir: Path, ours: OurScripts) -> str:
     return POLICY.format(hashes=" ".join(inline_script_hashes(site_dir, ours)))
 
 
+# The offline bundle has no server to send the policy: each of its pages carries it as a <meta http-equiv>
+# (frame-ancestors is ignored there, so left out). From file://, Material's search runs its worker through the
+# iframe-worker shim, which writes one inline script into a blank frame of the page (which inherits the page's
+# policy); that script names the page's worker address, so it is hashed per page.
+OFFLINE_POLICY = ("default-src 'self'; script-src 'self'{hashes}; style-src 'self'; img-src 'self' data:; "
+                  "font-src 'self'; connect-src 'self'; worker-src 'self'; frame-src 'self'; object-src 'none'; "
+                  "base-uri 'self'; form-action 'self'")
+_SHIM_FRAME = re.compile(r"document\.write\(`<html><body><script>(.*?)<\\/script>")
+_WORKER = re.compile(r'"search":\s*"([^"]+)"')
+
+
+def _function_source(source: str, name: str) -> str:
+    """The text of `function name(…){…}` in minified source, as Function.prototype.toString gives it."""
+    start = source.index(f"function {name}(")
+    depth, position = 0, source.index("{", start)
+    while True:
+        depth += {"{": 1, "}": -1}.get(source[position], 0)
+        position += 1
+        if depth == 0:
+            return source[start:position]
+
+
+def shim_frame_script(shim_source: str, worker: str) -> str:
+    """The inline script the iframe-worker shim writes into its frame, for a worker at `worker`."""
+    template = _SHIM_FRAME.search(shim_source).group(1)
+    return (template.replace("${c}", _function_source(shim_source, "c"))
+            .replace("${d}", _function_source(shim_source, "d")).replace("${e}", worker))
+
+
+def offline_policy(html: str, ours: OurScripts, shim_source: str | None) -> str:
+    """The policy of one page of the offline bundle: its own inline scripts (each one of ours) and its shim's."""
+    scripts = [source for source in inline_scripts(html) if ours.allows(source)]
+    worker = _WORKER.search(html)
+    if shim_source and worker:
+        scripts.append(shim_frame_script(shim_source, worker.group(1)))
+    digests = sorted({script_hash(source) for source in scripts})
+    return OFFLINE_POLICY.format(hashes="".join(f" {digest}" for digest in digests))
+
+
+def with_policy_meta(html: str, policy: str) -> str:
+    """html with the policy as the first element after its <meta charset> (it governs only what follows it)."""
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
+    charset = re.search(r"<meta charset=[^>]*>", html, re.IGNORECASE)
+    if charset is None:
+        raise OutputCheckError(["a page of the offline bundle has no <meta charset> to put its policy after"])
+    return html[:charset.end()] + meta + html[charset.end():]
+
+
 def write_nginx_csp(site_dir: Path, dist_dir: Path, ours: OurScripts) -> Path:
     """The policy of this build as an nginx `add_header` line, included by deploy/nginx.conf."""
     target = dist_dir / NGINX_CSP_INCLUDE

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import shutil
 from pathlib import Path
-from typing import Callable
 from urllib.parse import quote
 
 import jinja2
@@ -28,9 +27,9 @@ from .pdfcache import PdfCache
 from .pdftags import FINISHING, PdfMetadata, finish
 from .catalogue import Catalogue
 from .pages import Page
-from .render import CITED_WITH_SPACE, Renderer
+from .render import Renderer, Trusted
 from .templatecache import bytecode_cache
-from .typography import content_text, markdown_extensions, plain_text
+from .typography import markdown_extensions, plain_text
 
 CHROMIUM = "/usr/bin/chromium"
 # As root on a build machine: no sandbox, and no background calls home (the handout needs no network).
@@ -68,13 +67,6 @@ class HandoutRenderer(Renderer):
         self.page = Page("handout", "handout.md.j2", {lang: "handout.md" for lang in LANGS},
                          {lang: guide.site.title[lang] for lang in LANGS})
 
-    def text(self, value: str, lang: str, ref_link: Callable[[str], str]) -> str:
-        """A content text as inline HTML, typeset, without its citations (HTML, since the handout's table cells
-        are not Markdown; it passes through the Markdown of the chart unchanged)."""
-        value = content_text(value, lang)
-        html = markdown.markdown(CITED_WITH_SPACE.sub("", value).strip())
-        return html.removeprefix("<p>").removesuffix("</p>")
-
     def href(self, page: Page, lang: str, target: str) -> str:
         # Percent-encoded: whatever the address holds, it stays one Markdown link target.
         return quote((self.settings.language_url(lang) or NO_ADDRESS) + target.removesuffix(".md") + ".html",
@@ -88,7 +80,7 @@ class HandoutRenderer(Renderer):
             return None
         svg = segno.make(address, error="m", micro=False).svg_inline(omitsize=True, svgclass="cg-handout__qr-code",
                                                                      lineclass=None, border=4)
-        return Markup(svg)  # segno writes only path data and numbers: nothing of the address is in the markup
+        return Trusted(svg)  # segno writes only path data and numbers: nothing of the address is in the markup
 
     def title(self, lang: str) -> str:
         return plain_text(f"{self.guide.site.title[lang]} — {self.catalogue.ui['handout'][lang]}", lang)
@@ -98,14 +90,16 @@ class HandoutRenderer(Renderer):
         return PdfMetadata(self.title(lang), lang, self.guide.site.version, self.guide.last_reviewed)
 
     def html(self, lang: str, project: Path) -> str:
-        """The standalone handout page of one language."""
+        """The standalone handout page of one language: its Markdown made into HTML, then the content fragments
+        (without their citations) swapped in, as on the site (calcguide/placeholders.py)."""
+        table = self.begin(self.page, lang, cite=False)
         body = self.env.get_template("handout.md.j2").render(
             # paper: the chart's answers on its arrows are read from the PDF's tags (algorithm-chart.md.j2)
             lang=lang, page=self.page, paper=True, site_url=self.settings.language_url(lang), qr_code=self.qr_code(lang),
             algorithm_url=self.settings.page_url(lang, self.page_of_kind["algorithm"].url(lang)))
         stylesheet = "\n".join((project / path).read_text(encoding="utf-8") for path in STYLESHEETS)
-        # An HTML page: every value is escaped for HTML but the body (HTML made by Markdown from checked content,
-        # and checked again, calcguide/audit.py) and our own stylesheet.
+        # An HTML page: every value is escaped for HTML but the body (HTML made by Markdown from our templates,
+        # with the content fragments swapped in, and checked again, calcguide/audit.py) and our own stylesheet.
         environment = jinja2.Environment(loader=jinja2.FileSystemLoader(project / "templates"), autoescape=True,
                                          undefined=jinja2.StrictUndefined, bytecode_cache=self.env.bytecode_cache)
         environment.filters["css_string"] = css_string
@@ -114,8 +108,8 @@ class HandoutRenderer(Renderer):
             stylesheet=Markup(stylesheet), site=self.guide.site, guide=self.guide,
             ui={key: plain_text(text[lang], lang) for key, text in self.catalogue.ui.items()},
             short_title=plain_text(self.guide.site.short_title[lang], lang),
-            body=Markup(UNADDRESSED_LINK.sub(r"\1", markdown.markdown(
-                body, extensions=[*MARKDOWN_EXTENSIONS, *markdown_extensions(lang)]))))
+            body=Markup(table.swap(UNADDRESSED_LINK.sub(r"\1", markdown.markdown(
+                body, extensions=[*MARKDOWN_EXTENSIONS, *markdown_extensions(lang)])))))
         check_handout(html, f"handout-{lang}.html")
         return html
 

@@ -1,9 +1,11 @@
 """Package stage: the offline zip — the built sites and the PDF handouts in one folder that opens from file://."""
 from __future__ import annotations
 
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from .content import Guide
 
@@ -38,17 +40,41 @@ class BundleSize:
                 f"(sites {self.sites / 1024:.0f} KB, PDF handouts {self.handouts / 1024:.0f} KB)")
 
 
-def write_offline_bundle(guide: Guide, site_dir: Path, dist_dir: Path) -> Path:
-    """Zip site/ and the PDF handouts already in dist/ into one folder: index.html (choose a language), en/, fr/."""
+class BundleError(Exception):
+    """A file whose name cannot be a member of the zip (it could leave its folder when unpacked)."""
+
+
+# A member name: relative, "/"-separated parts, none empty, "." or "..", no backslash (a separator to some
+# unpackers), no control character, no drive letter.
+_UNSAFE_PART = re.compile(r"^\.{1,2}$|[\\\x00-\x1f\x7f]|^[A-Za-z]:")
+
+
+def member_name(name: str) -> str:
+    """name, if it is safe as a zip member; else BundleError."""
+    if not name or name.startswith("/") or any(not part or _UNSAFE_PART.search(part) for part in name.split("/")):
+        raise BundleError(f"{name!r} cannot be a file of the offline bundle: a member name is a relative path "
+                          "without '..', backslashes or control characters")
+    return name
+
+
+def write_offline_bundle(guide: Guide, site_dir: Path, dist_dir: Path,
+                         page_policy: Callable[[str], str] | None = None) -> Path:
+    """Zip site/ and the PDF handouts already in dist/ into one folder: index.html (choose a language), en/, fr/.
+    Each page gets `page_policy(html)` (its Content-Security-Policy as a <meta>, calcguide/csp.py); every member's
+    name is checked as it is written."""
     folder = bundle_name(guide)
     target = dist_dir / f"{folder}.zip"
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL) as archive:
         for path in sorted(site_dir.rglob("*")):
             if path.is_file() and path.name not in SERVER_ONLY:
-                archive.write(path, f"{folder}/{path.relative_to(site_dir).as_posix()}")
+                name = member_name(f"{folder}/{path.relative_to(site_dir).as_posix()}")
+                if page_policy and path.suffix == ".html":
+                    archive.writestr(name, page_policy(path.read_text(encoding="utf-8")))
+                else:
+                    archive.write(path, name)
         for handout in sorted(dist_dir.glob(HANDOUTS)):
             if not (site_dir / handout.name).exists():  # the build copies them into site/ (pages link them)
-                archive.write(handout, f"{folder}/{handout.name}")
+                archive.write(handout, member_name(f"{folder}/{handout.name}"))
     return target
 
 

@@ -7,15 +7,14 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from .content import CITATION, CONTENT_FILES, Guide, Text, page_last_reviewed
+from .content import CONTENT_FILES, Guide, Text, page_last_reviewed
+from .fragments import CONTENT_MARKDOWN, Setting
 
 # Where a page's description comes from: its own summary, else its introduction (the first one it has).
 DESCRIPTION_FIELDS = ("summary", "intro", "checked_with", "disclaimer")
 DESCRIPTION_LENGTH = 200  # search engines show about this much
-MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-MARKDOWN_MARKS = re.compile(r"[*_`]+")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s")
-NO_SUMMARY = Text(en="-", fr="-")
+NO_SUMMARY = Text.model_construct(en="-", fr="-")  # a marker, compared by identity
 
 
 @dataclass(frozen=True)
@@ -36,7 +35,7 @@ def page_facts(guide: Guide, page_id: str, lang: str, url: str | None) -> PageFa
 
 def _description(guide: Guide, page_id: str, lang: str) -> str:
     summary = _summary_of(guide, page_id)
-    return "" if summary is NO_SUMMARY else plain_description(summary[lang])
+    return "" if summary is NO_SUMMARY else plain_description(summary[lang], lang)
 
 
 def _summary_of(guide: Guide, page_id: str) -> Text:
@@ -50,10 +49,11 @@ def _summary_of(guide: Guide, page_id: str) -> Text:
                 NO_SUMMARY)
 
 
-def plain_description(markdown_text: str) -> str:
-    """The first sentences of a content text, as plain text of at most DESCRIPTION_LENGTH characters."""
-    text = MARKDOWN_MARKS.sub("", MARKDOWN_LINK.sub(r"\1", CITATION.sub("", markdown_text)))
-    text = re.sub(r"[ \t\r\n]+", " ", text).strip().replace(" .", ".").replace(" ,", ",")
+def plain_description(markdown_text: str, lang: str = "en") -> str:
+    """The first sentences of a content text, as plain text (its fragment's, typeset, without citations) of at most
+    DESCRIPTION_LENGTH characters."""
+    text = CONTENT_MARKDOWN.render(markdown_text, Setting(lang)).text
+    text = re.sub(r"[ \t\r\n]+", " ", text).strip()
     description = ""
     for sentence in SENTENCE_END.split(text):
         if description and len(description) + 1 + len(sentence) > DESCRIPTION_LENGTH:

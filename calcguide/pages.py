@@ -41,6 +41,14 @@ class RenderedLanguage:
     nav: list[Any]
     pages: list[Page]
     not_in_nav: tuple[str, ...] = ()  # pages left out of the sidebar on purpose (MkDocs' `not_in_nav` patterns)
+    fragments: Path | None = None  # the pages' content fragments, which MkDocs swaps in (calcguide/placeholders.py)
+
+    def page_markdown(self, page: Page) -> str:
+        """A page's Markdown with its content fragments filled in: what it says, before MkDocs."""
+        from .placeholders import read_tables
+
+        markdown = (self.docs_dir / page.paths[self.lang]).read_text(encoding="utf-8")
+        return read_tables(self.fragments)[page.paths[self.lang]].fill(markdown) if self.fragments else markdown
 
 
 def plan_pages(guide: Guide, catalogue: Catalogue) -> list[Page]:

@@ -21,7 +21,7 @@ from typing import IO, Callable
 from .audit import check_site
 from .content import ContentErrors, Guide, load_guide
 from .content.regular import check_tree
-from .csp import OurScripts, write_nginx_csp
+from .csp import OurScripts, offline_policy, with_policy_meta, write_nginx_csp
 from .failure import StageFailure, describe
 from .deployment import PublishSettings
 from .handout import copy_handouts, write_handouts
@@ -32,7 +32,7 @@ from .catalogue import Catalogue, load_catalogue
 from .pages import RenderedLanguage
 from .render import render
 from .search import enrich_search_index
-from .site import build_language, mkdocs_input, prune_unused_assets, read_base_config, write_language_chooser
+from .site import SHIM, build_language, docs_problems, mkdocs_input, prune_unused_assets, read_base_config, write_language_chooser
 from .templatecache import bytecode_cache
 
 
@@ -105,7 +105,8 @@ def validate(layout: Layout, settings: PublishSettings | None = None,
     files (a link to /proc/self/environ under docs/ would be copied into the site). Then what a public release
     still lacks (calcguide/release.py): errors in a release build (`settings.release`), warnings (`warn`) in an
     everyday one."""
-    if errors := check_tree(layout.project / "docs", "docs") + check_tree(layout.project / "templates", "templates"):
+    errors = check_tree(layout.project / "docs", "docs") + check_tree(layout.project / "templates", "templates")
+    if errors or (errors := docs_problems(layout.project)):
         raise ContentErrors(errors)
     guide, catalogue = load_guide(layout.content_dir), load_catalogue(layout.project / "templates")
     if settings is not None:
@@ -208,7 +209,10 @@ def _pdf(context: BuildContext) -> None:
 
 
 def _bundle(context: BuildContext) -> None:
-    write_offline_bundle(context.guide, context.site, context.dist)
+    # From file:// there is no server to send the policy: every page of the bundle carries it (calcguide/csp.py).
+    ours, shim = _our_scripts(context), (context.layout.project / SHIM).read_text(encoding="utf-8")
+    write_offline_bundle(context.guide, context.site, context.dist,
+                         lambda html: with_policy_meta(html, offline_policy(html, ours, shim)))
 
 
 def _csp(context: BuildContext) -> None:

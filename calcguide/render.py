@@ -12,24 +12,45 @@ import re
 import shutil
 from pathlib import Path
 from typing import Any, Callable
+from urllib.parse import quote
 
 import jinja2
 
 from .catalogue import Catalogue, load_catalogue  # noqa: F401 - load_catalogue: the render stage's other entry point
-from .content import CITATION, LANGS, Guide, Text
+from .content import LANGS, Guide, Text
 from .pages import NAV_SECTION_LIMIT, Page, RenderedLanguage, plan_pages  # noqa: F401 - what other stages import
 from .deployment import PublishSettings
 from .export import BIBTEX_FILE, RIS_FILE
 from .pagefacts import PageFacts, page_facts
-from .typography import content_text, plain_text
+from .fragments import CONTENT_MARKDOWN, Citation, Fragment, Setting, allowed_link, plain
+from .placeholders import FragmentTable, write_tables
+from .typography import plain_text
 
-# A citation with the whitespace before it: "text [@ref]" renders "text\u00a0[1]", never with two spaces.
-CITED_WITH_SPACE = re.compile(r"[ \t]*" + CITATION.pattern)
 LINE_BREAKS = re.compile(r"[ \t\r\n]+")
 
 
+class Trusted(str):
+    """Text a template may print as it is: Markdown made by our templates and code (macro results, interface
+    strings, links, placeholders). Any other string a template prints is a value: it goes through `finalize`."""
+
+
+# A value made only of these characters cannot make Markdown or HTML (ids, versions, step numbers, dates).
+INERT = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+-]*")
+URL_SAFE = ":/?#@!$&'()*+,;=%-._~"  # what a link target keeps as written; the rest ([ ] < > spaces) is encoded
+
+
+class _PageEnvironment(jinja2.Environment):
+    # What a macro or a {% set %} block returns: assembled from template text and values already finalized.
+    concat = staticmethod(lambda parts: Trusted("".join(parts)))
+
+
 class Renderer:
-    """The Jinja environment bound to one guide; `render_language` writes one language's Markdown tree."""
+    """The Jinja environment bound to one guide; `render_language` writes one language's Markdown tree.
+
+    Templates write Markdown, and every value they print is passed, not pasted: `finalize` turns any string that
+    is not `Trusted` (a content text, a name, a reference field, anything a filter made of them) into a
+    placeholder of its escaped, typeset plain text, and `md` / `cell` into a placeholder of the text's fragment
+    (calcguide/fragments.py); calcguide/placeholders.py swaps them back once MkDocs has made the page."""
 
     def __init__(self, guide: Guide, catalogue: Catalogue, templates_dir: Path,
                  bytecode_cache: jinja2.BytecodeCache | None = None, settings: PublishSettings | None = None):
@@ -39,50 +60,93 @@ class Renderer:
         self.pages = plan_pages(guide, catalogue)
         self.page_of_kind = {page.kind: page for page in self.pages if page.kind != "treatment"}
         self.page_of_treatment = {page.context["treatment"].id: page for page in self.pages if page.kind == "treatment"}
-        self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(templates_dir),
-            undefined=jinja2.StrictUndefined,
-            autoescape=False,  # the output is Markdown; content texts are checked for HTML at validation
-            keep_trailing_newline=True,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            bytecode_cache=bytecode_cache,  # compiling the templates was most of this stage
-        )
-        self.env.filters.update(tr=self._tr, md=self._markdown, cell=self._cell, ui=self._ui, date_text=self._date_text)
-        self.env.globals.update(link=self._link, treatment_link=self._treatment_link, ref_link=self._ref_link,
-                                guide=guide, strings=catalogue, page_link=self._page_link, page_title=self._page_title,
-                                citation_of=self._citation_of, settings=self.settings, ris_file=RIS_FILE,
-                                bibtex_file=BIBTEX_FILE, langs=LANGS)
+        self.table = FragmentTable()  # the fragments of the page being rendered
+        self.setting = Setting("en")
+        self._page_dir = ""
+        self._fragments: dict[tuple[str, str, bool, str], Fragment] = {}
+        options = dict(loader=jinja2.FileSystemLoader(templates_dir), undefined=jinja2.StrictUndefined,
+                       keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
+                       bytecode_cache=bytecode_cache)  # compiling the templates was most of this stage
+        # Pages: Markdown, where values are placeholders (autoescape would give HTML escaping, which Markdown
+        # reads again).
+        self.env = _PageEnvironment(autoescape=False, finalize=self._finalize, **options)
+        # Plain text (a citation, a reference's tooltip): values as they are, escaped where the text lands.
+        self.text_env = jinja2.Environment(autoescape=False, **options)
+        for env in (self.env, self.text_env):
+            env.filters.update(tr=self._tr, md=self._markdown, cell=self._markdown, ui=self._ui,
+                               date_text=self._date_text, url=self._url)
+            env.globals.update(link=self._link, treatment_link=self._treatment_link, ref_link=self._ref_link,
+                               guide=guide, strings=catalogue, page_link=self._page_link, page_title=self._page_title,
+                               citation_of=self._citation_of, settings=self.settings, ris_file=RIS_FILE,
+                               bibtex_file=BIBTEX_FILE, langs=LANGS)
+
+    # --- values -------------------------------------------------------------------------------------------------
+
+    @jinja2.pass_context
+    def _finalize(self, context: jinja2.runtime.Context, value: Any) -> str:
+        if isinstance(value, Trusted):
+            return value
+        if isinstance(value, (bool, int, float, dt.date)) or value is None:
+            return str(value)
+        if isinstance(value, Text):
+            raise TypeError("a template printed a bilingual text as it is; write `| tr(lang)` (a name or a title) "
+                            "or `| md` (a text)")
+        value = str(value)
+        if not value or INERT.fullmatch(value):
+            return value
+        return self.table.add(plain(value, self.setting))
+
+    def begin(self, page: Page, lang: str, cite: bool = True) -> FragmentTable:
+        """Start rendering `page` in `lang`: a fresh table of fragments, and how its texts are set."""
+        self.table = FragmentTable()
+        self.setting = Setting(lang, self._citation_for(page, lang) if cite else None, self._abbreviations(lang))
+        self._page_dir = posixpath.dirname(page.paths[lang])
+        return self.table
+
+    def fragment(self, value: str, blocks: bool = True) -> Fragment:
+        """A content text of the current page's language, rendered once (cached per language and folder)."""
+        key = (value, self.setting.lang, self.setting.cite is None, self._page_dir)
+        fragment = self._fragments.get(key)
+        if fragment is None:
+            fragment = self._fragments[key] = CONTENT_MARKDOWN.render(value, self.setting)
+        return fragment
 
     # --- filters and globals (they read the current page and language from the template context) ----------
 
     @staticmethod
     def _tr(text: Text | dict, lang: str) -> Any:
-        # Typeset here too: a text may land in raw HTML, which no Markdown extension sees.
         value = text[lang]
         return plain_text(value, lang) if isinstance(value, str) else value
 
     @jinja2.pass_context
     def _ui(self, context: jinja2.runtime.Context, key: str) -> str:
-        return plain_text(self.catalogue.ui[key][context["lang"]], context["lang"])
+        return Trusted(plain_text(self.catalogue.ui[key][context["lang"]], context["lang"]))
 
     @jinja2.pass_context
     def _date_text(self, context: jinja2.runtime.Context, date: "dt.date") -> str:
         """A date as readers of the language write it (the pattern is an interface string, `date_format`)."""
         from babel.dates import format_date
 
-        return format_date(date, self.catalogue.ui["date_format"][context["lang"]], locale=context["lang"])
+        return Trusted(format_date(date, self.catalogue.ui["date_format"][context["lang"]], locale=context["lang"]))
+
+    @staticmethod
+    def _url(address: str) -> str:
+        """An address of content (a reference's url) as a link target: checked, and percent-encoded so that it
+        stays one Markdown link target."""
+        if not allowed_link(address):
+            raise ValueError(f"{address!r} is not an address a page may link to")
+        return Trusted(quote(address, safe=URL_SAFE))
 
     def _page(self, page_id: str) -> Page:
         return next(page for page in self.pages if page.page_id == page_id)
 
     @jinja2.pass_context
     def _page_link(self, context: jinja2.runtime.Context, page_id: str) -> str:
-        return self.href(context["page"], context["lang"], self._page(page_id).paths[context["lang"]])
+        return Trusted(self.href(context["page"], context["lang"], self._page(page_id).paths[context["lang"]]))
 
     @jinja2.pass_context
     def _page_title(self, context: jinja2.runtime.Context, page_id: str) -> str:
-        return self._page(page_id).titles[context["lang"]]
+        return plain_text(self._page(page_id).titles[context["lang"]], context["lang"])
 
     @jinja2.pass_context
     def _citation_of(self, context: jinja2.runtime.Context, page_id: str) -> str:
@@ -90,16 +154,17 @@ class Renderer:
         lang, page = context["lang"], self._page(page_id)
         facts = page_facts(self.guide, page_id, lang, self.settings.page_url(lang, page.url(lang)))
         # Only ordinary white space is collapsed: the no-break spaces of French typography stay.
-        return LINE_BREAKS.sub(" ", self.env.get_template("citation.txt.j2").render(lang=lang, page=page, facts=facts)).strip()
+        text = self.text_env.get_template("citation.txt.j2").render(lang=lang, page=page, facts=facts)
+        return LINE_BREAKS.sub(" ", text).strip()
 
     @jinja2.pass_context
     def _link(self, context: jinja2.runtime.Context, kind: str, anchor: str = "") -> str:
         target = self.page_of_kind[kind].paths[context["lang"]]
-        return self.href(context["page"], context["lang"], target) + (f"#{anchor}" if anchor else "")
+        return Trusted(self.href(context["page"], context["lang"], target) + (f"#{anchor}" if anchor else ""))
 
     @jinja2.pass_context
     def _treatment_link(self, context: jinja2.runtime.Context, treatment_id: str) -> str:
-        return self.href(context["page"], context["lang"], self.page_of_treatment[treatment_id].paths[context["lang"]])
+        return Trusted(self.href(context["page"], context["lang"], self.page_of_treatment[treatment_id].paths[context["lang"]]))
 
     @jinja2.pass_context
     def _ref_link(self, context: jinja2.runtime.Context, ref_id: str) -> str:
@@ -107,8 +172,10 @@ class Renderer:
 
     @jinja2.pass_context
     def _markdown(self, context: jinja2.runtime.Context, text: Text | str) -> str:
+        """A content text, rendered once into a fragment; the page gets its placeholder. (`cell` is the same
+        filter: where the placeholder lands decides whether the text shows as blocks or as one line.)"""
         value = text[context["lang"]] if isinstance(text, Text) else text
-        return self.text(value, context["lang"], lambda ref_id: self._ref_link(context, ref_id))
+        return Trusted(self.table.add(self.fragment(value)))
 
     # --- what a subclass may change (the handout: paper instead of the site) ---------------------------------
 
@@ -117,40 +184,32 @@ class Renderer:
         here = posixpath.dirname(page.paths[lang])
         return posixpath.relpath(target, here or ".")
 
-    def text(self, value: str, lang: str, ref_link: Callable[[str], str]) -> str:
-        """A content text of `lang`, typeset, with [@ref] citations turned into numbered links."""
-        value = content_text(value, lang)
+    def _citation_for(self, page: Page, lang: str) -> Callable[[str], Citation]:
+        references = self.page_of_kind["references"].paths[lang]
+        address = self.href(page, lang, references).removesuffix(".md") + ".html"  # fragments skip MkDocs' links
 
-        def cite(match: re.Match) -> str:
-            links = []
-            for ref_id in (part.strip().lstrip("@") for part in match.group(1).split(";")):
-                number = self.guide.reference_number(ref_id)
-                reference = self._tooltip(ref_id)
-                links.append(f'[{number}]({ref_link(ref_id)}){{ .cite data-cg-ref="{reference}" }}')
-            return "\u00a0[" + ", ".join(links) + "]"
+        def cite(ref_id: str) -> Citation:
+            return Citation(self.guide.reference_number(ref_id), f"{address}#{ref_id}", self._tooltip(ref_id))
 
-        # The citation brings its own no-break space, so it swallows the space the editor typed before it.
-        return CITED_WITH_SPACE.sub(cite, value).strip()
+        return cite
 
     @functools.cache
     def _tooltip(self, ref_id: str) -> str:
-        """The reference as plain text for the citation's data-cg-ref attribute; attr_list ends a value at its
-        first double quote and a list at a brace, so those become harmless look-alikes."""
-        text = self.env.get_template("reference-tooltip.j2").module.reference_tooltip(self.guide.reference(ref_id))
-        return " ".join(str(text).split()).replace('"', "'").replace("{", "(").replace("}", ")")
+        """The reference as plain text, for the citation's data-cg-ref attribute (escaped there)."""
+        text = self.text_env.get_template("reference-tooltip.j2").module.reference_tooltip(self.guide.reference(ref_id))
+        return " ".join(str(text).split())
 
-    @jinja2.pass_context
-    def _cell(self, context: jinja2.runtime.Context, text: Text | str) -> str:
-        """Like `md`, flattened for a Markdown table cell."""
-        # Only ordinary white space: the no-break spaces of citations and of French typography stay.
-        return LINE_BREAKS.sub(" ", self._markdown(context, text)).strip().replace("|", "\\|")
+    @functools.cache
+    def _abbreviations(self, lang: str) -> dict[str, str]:
+        """The glossary's abbreviations of `lang` and their terms: each page marks up those it uses."""
+        return {term.abbr[lang]: plain_text(term.term[lang], lang) for term in self.guide.glossary.terms if term.abbr}
 
     # --- output -----------------------------------------------------------------------------------------------
 
-    def render_language(self, lang: str, docs_dir: Path) -> RenderedLanguage:
-        # Every page ends with the glossary's abbreviations, which the abbr extension turns into tooltips.
-        abbreviations = self.env.get_template("abbreviations.md.j2").render(lang=lang, page=self.pages[0])
+    def render_language(self, lang: str, docs_dir: Path, fragments_file: Path) -> RenderedLanguage:
+        tables = {}
         for page in self.pages:
+            tables[page.paths[lang]] = self.begin(page, lang)
             template = self.env.get_template(page.template)
             facts = page_facts(self.guide, page.page_id, lang, self.settings.page_url(lang, page.url(lang)))
             body = template.render(lang=lang, page=page, facts=facts, **page.context)
@@ -165,9 +224,10 @@ class Renderer:
                             f"{counterparts}guide_page: {guide_page}\n{search}---\n\n")
             target = docs_dir / page.paths[lang]
             target.parent.mkdir(parents=True, exist_ok=True)
-            _write_if_changed(target, front_matter + body + "\n" + abbreviations)
+            _write_if_changed(target, front_matter + body)
+        write_tables(fragments_file, tables)
         nav, not_in_nav = self._nav(lang)
-        return RenderedLanguage(lang, docs_dir, nav, self.pages, not_in_nav)
+        return RenderedLanguage(lang, docs_dir, nav, self.pages, not_in_nav, fragments_file)
 
     def _with_dates_under_title(self, body: str, lang: str, page: Page, facts: PageFacts) -> str:
         """Every page shows its review date (and "updated in version X") right under its title: the line comes
@@ -180,8 +240,8 @@ class Renderer:
         return body
 
     def _guide_page(self, lang: str, page: Page, facts: PageFacts) -> dict[str, Any]:
-        description = facts.description or page.titles[lang]  # a page without a summary of its own
-        return {"id": page.page_id, "description": plain_text(description, lang), "last_reviewed": facts.last_reviewed.isoformat(),
+        description = facts.description or plain_text(page.titles[lang], lang)  # a page without a summary of its own
+        return {"id": page.page_id, "description": description, "last_reviewed": facts.last_reviewed.isoformat(),
                 "citation": self._citation_of({"lang": lang}, page.page_id)}
 
     def _nav(self, lang: str) -> tuple[list[Any], tuple[str, ...]]:
@@ -227,7 +287,7 @@ def render(guide: Guide, catalogue: Catalogue, project: Path, out_dir: Path,
     for lang in LANGS:
         docs_dir = out_dir / lang
         shutil.copytree(project / "docs", docs_dir, dirs_exist_ok=True)
-        rendered[lang] = renderer.render_language(lang, docs_dir)
+        rendered[lang] = renderer.render_language(lang, docs_dir, out_dir / f"{lang}.fragments.json")
         for name, write in EXPORTS.items():
             _write_if_changed(docs_dir / name, write(guide.references.references))
         _remove_stale(docs_dir, project / "docs", {page.paths[lang] for page in renderer.pages} | set(EXPORTS))

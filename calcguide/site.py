@@ -24,7 +24,13 @@ from .export import BIBTEX_FILE, RIS_FILE
 from .catalogue import Catalogue
 from .pages import RenderedLanguage
 from .templatecache import ThemeBytecodeCache
+from .fragments import CONTENT_MARKDOWN, Setting
 from .typography import markdown_extensions, plain_text
+
+
+def words_of(text: str, lang: str) -> str:
+    """A content text as plain words (typeset, no markup, no citations), for a place that takes no HTML."""
+    return CONTENT_MARKDOWN.render(text, Setting(lang)).text
 
 SHIM = Path("node_modules/iframe-worker/shim/index.js")
 MATERIAL_FAVICON = "assets/images/favicon.png"  # the theme's own icon, copied into every site
@@ -78,7 +84,7 @@ def language_config(base: dict[str, Any], project: Path, guide: Guide, catalogue
                 "title": plain_text(guide.site.title[lang], lang),
                 "version": guide.site.version,
                 "last_reviewed": guide.last_reviewed.isoformat(),
-                "disclaimer": plain_text(guide.site.disclaimer[lang], lang),
+                "disclaimer": words_of(guide.site.disclaimer[lang], lang),  # the theme escapes it
                 "public_url": settings.public_url or "",  # the chooser's address (hreflang x-default); "" when none
                 "contact": guide.site.contact.model_dump() if guide.site.contact else None,
                 "handout": handout_name(lang),
@@ -94,6 +100,43 @@ def language_config(base: dict[str, Any], project: Path, guide: Guide, catalogue
             *markdown_extensions(lang),
         ],
     }
+
+
+# Files of docs/ that a browser runs or renders as a document: each must be named where MkDocs loads it.
+CODE_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".js", ".mjs", ".svg", ".xml", ".xsl", ".wasm"})
+
+
+def docs_problems(project: Path) -> list[Any]:
+    """docs/ is code, reviewed as code: it holds no page, script or picture that mkdocs.yml does not name
+    (`extra_javascript`, `extra_css`, `theme.favicon`, `theme.logo`), and no file at the path of a file of the theme
+    (Material's assets, our theme overrides) or of one the build writes, which it would replace."""
+    from material import templates as material_templates
+
+    from .content import ContentError
+
+    if not (project / "mkdocs.yml").is_file():
+        return []  # no site to build (a test that prints handouts alone); MkDocs would say so
+    base = read_base_config(project)
+    theme = base.get("theme", {})
+    named = {str(item if isinstance(item, str) else item.get("path", "")) for key in ("extra_javascript", "extra_css")
+             for item in base.get(key, [])} | {theme.get("favicon"), theme.get("logo")}
+    theme_dirs = [Path(material_templates.__file__).parent, project / theme.get("custom_dir", "templates/theme")]
+    written_by_build = {SHIM_TARGET.as_posix(), "search/search_index.json", "search/search_index.js", "sitemap.xml",
+                        "404.html", RIS_FILE, BIBTEX_FILE}
+    errors = []
+    docs = project / "docs"
+    for path in sorted(docs.rglob("*")) if docs.is_dir() else []:
+        if not path.is_file():
+            continue
+        relative = path.relative_to(docs).as_posix()
+        name = f"docs/{relative}"
+        if path.suffix.lower() in CODE_SUFFIXES and relative not in named:
+            errors.append(ContentError(name, 1, "", "a page, script or picture that mkdocs.yml does not name; list it "
+                                       "(extra_javascript, extra_css, theme.favicon) or remove it"))
+        if relative in written_by_build or any((folder / relative).exists() for folder in theme_dirs):
+            errors.append(ContentError(name, 1, "", "this file has the path of a file of the theme or of the build, "
+                                       "which it would replace; rename it"))
+    return errors
 
 
 def _permalinks_for(extension: Any, title: str) -> Any:
@@ -133,6 +176,7 @@ def build_language(guide: Guide, catalogue: Catalogue, language: RenderedLanguag
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
     from .errorpage import ErrorPageBase
+    from .placeholders import fragment_swap_plugin
     from .themetext import EscapedText
 
     warnings = _route_mkdocs_warnings()
@@ -149,6 +193,8 @@ def build_language(guide: Guide, catalogue: Catalogue, language: RenderedLanguag
         mkdocs_config.plugins["calcguide-theme-cache"] = ThemeBytecodeCache(work_dir)
         mkdocs_config.plugins["calcguide-escaped-text"] = EscapedText()  # our texts reach the theme escaped
         mkdocs_config.plugins["calcguide-error-page"] = ErrorPageBase(lang)
+        # Content fragments in place of their placeholders, before anything reads the pages' HTML.
+        mkdocs_config.plugins["calcguide-fragments"] = fragment_swap_plugin(language.fragments)
         build(mkdocs_config)
     except (Abort, ConfigurationError, PluginError) as exc:
         because = "".join(f" {warning}" for warning in warnings.seen)
@@ -163,7 +209,8 @@ def build_language(guide: Guide, catalogue: Catalogue, language: RenderedLanguag
 def mkdocs_input(project: Path, language: RenderedLanguage, settings: str) -> str:
     """A digest of everything a language's MkDocs build reads: its Markdown, the theme, the base configuration
     and the guide settings its configuration is derived from."""
-    return fingerprint([language.docs_dir, project / "templates" / "theme", project / "mkdocs.yml"], settings)
+    return fingerprint([language.docs_dir, language.fragments, project / "templates" / "theme", project / "mkdocs.yml"],
+                       settings)
 
 
 def fingerprint(paths: list[Path], *texts: str) -> str:
@@ -229,6 +276,7 @@ def write_language_chooser(guide: Guide, catalogue: Catalogue, project: Path, si
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(project / "templates"), autoescape=True,
                              undefined=jinja2.StrictUndefined)
     env.filters["typeset"] = plain_text
+    env.filters["words"] = words_of  # a content text's words, without its markup and citations
     public_url = (settings or PublishSettings()).public_url
     html = env.get_template("language-chooser.html.j2").render(
         guide=guide, strings=catalogue, langs=LANGS, public_url=public_url, handout_name=handout_name)

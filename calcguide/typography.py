@@ -1,10 +1,19 @@
-"""French typography, applied by the build so that editors never type a no-break space by hand.
+"""Typography done by the build, on text only (never on markup, addresses or identifiers), so that editors never
+type a no-break space by hand and a value is never changed.
 
-French sets a narrow no-break space (U+202F) before ; ! ? and inside « », and a no-break space (U+00A0) before
-a colon; figures group thousands with a narrow no-break space (5 218) and take a decimal comma (4,8 mois).
-Punctuation is fixed on the text of every French page (a Markdown tree processor, so it also reaches what the
-templates write around content and the search index built from the pages); figures are fixed in the French
-content texts only, where the build knows they are prose (never in references, PMIDs, DOIs, ids or addresses).
+- Both languages: no line break between a quantity and its unit (5 mg, 24 %): the space becomes a no-break space.
+- French: a narrow no-break space before ; ! ? and inside « », a no-break space before a colon, the space added
+  where it is missing; and, in quantities only (a number followed by its unit: 4.8 mois, 5218 patients, 0.5 à
+  1 mg/kg), a decimal comma and thousands grouped with a narrow no-break space (4,8 mois; 5 218 patients). A
+  number that is not a quantity (a section "rubrique 4.5", a version "2.1", a year, a PMID, a DOI, a date) keeps
+  what the editor wrote.
+
+Content texts get this on each text node of their fragment (calcguide/fragments.py); a span written between
+backticks (`4.5`) is a literal and is left exactly as written. Interface strings and titles get `plain_text`.
+The French pages' own template text gets the punctuation from a Markdown tree processor (`FrenchTypography`).
+
+Every function here is linear in the length of its text: the patterns are anchored at word or run starts, so a
+5,000-letter word or a run of spaces costs one pass (tests/test_typography.py measures it).
 """
 from __future__ import annotations
 
@@ -17,26 +26,22 @@ from markdown.treeprocessors import Treeprocessor
 NARROW_NBSP = "\u202f"
 NBSP = "\u00a0"
 SPACES = " \t" + NBSP + NARROW_NBSP
+_SPACE_CLASS = "[" + SPACES + "]"
 
 # Never touched: addresses, DOIs, e-mail addresses (their colons, question marks and dots are not punctuation).
-PROTECTED_WORD = re.compile(r"(?:[a-z][a-z0-9+.-]*://|mailto:|doi:|www\.)\S+|\S+@\S+\.\S+", re.IGNORECASE)
-# In content Markdown also: citations [@id], link targets ](…), code spans, identifiers with figures.
-PROTECTED_MARKDOWN = re.compile(PROTECTED_WORD.pattern + r"|\[@[^\]]*\]|\]\([^)]*\)|`[^`]*`|\b(?:PMID|PMC|NCT)\s*:?\s*\d+",
-                                re.IGNORECASE)
+# Anchored at the start of a word, so that a long word is scanned once.
+PROTECTED_WORD = re.compile(r"(?<!\S)(?:[a-z][a-z0-9+.-]*://|mailto:|doi:|www\.)\S*|(?<!\S)[^\s@]+@[^\s@]*\.\S*",
+                            re.IGNORECASE)
 
 # Prose punctuation is followed by a space, a closing sign or the end of the text ("2014;35(7):444" is not).
 _FOLLOWS = r"(?=[\s)\]»,.;:!?]|$)"
-# A word (or closing sign) then perhaps spaces, then the mark: the spaces become the right no-break space.
-HIGH_PUNCTUATION = re.compile(r"(?:(?<=[^\s;:!?«(\[" + NBSP + NARROW_NBSP + r"])|^)[" + SPACES + r"]*([;!?]+)" + _FOLLOWS)
-COLON = re.compile(r"(?:(?<=[^\s;:!?«(\[" + NBSP + NARROW_NBSP + r"])|^)[" + SPACES + r"]*:" + _FOLLOWS)
-OPENING_QUOTE = re.compile(r"«[" + SPACES + r"]*")
-CLOSING_QUOTE = re.compile(r"[" + SPACES + r"]*»")
-
-# Figures glued to letters are names or codes (CO2, benchmark1edit12345), never grouped or given a comma.
-DECIMAL_POINT = re.compile(r"(?<![\w.,])(\d+)\.(\d+)(?![\w]|\.\d)")
-WHOLE_NUMBER = re.compile(r"(?<![\w.,-])\d{4,}(?![\w]|[,.]\d)")
-# Four-digit numbers in this range are years, which French never groups.
-YEARS = range(1800, 2100)
+_AFTER_WORD = r"(?:(?<=[^\s;:!?«(\[" + NBSP + NARROW_NBSP + r"])|^)"
+# A word (or closing sign) then perhaps spaces, then the mark: the spaces become the right no-break space. The
+# spaces are matched only from the start of their run (the look-behind), never from inside it.
+HIGH_PUNCTUATION = re.compile(_AFTER_WORD + _SPACE_CLASS + r"*([;!?]+)" + _FOLLOWS)
+COLON = re.compile(_AFTER_WORD + _SPACE_CLASS + r"*:" + _FOLLOWS)
+OPENING_QUOTE = re.compile(r"«" + _SPACE_CLASS + r"*")
+CLOSING_QUOTE = re.compile(r"(?<!" + _SPACE_CLASS + r")" + _SPACE_CLASS + r"*»")
 
 
 def _outside(protected: re.Pattern, text: str, change) -> str:  # noqa: ANN001 - a str -> str function
@@ -57,38 +62,98 @@ def _punctuate(text: str) -> str:
 
 def french_punctuation(text: str) -> str:
     """No-break spaces before ; : ! ? and inside « », added where missing, never inside an address or DOI."""
+    if not any(mark in text for mark in ";:!?«»"):
+        return text
     return _outside(PROTECTED_WORD, text, _punctuate)
+
+
+# --- quantities -------------------------------------------------------------------------------------------------
+
+# The units a quantity may have, in either language (lowercase; a unit may be followed by /something: mg/kg).
+UNITS = frozenset("""
+    % ‰ mg g kg µg μg mcg ng ml dl l mmol µmol μmol mol meq ui iu u mm cm m µm μm mmhg °c gy j mj hz mhz w kv
+    h min s j d jour jours day days semaine semaines week weeks mois month months an ans année années year years
+    fois time times patient patients enfant enfants child children adulte adultes adult adults cas case cases
+    séance séances session sessions cycle cycles cure cures dose doses comprimé comprimés tablet tablets
+    injection injections perfusion perfusions infusion infusions étude études study studies lésion lésions
+    lesion lesions nodule nodules
+""".split())
+# Words that join the two ends of one quantity (240 to 480 mg, 2 × 5 mg). "and", "or" and a comma do not: they may
+# join a quantity to a number of another kind ("PMID 123 and 4 mg").
+CONNECTORS = frozenset({"to", "à", "-", "–", "—", "×", "x"})
+# A number, or several joined without spaces (0.5–1, 1290/5218), perhaps with a percent sign glued to it.
+NUMBER = re.compile(r"\d+(?:[.,]\d+)?(?:[–/-]\d+(?:[.,]\d+)?)*%?")
+_DECIMAL = re.compile(r"(\d)\.(\d)")
+_INTEGER = re.compile(r"\d{4,}")
+_EDGES = "()[]«»\"“”'’,;:.!?"
+_WORDS = re.compile(r"(" + _SPACE_CLASS + r"+|\n+)")
+
+
+def _unit(word: str) -> bool:
+    core = word.strip(_EDGES).lower()
+    return core in UNITS or core.split("/", 1)[0] in UNITS and "/" in core
 
 
 def _group(match: re.Match) -> str:
     digits = match.group(0)
-    if len(digits) == 4 and int(digits) in YEARS:
-        return digits
     head = len(digits) % 3 or 3
     return NARROW_NBSP.join([digits[:head]] + [digits[i:i + 3] for i in range(head, len(digits), 3)])
 
 
-PERCENT = re.compile(r"(?<=\d)[ \u00a0]?%")
+def _french_number(number: str) -> str:
+    number = _INTEGER.sub(_group, _DECIMAL.sub(r"\1,\2", number))
+    return number[:-1] + NARROW_NBSP + "%" if number.endswith("%") and not number.endswith(NARROW_NBSP + "%") else number
 
 
-def _figures(text: str) -> str:
-    text = WHOLE_NUMBER.sub(_group, DECIMAL_POINT.sub(r"\1,\2", text))
-    return PERCENT.sub(NARROW_NBSP + "%", text)
+def quantities(text: str, lang: str) -> str:
+    """The numbers of text that are quantities (followed by their unit, directly or through a range), typeset:
+    the space before the unit made no-break; in French, a decimal comma and grouped thousands."""
+    if not any(character.isdigit() for character in text):
+        return text
+    parts = _WORDS.split(text)  # words at even positions, the spaces between them at odd ones
+    quantity_follows = False  # the word after this one (past a connector) is a unit or a quantity
+    unit_next = False
+    for position in range(len(parts) - 1, -1, -2):
+        word = parts[position]
+        lead, core = _split_leading(word)
+        trail = core[len(core.rstrip(_EDGES.replace("%", ""))):]
+        number = core[:len(core) - len(trail)] if trail else core
+        if NUMBER.fullmatch(number) and (not trail and (unit_next or quantity_follows) or number.endswith("%")):
+            if lang == "fr":
+                number = _french_number(number)
+            parts[position] = lead + number + trail
+            if unit_next and position + 1 < len(parts) and parts[position + 1] in (" ", NBSP, NARROW_NBSP):
+                parts[position + 1] = NARROW_NBSP if lang == "fr" and parts[position + 2].startswith("%") else NBSP
+            quantity_follows, unit_next = True, False
+        elif _unit(word):
+            unit_next, quantity_follows = True, False
+        elif word in CONNECTORS:
+            unit_next = False  # a connector keeps quantity_follows as it is
+        else:
+            unit_next = quantity_follows = False
+    return "".join(parts)
 
 
-def french_figures(markdown_text: str) -> str:
-    """Thousands grouped and decimal commas in a French content text (Markdown), outside citations, links, code
-    and identifiers."""
-    return _outside(PROTECTED_MARKDOWN, markdown_text, _figures)
+def _split_leading(word: str) -> tuple[str, str]:
+    core = word.lstrip("([«\"“")
+    return word[:len(word) - len(core)], core
 
 
-def french(text: str) -> str:
-    """A short French text that is not Markdown (a title, a disclaimer): figures and punctuation."""
-    return french_punctuation(french_figures(text))
+def typeset(text: str, lang: str) -> str:
+    """One text node of `lang`: quantities, and in French the punctuation."""
+    text = quantities(text, lang)
+    return french_punctuation(text) if lang == "fr" else text
 
+
+def plain_text(text: str, lang: str) -> str:
+    """A short text that is not Markdown (a title, an interface string, a setting), typeset for `lang`."""
+    return typeset(text, lang)
+
+
+# --- the French pages' own text (templates, interface strings) ---------------------------------------------------
 
 # Bibliographic references keep the typography of their own language (most titles are English), so their
-# containers are left alone; the French texts inside them (notes) were typeset by the render filters.
+# containers are left alone; the French texts inside them (notes) were typeset with their fragment.
 FOREIGN_CLASSES = {"cg-reflist", "cg-ref"}
 
 
@@ -135,16 +200,6 @@ class FrenchTypography(Extension):
 
 def makeExtension(**kwargs) -> FrenchTypography:  # noqa: N802 - the name Python-Markdown looks for
     return FrenchTypography(**kwargs)
-
-
-# What each language's typography needs, for the stages that do not go through Markdown (titles, the theme's
-# settings, the chooser) and for the Markdown they render. English needs nothing.
-def content_text(markdown_text: str, lang: str) -> str:
-    return french(markdown_text) if lang == "fr" else markdown_text
-
-
-def plain_text(text: str, lang: str) -> str:
-    return french(text) if lang == "fr" else text
 
 
 def markdown_extensions(lang: str) -> list[str]:

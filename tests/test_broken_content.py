@@ -361,10 +361,9 @@ MISTAKES = [
     Mistake("javascript-autolink", _markup('"<javascript:alert(1)>"'), "HTML"),
     Mistake("data-url-link", _markup('"[see](data:text/html;base64,PHNjcmlwdD4=)"'), "links must start with https://"),
     Mistake("html-entity-script", _markup('"&#60;script&#62;alert(1)&#60;/script&#62;"'), "character codes"),
-    Mistake("attribute-list-onclick", _markup("'**see**{ onmouseover=\"alert(1)\" }'"), "curly braces"),
-    Mistake("reference-style-javascript-link", _markup('"[see][1]\\n\\n[1]: javascript:alert(1)"'),
-            "link definitions"),
-    Mistake("snippet-include", _markup('"--8<-- \\"abbreviations.en.md\\""'), "--8<--"),
+    Mistake("image", _markup('"![banner](https://evil.example/p.png)"'), "images are not allowed"),
+    Mistake("two-paragraphs-in-a-line", _markup('"See below.\\n\\n[x]: javascript:alert(1)"'), "one paragraph"),
+    Mistake("list-in-a-line", _markup('"- first\\n- second"'), "lists are for section bodies"),
 ]
 
 

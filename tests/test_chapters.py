@@ -11,7 +11,7 @@ from calcguide.render import load_catalogue, render
 from conftest import PROJECT, errors_of, replace_in
 
 HEADING_ANCHOR = re.compile(r"^## .* \{ #([a-z0-9-]+) \}$", re.MULTILINE)
-CITATION_NUMBER = re.compile(r"\[(\d+)\]\([^)]*references\.md#")
+CITATION_NUMBER = re.compile(r'href="[^"]*references\.html#[^"]*">(\d+)</a>')
 CHAPTERS = ("evaluation", "jdm")
 
 
@@ -25,7 +25,7 @@ def rendered(tmp_path_factory):
 def _chapter_markdown(rendered, kind: str, lang: str) -> str:
     _, out, languages = rendered
     page = next(page for page in languages[lang].pages if page.kind == kind)
-    return (out / lang / page.paths[lang]).read_text(encoding="utf-8")
+    return languages[lang].page_markdown(page)
 
 
 @pytest.mark.parametrize("kind", CHAPTERS)

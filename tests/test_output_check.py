@@ -47,6 +47,19 @@ HOSTILE = {
     "theme script with a changed base": page("<script>" + THEME_SCOPE.format(base='",alert(1),"') + "</script>"),
     "unknown script type": page('<script type="speculationrules">{"prefetch":[]}</script>'),
     "json block that is not json": page('<script type="application/json">alert(1)</script>'),
+    # Issue 21: what a deny-list missed, refused because the policy does not name it.
+    "css escape in a style element": page("", "<style>p{background:url(https\\3a //evil.example/x.png)}</style>"),
+    "image-set in a style element": page("", "<style>p{background:image-set('https://evil.example/x.png' 1x)}</style>"),
+    "style attribute": page('<p style="position:fixed;inset:0">give warfarin 10 mg</p>'),
+    "dir attribute on text": page('<p dir="rtl">480 mg</p>'),
+    "unknown data attribute": page('<p data-x="1">x</p>'),
+    "theme id in the content": page('<article class="md-content__inner"><h2 id="__config">x</h2></article>'),
+    "id written twice": page('<div id="__search"></div><span id="__search"></span>'),
+    "attribute written twice": page('<a href="#x" href="javascript:alert(1)">x</a>'),
+    "unknown element": page("<marquee>x</marquee>"),
+    "protocol-relative link": page('<a href="//evil.example/">x</a>'),
+    "backslash link": page('<a href="\\\\evil.example/">x</a>'),
+    "meta set-cookie": page("", '<meta http-equiv="set-cookie" content="a=b">'),
 }
 
 
@@ -76,7 +89,8 @@ def test_theme_scripts_are_allowed_for_every_base_url(ours, base):
 def test_handout_may_hold_no_script_and_load_nothing_but_itself():
     for body in ["<script>document.title='x'</script>", '<img src="../../etc/x.png" alt="">',
                  '<img src="/etc/x.png" alt="">', '<link rel="stylesheet" href="file:///etc/x.css">',
-                 '<a href="file:///etc/passwd">x</a>']:
+                 '<a href="file:///etc/passwd">x</a>', "<style>p{background:url(x.png)}</style>",
+                 "<style>@import 'x.css';</style>", '<a href="x.html">x</a>']:
         with pytest.raises(OutputCheckError):
             check_handout(page(body), "handout-en.html")
     check_handout(page('<a href="https://guide.example/en/">guide</a>'), "handout-en.html")

@@ -161,7 +161,7 @@ def test_review_cycle_counts_calendar_months():
 def test_page_description_is_plain_text_without_citations_or_markdown():
     text = "**1 mg a day** by mouth [@ref-a; @ref-b]. See [the page](https://a.test/). " + "More words. " * 40
     description = plain_description(text)
-    assert description.startswith("1 mg a day by mouth. See the page.")
+    assert description.startswith("1\u00a0mg a day by mouth. See the page.")  # a quantity stays on one line
     assert "[" not in description and "*" not in description and len(description) <= 200
 
 

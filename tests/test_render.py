@@ -24,8 +24,20 @@ def test_every_interface_string_exists_in_both_languages():
 
 def test_citations_become_numbered_links_to_the_references_page(tmp_path):
     guide = load_guide(PROJECT / "content")
-    render(guide, load_catalogue(PROJECT / "templates"), PROJECT, tmp_path)
-    page = (tmp_path / "fr" / "traitements" / "diltiazem.md").read_text()
+    rendered = render(guide, load_catalogue(PROJECT / "templates"), PROJECT, tmp_path)
+    page = next(page for page in rendered["fr"].pages if page.paths["fr"] == "traitements/diltiazem.md")
+    markdown = rendered["fr"].page_markdown(page)
     number = guide.reference_number("balin-2012")
-    assert f"[{number}](../references.md#balin-2012)" in page
-    assert "[@" not in page
+    assert f'href="../references.html#balin-2012">{number}</a>' in markdown
+    assert "[@" not in markdown
+
+
+def test_grouped_citations_are_each_a_link():
+    from calcguide.fragments import CONTENT_MARKDOWN, Citation, Setting
+
+    def cite(ref_id: str) -> Citation:
+        return Citation({"a": 3, "b": 7}[ref_id], f"references.html#{ref_id}", f"Reference {ref_id}")
+
+    html = CONTENT_MARKDOWN.render("Dose [@a; @b].", Setting("en", cite)).inline
+    assert html == ('Dose&nbsp;[<a class="cite" data-cg-ref="Reference a" href="references.html#a">3</a>, '
+                    '<a class="cite" data-cg-ref="Reference b" href="references.html#b">7</a>].')

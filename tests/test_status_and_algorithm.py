@@ -21,8 +21,7 @@ STYLESHEETS = PROJECT / "docs" / "assets" / "stylesheets"
 def rendered(guide, tmp_path_factory):
     """The Markdown of both languages, rendered once."""
     out = tmp_path_factory.mktemp("markdown")
-    render(guide, load_catalogue(PROJECT / "templates"), PROJECT, out)
-    return out
+    return render(guide, load_catalogue(PROJECT / "templates"), PROJECT, out)
 
 
 @functools.cache
@@ -33,7 +32,7 @@ def planned_pages() -> tuple:
 def page_text(rendered, kind: str, lang: str, treatment_id: str | None = None) -> str:
     for page in planned_pages():
         if page.kind == kind and (treatment_id is None or page.context["treatment"].id == treatment_id):
-            return (rendered / lang / page.paths[lang]).read_text(encoding="utf-8")
+            return rendered[lang].page_markdown(page)
     raise LookupError(kind)
 
 
@@ -244,7 +243,7 @@ def test_every_box_links_to_a_page(guide, rendered, lang):
 @pytest.mark.parametrize("lang", LANGS)
 def test_in_the_chart_each_treatment_shows_its_status_before_its_evidence(guide, rendered, lang):
     chart = page_text(rendered, "algorithm", lang)
-    items = re.findall(r"<li markdown=\"span\">\[.*?</li>", chart)
+    items = re.findall(r"<li markdown=\"span\">\[.*?</li>", chart, re.DOTALL)
     assert len(items) == sum(len(node.treatments) for node in guide.algorithm.nodes)
     for item in items:
         treatment = next(t for t in guide.treatments if f"/{t.id}.md)" in item)

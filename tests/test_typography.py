@@ -1,16 +1,19 @@
-"""French typography done by the build: no-break spaces before ; : ! ? and inside « », figures grouped with a
-decimal comma — on every French page, in the French search index and in the French handout."""
+"""Typography done by the build: no-break spaces before ; : ! ? and inside « », a quantity's figures grouped with a
+decimal comma and kept on the line of its unit — on every French page, in the French search index and in the
+French handout — and never a value changed (a section number, a version, an identifier, a literal)."""
 from __future__ import annotations
 
 import html.parser
 import json
 import re
+import resource
 from pathlib import Path
 
 import pytest
 
 from calcguide.render import load_catalogue
-from calcguide.typography import NARROW_NBSP, NBSP, french, french_figures, french_punctuation
+from calcguide.fragments import CONTENT_MARKDOWN, Setting
+from calcguide.typography import NARROW_NBSP, NBSP, french_punctuation, typeset
 from conftest import PROJECT
 
 # Prose punctuation (followed by a space, a closing sign or the end) without the no-break space French needs.
@@ -79,20 +82,51 @@ def test_addresses_dois_and_bibliographic_punctuation_are_left_alone():
         assert french_punctuation(text) == text
 
 
-def test_figures_take_grouped_thousands_and_a_decimal_comma():
-    assert french_figures("1290/5218 patients, 4.8 months, 24.7%") == (
-        f"1{NARROW_NBSP}290/5{NARROW_NBSP}218 patients, 4,8 months, 24,7{NARROW_NBSP}%")
+def test_quantities_take_grouped_thousands_and_a_decimal_comma():
+    assert typeset("1290/5218 patients, 4.8 months, 24.7%", "fr") == (
+        f"1{NARROW_NBSP}290/5{NARROW_NBSP}218{NBSP}patients, 4,8{NBSP}months, 24,7{NARROW_NBSP}%")
 
 
-def test_years_identifiers_citations_and_links_keep_their_figures():
-    text = ("en 2014 [@bienvenu-2014], PMID 27371996, NCT03267277, [doi](https://doi.org/10.1/2014.1234), "
-            "version 1.2.3, code edit12345, v1.5")
-    assert french_figures(text) == text
+def test_a_range_is_one_quantity():
+    assert typeset("0.5 à 1.5 g par jour", "fr") == f"0,5 à 1,5{NBSP}g par jour"
+
+
+def test_section_numbers_versions_and_identifiers_keep_their_figures():
+    # Issue 30, item 1: "rubrique 4.5 … version 2.1" stays as written.
+    text = ("rubrique 4.5 du RCP, version 2.1, en 2014 [@bienvenu-2014], PMID 27371996 et 2 mois, NCT03267277, "
+            "[doi](https://doi.org/10.1/2014.1234), version 1.2.3, code edit12345, v1.5, le 2014-04-18")
+    html = CONTENT_MARKDOWN.render(text, Setting("fr")).html
+    for kept in ("4.5", "2.1", "2014", "27371996", "NCT03267277", "10.1/2014.1234", "1.2.3", "edit12345", "v1.5",
+                 "2014-04-18"):
+        assert kept in html, kept
+
+
+def test_a_literal_between_backticks_is_left_exactly_as_written():
+    html = CONTENT_MARKDOWN.render("la dose `4.5 mg` : 4.5 mg", Setting("fr")).html
+    assert html == f"<p>la dose 4.5 mg&nbsp;: 4,5&nbsp;mg</p>\n"
+
+
+def test_a_quantity_keeps_its_unit_on_its_line_in_english_too():
+    assert typeset("240 to 480 mg a day, 20 % of 5218 patients", "en") == (
+        f"240 to 480{NBSP}mg a day, 20{NBSP}% of 5218{NBSP}patients")
 
 
 def test_typesetting_twice_changes_nothing():
-    once = french("Note : 5218 patients ; « oui » ? 4.8")
-    assert french(once) == once
+    once = typeset("Note : 5218 patients ; « oui » ? 4.8 mg", "fr")
+    assert typeset(once, "fr") == once
+
+
+@pytest.mark.parametrize("text", ["a" * 5000, "1" * 5000, " " * 4999 + "»", "x" + " " * 4999, ":" * 5000,
+                                  "a@" * 2500, "http://" * 700, "4 " * 2500, "4.5 mg " * 700, "«" * 5000,
+                                  "é" * 5000 + " ;"])
+def test_typography_is_linear_on_long_words_and_runs(text):
+    # A quadratic pattern takes seconds on 5,000 characters (the issue's 5,000-letter French words took minutes
+    # through the pages); one pass takes milliseconds. Processor time, not the wall clock of a shared machine.
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_utime
+    for _ in range(20):
+        typeset(text, "fr")
+        CONTENT_MARKDOWN.render(text, Setting("fr"))
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_utime - before < 2.0
 
 
 def test_the_checker_finds_a_plain_space_before_a_colon():

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from calcguide.content import load_guide
-from calcguide.content.markup import EXTENSIONS
+from calcguide.fragments import CONTENT_MARKDOWN, Setting
 from calcguide.content.regular import MAX_FILE_BYTES
 from conftest import PROJECT, errors_of, replace_in, run_build
 from untrusted import set_text
@@ -257,7 +257,7 @@ def test_citation_without_its_at_sign_is_refused(content_copy):
 
 
 def test_citation_with_a_cyrillic_letter_is_refused(content_copy):
-    text_refused(content_copy, "240 mg a day [@p\u0430lmieri-1995].", "did you mean [@palmieri-1995]")
+    text_refused(content_copy, "240 mg a day [@p\u0430lmieri-1995].", "U+0430", "looks like the Latin 'a'")
 
 
 def test_citation_with_a_zero_width_space_is_refused(content_copy):
@@ -285,25 +285,31 @@ LINK_DEFINITIONS = {
     "numbered list": "1. 240 mg [x]\n\n   [x]: https://example.org/",
     "details": "??? note\n    [x]: https://example.org/",
     "safe address": "240 mg a day [x].\n\n[x]: https://example.org/",
+    "abbreviation": "240 mg a day.\n\n*[mg]: milligrams of something else",
+    "abbreviation in a list": "- item\n\n    *[mg]: milligrams",
+    "abbreviation on two lines": "*[mg]:\n    milligrams",
 }
 
 
 @pytest.mark.parametrize("form", sorted(LINK_DEFINITIONS))
-def test_link_definition_is_refused_in_every_markdown_form(content_copy, form):
-    text_refused(content_copy, LINK_DEFINITIONS[form], "definition")
+def test_a_definition_in_any_markdown_form_defines_nothing(form):
+    # Content Markdown has no definitions: whatever the form, a section body shows them as words, and they link
+    # and abbreviate nothing, on its page or any other.
+    html = CONTENT_MARKDOWN.render(LINK_DEFINITIONS[form], Setting("en")).html
+    assert "<a " not in html and "<abbr" not in html
+    assert "[x]" in html or "*[mg]" in html
 
 
-@pytest.mark.parametrize("text", ["240 mg a day.\n\n*[mg]: milligrams of something else",
-                                  "- item\n\n    *[mg]: milligrams", "*[mg]:\n    milligrams"])
-def test_abbreviation_definition_is_refused(content_copy, text):
-    text_refused(content_copy, text, "abbreviation definitions")
+@pytest.mark.parametrize("form", ["own line", "next line", "safe address", "abbreviation"])
+def test_a_definition_in_a_one_paragraph_field_is_refused(content_copy, form):
+    text_refused(content_copy, LINK_DEFINITIONS[form], "one paragraph")
 
 
 @pytest.mark.parametrize("link", [
     "[dose](javascript:alert(1))", "[dose](JaVaScRiPt:alert(1))", "[dose](<javascript:alert(1)>)",
     "[dose]( javascript:alert(1) )", "[dose](java\tscript:alert(1))", "[dose](data:text/html,x)",
-    "[dose](vbscript:x)", "[dose](//evil.example/)", "[dose](file:///etc/passwd)",
-    "- item\n\n        [dose](javascript:alert(1))",
+    "[dose](vbscript:x)", "[dose](//evil.example/)", "[dose](file:///etc/passwd)", "[dose](\\\\evil/x)",
+    "[dose](/\\evil.example/)", "[dose](https:evil.example)", "[dose](#)",
 ])
 def test_link_that_is_not_to_the_web_is_refused_in_every_form(content_copy, link):
     text_refused(content_copy, f"240 mg a day, see {link}.", "not allowed")
@@ -316,11 +322,23 @@ def test_images_are_refused(content_copy, image):
     assert any(error.startswith(REGIMEN[0]) for error in errors_of(content_copy))
 
 
-@pytest.mark.parametrize("markup", ['<img src=x onerror="alert(1)">', "&#106;avascript", "{ onclick=alert(1) }",
-                                    "<javascript:alert(1)>", "--8<-- /etc/passwd"])
-def test_raw_html_entities_attributes_and_snippets_are_refused(content_copy, markup):
+@pytest.mark.parametrize("markup", ['<img src=x onerror="alert(1)">', "&#106;avascript", "<javascript:alert(1)>"])
+def test_raw_html_and_character_codes_are_refused(content_copy, markup):
     set_text(content_copy, *REGIMEN, "en", f"240 mg a day {markup}.")
     assert any(error.startswith(REGIMEN[0]) for error in errors_of(content_copy))
+
+
+@pytest.mark.parametrize("markup", ["{ onclick=alert(1) }", "**480 mg**{: dir=rtl", "{ #__config }", "{ hidden",
+                                    "--8<-- /etc/passwd", "`` ` ``", "| a | b |\n|---|---|", "# Heading",
+                                    "!!! danger \"Recall\"", "[^1]", "~~x~~", "\\[x\\](https://evil.example)"])
+def test_attribute_lists_snippets_and_other_markdown_stay_words(markup):
+    # Not refused: the renderer has no rule for them, so they are text, whatever follows them on the page.
+    from calcguide.audit import read_elements
+
+    html = CONTENT_MARKDOWN.render(f"240 mg a day {markup}", Setting("en")).html
+    elements = read_elements(html)
+    assert {element.tag for element in elements} <= {"p", "strong", "em"}, html
+    assert not any(element.attributes for element in elements), html
 
 
 def test_web_links_and_anchors_stay_allowed(content_copy):
@@ -329,12 +347,12 @@ def test_web_links_and_anchors_stay_allowed(content_copy):
     load_guide(content_copy)
 
 
-def test_markdown_check_uses_the_extensions_of_mkdocs_yml():
+def test_mkdocs_reads_no_snippet_and_content_reaches_it_only_as_fragments():
     import yaml
 
     configured = yaml.safe_load((PROJECT / "mkdocs.yml").read_text(encoding="utf-8"))["markdown_extensions"]
     names = [next(iter(item)) if isinstance(item, dict) else item for item in configured]
-    assert [name for name in names if name != "pymdownx.snippets"] == EXTENSIONS
+    assert "pymdownx.snippets" not in names  # it would read files of the build machine into a page
 
 
 def test_page_slug_in_strings_yml_that_is_a_path_is_refused(tmp_path):

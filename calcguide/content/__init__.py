@@ -11,4 +11,4 @@ from .loader import load_document, load_guide
 from .messages import validate_model
 from .schema import *  # noqa: F403 - the models are the package's public vocabulary
 from .source import Location, SourceFile
-from .text import CITATION, LANGS, Lang, Model, Text, Words, cited_ids, no_live_markup
+from .text import CITATION, LANGS, Lang, Model, PlainText, Prose, Text, Words, cited_ids, markup_problem

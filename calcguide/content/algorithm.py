@@ -63,8 +63,9 @@ class Algorithm(Model):
     title: Text
     last_reviewed: dt.date
     intro: Text
-    nodes: list[AlgorithmNode] = Field(min_length=1)
-    edges: list[AlgorithmEdge] = []
+    # Far above a chart that fits one A4 page, and low enough that checking the chart stays instant.
+    nodes: list[AlgorithmNode] = Field(min_length=1, max_length=100)
+    edges: list[AlgorithmEdge] = Field([], max_length=300)
     # The few references a printed handout lists (it has no room for every citation of the chart and table).
     key_references: list[Id] = []
 
@@ -95,7 +96,11 @@ def chart_rows(algorithm: Algorithm) -> dict[str, int]:
     """The row of every node: the length of the longest path that leads to it (0 for the start)."""
     row = {node.id: 0 for node in algorithm.nodes}
     for _ in algorithm.nodes:  # longest paths settle in at most one pass per node, since there is no cycle
+        changed = False
         for edge in algorithm.edges:
-            if edge.source in row and edge.target in row:
-                row[edge.target] = max(row[edge.target], row[edge.source] + 1)
+            if edge.source in row and edge.target in row and row[edge.target] < row[edge.source] + 1:
+                row[edge.target] = row[edge.source] + 1
+                changed = True
+        if not changed:
+            break
     return row

@@ -102,23 +102,28 @@ def _check_algorithm(algorithm: Algorithm, source: SourceFile, index: IdIndex,
                 )))
         if edge.source in successors and edge.target in node_ids:
             successors[edge.source].append(edge.target)
-    # A decision chart must read top to bottom: a cycle would send the reader round forever.
+    # A decision chart must read top to bottom: a cycle would send the reader round forever. (Depth-first, with a
+    # stack of its own: a chain of a thousand boxes is an error to report, not a RecursionError.)
     state: dict[str, int] = {}
-
-    def visit(node: str, trail: list[str]) -> list[str] | None:
-        state[node] = 1
-        for following in successors[node]:
-            if state.get(following) == 1:
-                return [*trail, node, following]
-            if following not in state and (cycle := visit(following, [*trail, node])):
-                return cycle
-        state[node] = 2
-        return None
-
-    for node in successors:
-        if node not in state and (cycle := visit(node, [])):
-            start = cycle.index(cycle[-1])
-            index.errors.append(source.error(("edges",), "the algorithm has a cycle: " + " → ".join(cycle[start:])
+    for root in successors:
+        if root in state:
+            continue
+        state[root] = 1
+        path, pending = [root], [iter(successors[root])]
+        cycle = None
+        while pending and cycle is None:
+            following = next(pending[-1], None)
+            if following is None:
+                state[path.pop()] = 2
+                pending.pop()
+            elif state.get(following) == 1:
+                cycle = [*path[path.index(following):], following]
+            elif following not in state:
+                state[following] = 1
+                path.append(following)
+                pending.append(iter(successors[following]))
+        if cycle:
+            index.errors.append(source.error(("edges",), "the algorithm has a cycle: " + " → ".join(cycle)
                                              + "; expected a chart that only goes forward"))
             break
     # An answer must say which answer it is: every arrow out of a question carries a label.
@@ -137,11 +142,31 @@ def _check_algorithm(algorithm: Algorithm, source: SourceFile, index: IdIndex,
         _check_chart_layout(algorithm, source, index)
 
 
+# What the chart (templates/algorithm-chart.md.j2) can draw, on a screen and on one A4 page: boxes are lettered
+# a to j within a row, and the rows are numbered steps.
+MAX_BOXES_PER_ROW = 10
+MAX_ROWS = 30
+
+
 def _check_chart_layout(algorithm: Algorithm, source: SourceFile, index: IdIndex) -> None:
     """The chart is drawn in rows with straight vertical arrows (templates/algorithm-chart.md.j2): every node
     hangs from the start, an arrow joins neighbouring rows, and two rows of several boxes are joined box to box."""
     row = chart_rows(algorithm)
     width = {number: sum(1 for value in row.values() if value == number) for number in row.values()}
+    first_of_row = {}
+    for number, node in enumerate(algorithm.nodes):
+        first_of_row.setdefault(row[node.id], number)
+        if row[node.id] >= MAX_ROWS:
+            index.errors.append(source.error(("nodes", number), (
+                f"node {node.id!r} would be step {row[node.id] + 1} of the chart; the chart has at most {MAX_ROWS} "
+                "steps from top to bottom (shorten the chain: put details in a box's text)")))
+            return
+    for number, count in sorted(width.items()):
+        if count > MAX_BOXES_PER_ROW:
+            index.errors.append(source.error(("nodes", first_of_row[number]), (
+                f"row {number + 1} of the chart would hold {count} boxes side by side; a row holds at most "
+                f"{MAX_BOXES_PER_ROW} (group some treatments into one box)")))
+            return
     position = {node.id: sum(1 for other in algorithm.nodes[:index_] if row[other.id] == row[node.id])
                 for index_, node in enumerate(algorithm.nodes)}
     for number, node in enumerate(algorithm.nodes):

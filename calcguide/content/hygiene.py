@@ -2,12 +2,17 @@
 
 One rule for every string of every YAML file (ids, citations, prose, interface strings alike): characters that
 change what the reader sees without being seen are refused, never silently removed, so that the editor decides.
+The classes come from the Unicode data of the `regex` module, never from a hand list:
 - Bidirectional controls reorder the text on screen ("480 mg" shows as "mg 480").
-- Zero-width and other format characters (Unicode category Cf, soft hyphen included) hide inside ids and
-  citations, which then resolve to nothing.
+- Default-ignorable code points and format characters (Cf: zero-width, soft hyphen, variation selectors, the
+  combining grapheme joiner, the Hangul fillers) show nothing and hide inside ids and citations.
 - Control characters other than line break and tab, lone surrogates, private-use and unassigned code points,
   non-characters (U+FFFE, U+FDD0…), line and paragraph separators: nothing to show, or a broken page.
-No-break spaces (U+00A0, U+202F, French typography) and every visible letter of every script remain allowed.
+- Spaces other than the space, the no-break spaces of French typography (U+00A0, U+202F) and the thin space.
+- Letters outside the scripts a French and English guide is written in (Latin, Greek, and the common and
+  inherited characters: digits, punctuation, symbols, accents). A blank glyph is a character like any other to
+  Unicode: U+2800 BRAILLE PATTERN BLANK is a symbol of the Braille script that prints nothing, like the Hangul
+  fillers; other scripts bring look-alikes of Latin letters (Cyrillic "а"). Both are refused by script.
 """
 from __future__ import annotations
 
@@ -16,8 +21,15 @@ import re
 import unicodedata
 from typing import Iterable, Iterator
 
-ALLOWED_CONTROLS = frozenset("\n\t")
+import regex
+
 REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+SCRIPTS = ("Latin", "Greek", "Common", "Inherited")
+_INVISIBLE = (r"[\p{Default_Ignorable_Code_Point}\p{Cf}\p{Cc}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Bidi_Control}"
+              r"\p{Noncharacter_Code_Point}\p{Zs}]")
+REFUSED = regex.compile(r"[" + _INVISIBLE + r"--[\t\n \u00a0\u202f\u2009]]|[^"
+                        + "".join(rf"\p{{Script={script}}}" for script in SCRIPTS) + "]", regex.V1)
+INVISIBLE = regex.compile(_INVISIBLE, regex.V1)
 MAX_TEXT_CHARS = 5_000  # one text (a paragraph or a few); documented in README (Limits)
 
 
@@ -25,9 +37,8 @@ def invisible_characters(value: str) -> Iterator[tuple[int, str]]:
     """(position, character) of every refused character of value."""
     if value.isascii() and value.isprintable():
         return  # the common case, at C speed
-    for position, character in enumerate(value):
-        if character not in ALLOWED_CONTROLS and unicodedata.category(character) in REFUSED_CATEGORIES:
-            yield position, character
+    for match in REFUSED.finditer(value):
+        yield match.start(), match.group(0)
 
 
 def describe_character(character: str) -> str:
@@ -43,9 +54,17 @@ def character_problem(value: str) -> str | None:
     for position, character in invisible_characters(value):
         line = value.count("\n", 0, position) + 1
         where = f" on line {line} of the text" if "\n" in value else ""
-        kind = ("a right-to-left or other direction control, which reorders the text on screen"
-                if unicodedata.bidirectional(character) in {"LRE", "RLE", "LRO", "RLO", "PDF", "LRI", "RLI", "FSI", "PDI"}
-                or character in "\u200e\u200f\u061c" else "an invisible or non-printing character")
+        if regex.match(r"\p{Bidi_Control}", character):
+            kind = "a right-to-left or other direction control, which reorders the text on screen"
+        elif regex.match(r"\p{Zs}", character):
+            kind = "a space of unusual width; type a plain space (the build sets the no-break spaces)"
+        elif INVISIBLE.match(character):
+            kind = "an invisible or non-printing character"
+        elif character.translate(_LOOK_ALIKES) != character:
+            kind = f"a letter of another script that looks like the Latin {character.translate(_LOOK_ALIKES)!r}"
+        else:
+            kind = (f"a character of a script this guide does not use ({_script(character)}; some, like U+2800, "
+                    "print as blank space)")
         return (f"the text holds {describe_character(character)}, {kind}, after {value[max(0, position - 20):position]!r}"
                 f"{where}; delete it (retype the words around it)")
     if len(value) > MAX_TEXT_CHARS:
@@ -59,6 +78,13 @@ def character_problem(value: str) -> str | None:
 _LOOK_ALIKES = str.maketrans("аеорсухіјѕԁһӏԛԝꞮαεοκνρτυχι", "aeopcyxijsdhlqwiaeokvptuxi")
 _BRACKETED = re.compile(r"(?<!!)\[([^\[\]\n]{1,200})\](?!\()")
 _BARE_AT = re.compile(r"(?<![\w\[@.])@([^\s\[\];,.()]{2,80})")
+
+
+def _script(character: str) -> str:
+    for script in ("Braille", "Hangul", "Cyrillic", "Armenian", "Hebrew", "Arabic", "Han", "Cherokee"):
+        if regex.match(rf"\p{{Script={script}}}", character):
+            return f"the {script} script"
+    return "another script"
 
 
 @functools.lru_cache(maxsize=4096)

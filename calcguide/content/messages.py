@@ -54,6 +54,7 @@ def explain(error: dict) -> str:
         "model_attributes_type": f"expected a block of key: value lines{got}",
         "dict_type": f"expected a block of key: value lines{got}",
         "too_short": "the list must not be empty; write at least one item",
+        "too_long": f"the list is too long: at most {error.get('ctx', {}).get('max_length')} items",
         "string_too_long": f"too long; expected at most {error.get('ctx', {}).get('max_length')} characters",
         "enum": message.replace("Input should be", "expected") + got,
         "literal_error": message.replace("Input should be", "expected") + got,

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
-from .text import Id, Model, NonEmpty, Text
+from .text import Id, Model, PlainText, Text
 
 # Reserved for documentation (RFC 2606): an address there is a placeholder, never shown to a reader.
 PLACEHOLDER_DOMAIN = re.compile(r"[@./]example\.(com|net|org)\b|[@.]example(/|$)", re.IGNORECASE)
@@ -28,7 +28,7 @@ HttpsUrl = Annotated[str, StringConstraints(pattern=r"^https://[A-Za-z0-9-]+(\.[
 class Editor(Model):
     """A person who stands behind the guide. Only real, consenting people: never a placeholder."""
 
-    name: NonEmpty
+    name: PlainText
     role: Text
     affiliation: Text
     interests: Text  # declared interests; "none declared" is written out, never left blank

@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
-from .text import Doi, Id, Model, NonEmpty, Text
+from .text import Doi, Id, Model, PlainText, Text
 
 
 class Reference(Model):
@@ -19,26 +19,26 @@ class Reference(Model):
 
     id: Id
     kind: Literal["article", "chapter", "label", "resource", "registration"] = "article"
-    authors: NonEmpty | None = None  # required for an article or a chapter
-    title: NonEmpty
+    authors: PlainText | None = None  # required for an article or a chapter
+    title: PlainText
     # The language the title is written in (ISO 639-1): a title in the other language than the page's is marked as
     # such for screen readers (WCAG 3.1.2), and reference managers get it (RIS LA, BibTeX langid).
     language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")]
-    journal: NonEmpty | None = None  # required for an article
-    book: NonEmpty | None = None  # chapter: the book's title, as cited ("StatPearls [Internet]")
-    publisher: NonEmpty | None = None  # chapter: place and publisher, as cited ("Treasure Island (FL): StatPearls Publishing")
+    journal: PlainText | None = None  # required for an article
+    book: PlainText | None = None  # chapter: the book's title, as cited ("StatPearls [Internet]")
+    publisher: PlainText | None = None  # chapter: place and publisher, as cited ("Treasure Island (FL): StatPearls Publishing")
     year: Annotated[int, Field(ge=1900, le=2100)]
-    volume: NonEmpty | None = None
-    pages: NonEmpty | None = None
+    volume: PlainText | None = None
+    pages: PlainText | None = None
     doi: Doi | None = None
     pmid: Annotated[int, Field(ge=1, le=99_999_999)] | None = None
     # PubMed Central id, for an article whose DOI and PMID could not be confirmed in the records consulted.
     pmcid: Annotated[str, StringConstraints(pattern=r"^PMC[0-9]{1,10}$")] | None = None
     # label: the marketing authorisation holder; resource: the body that keeps it; registration: the sponsor
-    holder: NonEmpty | None = None
-    version: NonEmpty | None = None  # label: its date of revision or version, as printed on it
+    holder: PlainText | None = None
+    version: PlainText | None = None  # label: its date of revision or version, as printed on it
     url: Annotated[str, StringConstraints(pattern=r"^https://[^\s<>\"'{}|\\^`]+$")] | None = None
-    identifier: NonEmpty | None = None  # label: e.g. DailyMed set id, EMA product number, CIS code (BDPM)
+    identifier: PlainText | None = None  # label: e.g. DailyMed set id, EMA product number, CIS code (BDPM)
     checked: dt.date
     note: Text | None = None
 

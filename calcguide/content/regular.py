@@ -18,6 +18,7 @@ from .errors import ContentError
 MAX_FILE_BYTES = 256 * 1024
 MAX_TREE_BYTES = 4 * 1024 * 1024  # all of content/, docs/ or templates/ together
 MAX_TREE_FILES = 2000
+MAX_TREE_DEPTH = 8  # folders inside folders; docs/assets/javascripts/ is 2 deep
 
 _KINDS = ((stat.S_ISLNK, "a symbolic link"), (stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a device"),
           (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a folder"))
@@ -95,16 +96,23 @@ def check_tree(root: Path, label: str, prefix: str | None = None) -> list[Conten
         return []
     if not stat.S_ISDIR(root_mode):
         return [ContentError(label, 1, "", "this path " + refusal(root_mode))]
-    pending = [root]
+    pending = [(root, 0)]
     while pending:
-        folder = pending.pop()
+        folder, depth = pending.pop()
         with os.scandir(folder) as entries:
             for entry in sorted(entries, key=lambda item: item.name):
                 path = Path(entry.path)
                 name = f"{prefix}{path.relative_to(root).as_posix()}"
                 mode = entry.stat(follow_symlinks=False).st_mode
-                if stat.S_ISDIR(mode):
-                    pending.append(path)
+                if "\\" in entry.name or any(ord(character) < 32 or ord(character) == 127 for character in entry.name):
+                    errors.append(ContentError(name.encode("unicode_escape").decode("ascii"), 1, "", (
+                        "a file name with a backslash or a control character; the build names files with letters, "
+                        "digits, hyphens and dots")))
+                elif stat.S_ISDIR(mode) and depth + 1 >= MAX_TREE_DEPTH:
+                    errors.append(ContentError(name, 1, "", f"folders are nested more than {MAX_TREE_DEPTH} deep "
+                                               f"in {label}/; keep the tree flat"))
+                elif stat.S_ISDIR(mode):
+                    pending.append((path, depth + 1))
                 elif not stat.S_ISREG(mode):
                     errors.append(ContentError(name, 1, "", "this path " + refusal(mode)))
                 else:

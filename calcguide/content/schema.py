@@ -16,13 +16,13 @@ from .algorithm import (Algorithm, AlgorithmEdge, AlgorithmNode, NodeKind, PageK
                         SetAside, chart_rows)
 from .publishing import Changes, Contact, Editor
 from .references import Reference, References  # noqa: F401 - part of the schema's vocabulary
-from .text import Id, Model, Text, Version, Words
+from .text import Id, Model, Prose, Text, Version, Words
 
 
 class Section(Model):
     id: Id
     title: Text
-    body: Text
+    body: Prose  # paragraphs and lists
 
 
 class KeyMessage(Model):
@@ -97,8 +97,8 @@ class Disease(Model):
     id: Id
     name: Text
     frequency: Text
-    risk_factors: Text
-    notes: Text | None = None
+    risk_factors: Prose
+    notes: Prose | None = None
 
 
 class Diseases(Model):
@@ -148,8 +148,8 @@ class PatientCount(Model):
     """How many treated patients the studies cited for a treatment report, per study: one number, or the smallest
     and the largest study; `unknown` when the cited sources give no count. Never a number of studies."""
 
-    smallest: int | None = None
-    largest: int | None = None
+    smallest: Annotated[int, Field(ge=1, le=1_000_000)] | None = None
+    largest: Annotated[int, Field(ge=1, le=1_000_000)] | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -162,7 +162,7 @@ class PatientCount(Model):
         if isinstance(value, str):
             if value.strip() == "unknown":
                 return {}
-            match = re.fullmatch(r"\s*(\d+)\s*(?:[–-]\s*(\d+)\s*)?", value)
+            match = re.fullmatch(r"\s*(\d{1,7})\s*(?:[–-]\s*(\d{1,7})\s*)?", value)
             if match:
                 return {"smallest": int(match.group(1)), "largest": int(match.group(2) or match.group(1))}
             raise ValueError(f"{value!r} is not a number of patients; {PATIENTS_HELP}")

@@ -238,8 +238,12 @@ def _construct_date(loader: yaml.BaseLoader, node: yaml.ScalarNode) -> Any:
         return value
 
 
-def _construct_decimal(loader: yaml.BaseLoader, node: yaml.ScalarNode) -> int:
-    return int(node.value, 10)
+MAX_DIGITS = 12  # no number of content has more (a PMID has 8); a longer one stays text, for its field to report
+
+
+def _construct_decimal(loader: yaml.BaseLoader, node: yaml.ScalarNode) -> int | str:
+    digits = node.value.lstrip("+-0") or "0"
+    return int(node.value, 10) if len(digits) <= MAX_DIGITS else node.value
 
 
 _UniqueKeyLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_date)

@@ -6,43 +6,69 @@ from typing import Annotated, Iterator, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
 
-from .markup import markup_problem
+from ..fragments import CITATION, CONTENT_MARKDOWN
 
 LANGS: tuple[str, ...] = ("en", "fr")
 Lang = Literal["en", "fr"]
 
-HTML_TAG = re.compile(r"<\s*[a-zA-Z/!?]")  # also Markdown autolinks <javascript:…>, which are tags to Markdown
+# Not needed for safety (the renderer keeps them as text), but an editor who types them means something the guide
+# cannot show: say so rather than print the markup.
+HTML_TAG = re.compile(r"<\s*[a-zA-Z/!?]")  # also Markdown autolinks <https://…>
 HTML_ENTITY = re.compile(r"&(#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);")
-# Python-Markdown's attr_list syntax: `{ onclick="…" }` after a word or a paragraph sets any HTML attribute.
-ATTRIBUTE_LIST = re.compile(r"\{:?[ ]*[^}\n ][^}\n]*[ ]*\}")
-SNIPPET = re.compile(r"-+8<-+")  # pymdownx.snippets would paste in another file
-# `[@ref-id]` or `[@one; @two]` inside any text cites references by id.
-CITATION = re.compile(r"\[@([a-z0-9][a-z0-9-]*(?:\s*;\s*@[a-z0-9][a-z0-9-]*)*)\]")
+
+# Bounds on the Markdown structure of one text, far above what a paragraph or a short list needs, so that no text
+# makes the renderer slow (nested brackets and deep container prefixes cost Markdown parsers super-linear time).
+MAX_BRACKETS = 60
+MAX_LINES = 60
+MAX_PREFIX = 16
+_DEEP_PREFIX = re.compile(rf"^[ \t>*+:-]{{{MAX_PREFIX + 1},}}", re.MULTILINE)
 
 
-def no_live_markup(value: str) -> str:
-    """Content is Markdown that becomes HTML: refuse whatever could put live markup in a page. Characters a
-    reader cannot see are refused earlier, for every string of a file (source.py, hygiene.py)."""
+def structure_problem(text: str) -> str | None:
+    if text.count("[") > MAX_BRACKETS:
+        return f"the text holds {text.count('[')} brackets [ ]; the limit is {MAX_BRACKETS} (split the text)"
+    if text.count("\n") >= MAX_LINES:
+        return f"the text has {text.count(chr(10)) + 1} lines; the limit is {MAX_LINES} (split it into sections)"
+    if _DEEP_PREFIX.search(text):
+        return (f"a line starts with more than {MAX_PREFIX} spaces, quote or list marks; content needs no blocks "
+                "nested that deep")
+    return None
+
+
+def markup_problem(value: str, blocks: bool) -> str | None:
+    """Why a content text cannot be shown as its editor meant, or None. What the text may hold is what
+    calcguide/fragments.py renders; this only names what an editor wrote that it would show as plain text."""
     if HTML_TAG.search(value):
-        raise ValueError("HTML (text between < and >) is not allowed in content; write Markdown instead "
-                         "(**bold**, *italic*, [text](https://…)), and 'less than' or 'greater than' as words or ≤ ≥")
+        return ("HTML (text between < and >) is not allowed in content; write Markdown instead (**bold**, *italic*, "
+                "[text](https://…)), and 'less than' or 'greater than' as words or ≤ ≥")
     if HTML_ENTITY.search(value):
-        raise ValueError(f"HTML character codes such as {HTML_ENTITY.search(value).group(0)!r} are not allowed; "
-                         "type the character itself")
-    if ATTRIBUTE_LIST.search(value):
-        raise ValueError("curly braces { … } are not allowed in content (they would set HTML attributes); "
-                         "use round brackets ( … ) instead")
-    if SNIPPET.search(value):
-        raise ValueError("the marker --8<-- is not allowed in content (it would paste in another file)")
-    # Citations are ours to turn into links; whatever else could define or link is judged as Markdown.
-    if problem := markup_problem(CITATION.sub("", value)):
+        return (f"HTML character codes such as {HTML_ENTITY.search(value).group(0)!r} are not allowed; type the "
+                "character itself")
+    if problem := structure_problem(value):
+        return problem
+    problems = CONTENT_MARKDOWN.problems(value, blocks)
+    return problems[0] if problems else None
+
+
+def one_paragraph(value: str) -> str:
+    if problem := markup_problem(value, blocks=False):
+        raise ValueError(problem)
+    return value
+
+
+def paragraphs(value: str) -> str:
+    if problem := markup_problem(value, blocks=True):
         raise ValueError(problem)
     return value
 
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=60)]
-# Every text of content/ ends up in a page, so every text is checked for live markup.
-NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(no_live_markup)]
+# A structured field (a reference's title or authors, a search word): plain text, shown exactly as written.
+PlainText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+# A content text: one paragraph of the guide's Markdown (calcguide/fragments.py).
+NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(one_paragraph)]
+# A text that may hold several paragraphs and lists (section bodies).
+Paragraphs = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(paragraphs)]
 # The suffix may hold brackets (10.1016/s0022-3476(83)80706-9) but nothing that would break out of a URL.
 Doi = Annotated[str, StringConstraints(pattern=r"^10\.\d{4,9}/[^\s<>\"'{}|\\^`\[\]]+$")]
 # A version names files (the offline zip): letters, digits, dots, plus and hyphens, never a path.
@@ -69,11 +95,18 @@ class Text(Model):
         return getattr(self, lang)
 
 
+class Prose(Text):
+    """A text in both languages that may hold several paragraphs and lists (a section's body)."""
+
+    en: Paragraphs
+    fr: Paragraphs
+
+
 class Words(Model):
     """Search words (synonyms, variants) per language; either list may be empty."""
 
-    en: list[NonEmpty] = []
-    fr: list[NonEmpty] = []
+    en: list[PlainText] = []
+    fr: list[PlainText] = []
 
     def __getitem__(self, lang: str) -> list[str]:
         return getattr(self, lang)
