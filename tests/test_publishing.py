@@ -64,12 +64,12 @@ def test_shipped_content_names_no_public_address():
 
 
 def test_site_wide_review_date_is_the_most_recent_page_review(content_copy):
-    replace_in(content_copy / "treatments" / "colchicine.yml", "last_reviewed: 2026-11-29", "last_reviewed: 2026-12-03")
-    assert load_guide(content_copy).last_reviewed == dt.date(2026, 12, 3)
+    replace_in(content_copy / "treatments" / "colchicine.yml", "last_reviewed: 2026-12-04", "last_reviewed: 2026-12-05")
+    assert load_guide(content_copy).last_reviewed == dt.date(2026, 12, 5)
 
 
 def test_reference_checked_after_the_page_review_is_a_located_error(content_copy):
-    replace_in(content_copy / "treatments" / "colchicine.yml", "last_reviewed: 2026-11-29", "last_reviewed: 2026-11-01")
+    replace_in(content_copy / "treatments" / "colchicine.yml", "last_reviewed: 2026-12-04", "last_reviewed: 2026-11-01")
     errors = errors_of(content_copy)
     assert len(errors) == 1
     assert errors[0].startswith("treatments/colchicine.yml:4: last_reviewed: ")
@@ -77,7 +77,7 @@ def test_reference_checked_after_the_page_review_is_a_located_error(content_copy
 
 
 def test_chapter_reviewed_before_its_references_were_checked_is_a_located_error(content_copy):
-    replace_in(content_copy / "care.yml", "last_reviewed: 2026-11-29", "last_reviewed: 2026-01-01")
+    replace_in(content_copy / "care.yml", "last_reviewed: 2026-12-04", "last_reviewed: 2026-01-01")
     errors = errors_of(content_copy)
     assert [error.split(": ")[0] for error in errors] == ["care.yml:2"]
 
@@ -142,7 +142,7 @@ def test_release_gate_wants_a_changes_entry_for_the_current_version(content_copy
 def test_release_gate_wants_every_treatment_reviewed_within_the_review_cycle(content_copy):
     complete(content_copy)
     problems = release_problems(load_guide(content_copy), content_copy,
-                                PublishSettings(ADDRESS, True, today=dt.date(2028, 11, 30)))
+                                PublishSettings(ADDRESS, True, today=dt.date(2028, 12, 5)))
     assert len(problems) == len(list((content_copy / "treatments").glob("*.yml")))
     assert {p.field for p in problems} == {"last_reviewed"}
     assert all(p.file.startswith("treatments/") and p.line > 1 for p in problems)

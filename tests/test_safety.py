@@ -185,5 +185,5 @@ def test_every_box_interaction_is_printed_in_both_handout_pdfs(built):
                                 PdfReader(built.dist_dir / f"handout-{lang}.pdf").pages).split())
         for node in guide.algorithm.nodes:
             for shown in guide.interactions_among(node.treatments):
-                words = re.sub(r"\s*\[@[^\]]+\]", "", (shown.interaction.summary or shown.interaction.action)[lang])
+                words = re.sub(r"\s*\[@[^\]]+\]", "", shown.interaction.action[lang])
                 assert " ".join(words.split())[:40] in text

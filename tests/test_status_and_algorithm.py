@@ -207,8 +207,8 @@ def test_arrow_out_of_a_question_without_an_answer_is_rejected(content_copy):
 
 
 def test_box_link_to_a_page_that_is_not_linkable_names_the_pages_that_are(content_copy):
-    replace_in(content_copy / "algorithm.yml", "    pages: [evaluation, classification, care]\n",
-               "    pages: [evaluation, classification, references]\n")
+    replace_in(content_copy / "algorithm.yml", '    pages: [evaluation, "care#infection"]\n',
+               '    pages: [evaluation, "care#infection", references]\n')
     errors = errors_of(content_copy)
     assert len(errors) == 1
     assert re.match(r"algorithm\.yml:\d+: nodes\.0\.pages\.2\.page: expected .*'assessment'", errors[0]), errors
@@ -216,10 +216,10 @@ def test_box_link_to_a_page_that_is_not_linkable_names_the_pages_that_are(conten
 
 def test_box_link_to_an_unknown_section_is_named(content_copy):
     path = content_copy / "algorithm.yml"
-    replace_in(path, '"diseases#adult-dermatomyositis"', '"diseases#adult-dermatomyosites"')
+    replace_in(path, '"diseases#lupus"', '"diseases#lupuss"')
     errors = errors_of(content_copy)
     assert len(errors) == 1
-    assert re.match(r"algorithm\.yml:\d+: nodes\.1\.pages\.1: unknown disease id 'adult-dermatomyosites'",
+    assert re.match(r"algorithm\.yml:\d+: nodes\.1\.pages\.1: unknown disease id 'lupuss'",
                     errors[0]), errors
 
 

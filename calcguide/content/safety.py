@@ -44,16 +44,26 @@ class Interaction(Model):
     other: Text | None = Field(None, alias="with")
     treatment: Id | None = None
     mechanism: CitedText
+    # What to do: written once and shown word for word wherever the interaction appears (both treatment pages,
+    # Safety at a glance, every algorithm box and handout that lists both treatments), so keep it short.
     action: CitedText
-    # One line for the algorithm box and the handout (where there is no room for mechanism and action);
-    # when it is left out, the action is shown there.
-    summary: CitedText | None = None
+    # Accepted only to be refused with a message: a shorter line for the boxes is how the box and the page came
+    # to give different advice (issue 22).
+    summary: Text | None = None
 
     @model_validator(mode="after")
     def names_one_partner(self) -> "Interaction":
         if (self.other is None) == (self.treatment is None):
             raise ValueError("an interaction names either 'with:' (a drug or class outside the guide, in both "
                              "languages) or 'treatment:' (the id of another treatment of the guide), not both")
+        return self
+
+    @model_validator(mode="after")
+    def has_no_summary(self) -> "Interaction":
+        if self.summary is not None:
+            raise ValueError("summary: an interaction has no summary, since a summary leaves out the action; every "
+                             "view (algorithm box, handout, Safety at a glance) shows the action word for word, so "
+                             "delete summary and write the action short enough for a box")
         return self
 
 
@@ -178,8 +188,8 @@ def interactions_among(treatments: Iterable["Treatment"], ids: Iterable[str]) ->
 
 @dataclass(frozen=True)
 class BoxAlert:
-    """One alert of an algorithm box: a treatment, the treatments of the box it interacts with, and the one line
-    to show (the interactions' summary, or their action)."""
+    """One alert of an algorithm box: a treatment, the treatments of the box it interacts with, and the action to
+    show, word for word."""
 
     owner: str
     partners: tuple[str, ...]
@@ -187,12 +197,11 @@ class BoxAlert:
 
 
 def box_alerts(treatments: Iterable["Treatment"], ids: Iterable[str]) -> list[BoxAlert]:
-    """The interactions among the treatments of one box, those of one treatment with the same line merged into
+    """The interactions among the treatments of one box, those of one treatment with the same action merged into
     one alert (a printed box has room for few lines)."""
     alerts: dict[tuple[str, CitedText], list[str]] = {}
     for shown in interactions_among(treatments, ids):
-        text = shown.interaction.summary or shown.interaction.action
-        alerts.setdefault((shown.owner, text), []).append(shown.partner)
+        alerts.setdefault((shown.owner, shown.interaction.action), []).append(shown.partner)
     return [BoxAlert(owner, tuple(partners), text) for (owner, text), partners in alerts.items()]
 
 
@@ -207,7 +216,7 @@ def safety_reference_ids(treatments: Iterable["Treatment"], treatment_id: str) -
             if treatment.safety.dose_note:
                 texts.append(treatment.safety.dose_note)
     for shown in interactions_of(treatments, treatment_id):
-        texts.extend(t for t in (shown.interaction.mechanism, shown.interaction.action, shown.interaction.summary) if t)
+        texts.extend((shown.interaction.mechanism, shown.interaction.action))
     found: list[str] = []
     for text in texts:
         for lang in LANGS:
