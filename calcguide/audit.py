@@ -16,6 +16,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Callable, Iterable
 
+from .search import INDEX, read_index
 from .site import SiteBuildError
 
 RUNNABLE_SCRIPT_TYPES = frozenset({"", "text/javascript", "application/javascript", "module"})
@@ -180,9 +181,9 @@ def check_site(folders: Iterable[Path], site_dir: Path, allows_script: Callable[
         for page in pages:
             name = page.relative_to(site_dir.parent).as_posix()
             findings += [f"{name}: {problem}" for problem in check_html(page.read_text(encoding="utf-8"), allows_script)]
-        for index in sorted(folder.rglob("search_index.json")) if folder.is_dir() else []:
+        for index in sorted(folder.rglob(INDEX.name)) if folder.is_dir() else []:
             name = index.relative_to(site_dir.parent).as_posix()
-            for entry in json.loads(index.read_text(encoding="utf-8")).get("docs", []):
+            for entry in read_index(index.parent.parent).get("docs", []):
                 fragment = f"<p>{entry.get('title', '')}</p>{entry.get('text', '')}"
                 findings += [f"{name} ({entry.get('location', '')}): {problem}"
                              for problem in check_html(fragment, lambda source: False)]

@@ -24,7 +24,7 @@
  * - result: the words a result misses are named as typed ("Missing: diltiazme", not one of its
  *   clauses), and each preview is cut to the sentence that matched (or the first one), not a whole section.
  */
-var CalcguideSearch = (function (data) {
+var CalcguideSearch = (function () {
   "use strict"
 
   var SHORTEST_PREFIX = 4        /* a shorter stem is matched exactly */
@@ -41,6 +41,8 @@ var CalcguideSearch = (function (data) {
 
   var settings = null            /* lang, pipeline, separator of the index */
   var docs = []
+  var abbreviations = {}         /* glossary abbreviation as written -> its index word (calcguide/search.py) */
+  var ABBREVIATION_WORD = /^zz[a-z0-9]+9$/
   var vocabulary = null          /* sorted stems of the index, built at the first query */
 
   function fold(text) {
@@ -84,13 +86,11 @@ var CalcguideSearch = (function (data) {
     settings = { lang: config.lang[0], pipeline: config.pipeline, separator: new RegExp(config.separator),
                  fields: Object.keys(config.fields || {}) }
     docs = index.docs
+    abbreviations = (index.calcguide && index.calcguide.abbreviations) || {}
     vocabulary = null
     var fields = config.fields || {}
-    var extra = (data && data.fields) || {}
     for (var i = 0; i < docs.length; i++) {
-      var doc = docs[i], own = extra[doc.location] || {}
-      for (var name in own)
-        if (fields[name] && own[name]) doc[name] = own[name]
+      var doc = docs[i]
       if (fields.title_folded) setFolded(doc, "title_folded", doc.title)
       if (fields.text_folded) setFolded(doc, "text_folded", doc.text)
     }
@@ -120,7 +120,7 @@ var CalcguideSearch = (function (data) {
           if (!seen[list[w]]) {
             seen[list[w]] = true
             var stem = analyse(list[w])
-            if (stem) stems[stem] = true
+            if (stem && !ABBREVIATION_WORD.test(stem)) stems[stem] = true
           }
       }
     return Object.keys(stems).sort()
@@ -226,11 +226,15 @@ var CalcguideSearch = (function (data) {
     var clauses = [], asked = [], list = words(query)
     for (var i = 0; i < list.length; i++) {
       var stems = lookFor(list[i])
-      if (!stems.length) continue
-      if (stems[0].length < SHORTEST_PREFIX) stems = [list[i].toLowerCase()]
-      asked.push([list[i], stems])
+      if (stems.length && stems[0].length < SHORTEST_PREFIX) stems = [list[i].toLowerCase()]
       for (var s = 0; s < stems.length; s++)
         clauses.push(stems[s] + (stems[s].length < SHORTEST_PREFIX ? "^1" : "*^1"))
+      /* A glossary abbreviation typed as written ("LES", not "les") is matched before the stop-word list */
+      if (Object.prototype.hasOwnProperty.call(abbreviations, list[i])) {
+        stems = [abbreviations[list[i]]].concat(stems)
+        clauses.push(abbreviations[list[i]] + "^1")
+      }
+      if (stems.length) asked.push([list[i], stems])
     }
     return [clauses.length ? clauses.join(" ") : query, asked]
   }
@@ -293,4 +297,4 @@ var CalcguideSearch = (function (data) {
   }
 
   return { setUp: setUp, rewrite: rewrite, answer: answer }
-})(self.CALCGUIDE_SEARCH);
+})();
