@@ -171,7 +171,7 @@ def page_keywords(language: RenderedLanguage, catalogue: Catalogue) -> dict[str,
 # How much each kind of page weighs against the others, for every section it has (Material's per-document boost,
 # which multiplies its score): a treatment and Safety at a glance answer a drug's or a safety question; References,
 # the glossary and What's new name every drug in passing, and should never come before the page about it.
-PAGE_BOOST = {"treatment": 2.0, "safety": 2.0, "references": 0.25, "glossary": 0.25, "whats-new": 0.25, "about": 0.5}
+PAGE_BOOST = {"treatment": 2.0, "safety": 2.0, "references": 0.5, "glossary": 0.5, "whats-new": 0.25, "about": 0.5}
 
 
 def enrich_search_index(language_site: Path, guide: Guide, language: RenderedLanguage, catalogue: Catalogue) -> None:

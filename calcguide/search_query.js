@@ -44,6 +44,7 @@ var CalcguideSearch = (function () {
   var abbreviations = {}         /* glossary abbreviation as written -> its index word (calcguide/search.py) */
   var ABBREVIATION_WORD = /^zz[a-z0-9]+9$/
   var vocabulary = null          /* sorted stems of the index, built at the first query */
+  var spellings = []             /* [word as the index's texts write it (lowercase, folded), its stem] */
 
   function fold(text) {
     return text.replace(/[\u0153\u0152\u00e6\u00c6]/g, function (ligature) { return LIGATURES[ligature] })
@@ -111,6 +112,7 @@ var CalcguideSearch = (function () {
   /* Every stem of the index, as Material's lunr index holds them (same fields, separator and pipeline) */
   function buildVocabulary() {
     var seen = Object.create(null), stems = Object.create(null)
+    spellings = []
     for (var i = 0; i < docs.length; i++)
       for (var f = 0; f < settings.fields.length; f++) {
         var value = docs[i][settings.fields[f]]
@@ -120,7 +122,10 @@ var CalcguideSearch = (function () {
           if (!seen[list[w]]) {
             seen[list[w]] = true
             var stem = analyse(list[w])
-            if (stem && !ABBREVIATION_WORD.test(stem)) stems[stem] = true
+            if (stem && !ABBREVIATION_WORD.test(stem)) {
+              stems[stem] = true
+              if (list[w].length >= SHORTEST_PREFIX) spellings.push([fold(list[w]), stem])
+            }
           }
       }
     return Object.keys(stems).sort()
@@ -184,19 +189,22 @@ var CalcguideSearch = (function () {
     return previous[b.length]
   }
 
-  /* The stems of the index closest to a mistyped word (or its stem), within its allowed edits */
+  /* The stems of the index closest to a mistyped word: the edits are counted between the word and each word of
+   * the index as written (a reader mistypes whole words: "tiosulfatte" is two edits from "thiosulfate"), and
+   * between its stem and each stem; the closest, within the word's allowed edits, win */
   function similar(word, stem, limit) {
-    var best = limit + 1, found = []
-    for (var i = 0; i < vocabulary.length && limit; i++) {
-      var term = vocabulary[i]
-      if (term.length < SHORTEST_PREFIX) continue
-      var edits = Math.min(distance(stem, term, limit), distance(word, term, limit))
+    var best = limit + 1, found = [], typed = fold(word)
+    var consider = function (edits, term) {
       if (edits < best) {
         best = edits
         found = []
       }
-      if (edits === best && edits <= limit) found.push(term)
+      if (edits === best && edits <= limit && found.indexOf(term) < 0) found.push(term)
     }
+    for (var i = 0; i < vocabulary.length && limit; i++)
+      if (vocabulary[i].length >= SHORTEST_PREFIX) consider(distance(stem, vocabulary[i], limit), vocabulary[i])
+    for (var j = 0; j < spellings.length && limit; j++)
+      consider(distance(typed, spellings[j][0], limit), spellings[j][1])
     return found.slice(0, MOST_SIMILAR)
   }
 
@@ -226,9 +234,12 @@ var CalcguideSearch = (function () {
     var clauses = [], asked = [], list = words(query)
     for (var i = 0; i < list.length; i++) {
       var stems = lookFor(list[i])
-      if (stems.length && stems[0].length < SHORTEST_PREFIX) stems = [list[i].toLowerCase()]
-      for (var s = 0; s < stems.length; s++)
-        clauses.push(stems[s] + (stems[s].length < SHORTEST_PREFIX ? "^1" : "*^1"))
+      if (stems.length && stems[0].length < SHORTEST_PREFIX) {
+        /* a short stem is matched exactly: the word goes through the index's pipeline as any exact term does */
+        clauses.push(list[i].toLowerCase() + "^1")
+        stems = [list[i].toLowerCase()]  /* as Material names the term in its answer */
+      } else
+        for (var s = 0; s < stems.length; s++) clauses.push(stems[s] + "*^1")
       /* A glossary abbreviation typed as written ("LES", not "les") is matched before the stop-word list */
       if (Object.prototype.hasOwnProperty.call(abbreviations, list[i])) {
         stems = [abbreviations[list[i]]].concat(stems)

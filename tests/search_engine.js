@@ -4,6 +4,8 @@
  * for Material's "ready", then send each query and read its answer. tests/engine.py runs it for the fast tier.
  *
  * usage: node search_engine.js <site/lang folder>   (queries: a JSON list of strings on stdin)
+ * CALCGUIDE_INDEX_CONFIG='{"pipeline": ["stopWordFilter"]}' changes the index's settings as it loads (a test that
+ * French stemming is needed makes the French site search without its stemmer).
  * prints: a JSON list, per query, of its result pages (the page of each result group, best first) and, per page,
  * the sections shown under it.
  */
@@ -39,6 +41,8 @@ const sandbox = {
     for (const url of urls) {
       const file = fileURLToPath(new URL(url, sandbox.location.href))
       vm.runInContext(fs.readFileSync(file, "utf8"), sandbox, { filename: file })
+      if (sandbox.__index && process.env.CALCGUIDE_INDEX_CONFIG)  /* a deliberate regression, for the tests */
+        Object.assign(sandbox.__index.config, JSON.parse(process.env.CALCGUIDE_INDEX_CONFIG))
     }
   },
 }
