@@ -2,23 +2,31 @@
 
 Material's search runs in a web worker whose address each page reads from `__config.search`. The `config` block
 of templates/theme/main.html points it at our own worker, `WORKER`, which this module writes into each
-language's site next to Material's. Ours loads Material's worker file, unchanged, and sits between it and the
-page (calcguide/search_worker.js), changing queries and results on the way (calcguide/search_query.js: typo
-tolerance, prefixes while typing, the words a result misses, short previews). The boosts of the indexed fields
-are set in mkdocs.yml (`search: fields:`); the values of the fields that MkDocs does not write come from here,
-generated from content/ and carried by the worker, which adds them to the index as it sets it up (Material's
-index files stay as MkDocs wrote them):
+language's site next to Material's. Ours sits between the page and Material's worker file, unchanged
+(calcguide/search_worker.js), and changes queries and results on the way (calcguide/search_query.js: typo
+tolerance, prefixes while typing, glossary abbreviations as written, the words a result misses, short previews).
+
+The index loads when it is needed: Material's page script loads none (templates/theme/partials/search.html names
+its form otherwise), the page's search-open.js tells the worker when the reader first opens search, and the worker
+then loads `INDEX`, the one index file of the language, a script (`var __index = …`) that a worker loads on a
+server and the iframe-worker shim from file:// alike. The search stage writes it from the JSON MkDocs wrote (and
+removes that), with, for each section:
 
 * `keywords`, as strong as a title: what the page is about in the words a reader may use instead of the title:
-  a treatment's name, drug class and `search_terms`, and the whole synonym ring (abbreviation, term,
-  `search_terms`, the other language's abbreviation) of each glossary term these words or the section's title
-  mention, so "CCB" or "calcium channel blocker" reach diltiazem;
+  a treatment's name, drug class, `search_terms` and brand names; Safety at a glance's safety headings; and the
+  whole synonym ring (abbreviation, term, `search_terms`, the other language's abbreviation) of each glossary term
+  these words or the section's title mention, so "CCB" or "calcium channel blocker" reach diltiazem;
 * `related`, as strong as the text: the synonym rings of the glossary terms the text mentions, so "STS" finds a
-  section that only says "sodium thiosulfate".
+  section that only says "sodium thiosulfate";
+* in both, the index word of each abbreviation of those rings (`abbreviation_token`), which the query side uses
+  when a glossary abbreviation is typed as written, before the stop-word list ("LES", lupus, is the French "les");
+* `boost`, by kind of page (`PAGE_BOOST`, Material's per-document boost).
 
-The worker also adds `title_folded` and `text_folded` (the words with accents, written without them).
-Moving to another search means removing this module and its call in the pipeline, the two scripts, the
-`config` block of main.html and the extra fields of mkdocs.yml.
+The boosts of the fields are set in mkdocs.yml (`search: fields:`). The worker adds `title_folded` and
+`text_folded` (the words with accents, written without them) as it sets the index up.
+Moving to another search means removing this module and its call in the pipeline, the two scripts, the page's
+search-open.js, the `config` block of main.html, the form's name in partials/search.html and the extra fields of
+mkdocs.yml.
 """
 from __future__ import annotations
 

@@ -3,23 +3,25 @@
  * calcguide/search.py writes this script into each language's worker, after the line that sets CALCGUIDE_SEARCH
  * and before search_worker.js, which calls it: CalcguideSearch.setUp(index), .rewrite(query), .answer(result).
  *
- * - set up: each section of the index gets the fields Material's lunr index is told about in mkdocs.yml
- *   (`search: fields:`, with their boosts) but MkDocs does not write: `keywords` and `related` (from content/,
- *   computed by search.py), and `title_folded` / `text_folded`, the words written with accents, without them, so
- *   that "premiere" finds "premi\u00e8re" (lunr-languages' French stemmer does not fold accents).
+ * - set up: the index (search/search_index.js) comes with the fields of mkdocs.yml (`search: fields:`) that
+ *   MkDocs does not write already filled in by search.py (`keywords`, `related`, a `boost` per page) and the
+ *   glossary's abbreviations (`calcguide.abbreviations`); this adds `title_folded` / `text_folded`, the words
+ *   written with accents, without them, so that "premiere" finds "premi\u00e8re" (lunr-languages' French stemmer
+ *   does not fold accents).
  * - query: each word becomes lunr clauses that forgive typing. The index holds stems, and lunr
  *   skips its stemmer for wildcard terms, so the word is stemmed here with the index's own pipeline, then
  *     1. the stem as a prefix ("thio" -> "thio*"): results appear while the word is typed (and the word as
  *        typed, when the stemmer changed its letters: "minocy", stemmed "minoci");
  *     2. the longest stem of the index that starts the typed word, when the word runs past its stem
  *        ("thiosulfa" -> "thiosulf*", "bisphosphonat" -> "bisphosphon*"): results never vanish as the word grows;
- *     3. when neither finds a word of the index, the stems of the index closest to the word typed: one edit
- *        (letter added, missing, wrong, or two swapped) from 5 letters, two from 9 ("diltiazme" -> diltiazem,
- *        "minocylcine" -> minocyclin); so a word of the index is always matched as typed, never by a neighbour,
- *        and exact matches rank first.
+ *     3. when neither finds a word of the index, the stems of the index closest to the word typed, counted
+ *        against whole words of the index and against stems: one edit (letter added, missing, wrong, or two
+ *        swapped) from 5 letters, two from 9 ("diltiazme" -> diltiazem, "tiosulfatte" -> thiosulfate); so a word
+ *        of the index is always matched as typed, never by a neighbour, and exact matches rank first.
  *   Every stem goes to lunr as "stem*^1": Material leaves a term with a boost as it is, and lunr does not stem a
- *   wildcard term again.
- *   A stem of three letters or less is matched exactly, or "sts" would match every word starting with "st".
+ *   wildcard term again. A stem of three letters or less is matched exactly (the word, through the pipeline), or
+ *   "sts" would match every word starting with "st". A glossary abbreviation typed as written ("LES", "AVK") also
+ *   looks for its index word, which no stop-word list removes ("les", in lowercase, stays the article).
  *   A query written in lunr's own syntax (quotes, +, -, field:, ~, ^, *) is passed on as typed.
  * - result: the words a result misses are named as typed ("Missing: diltiazme", not one of its
  *   clauses), and each preview is cut to the sentence that matched (or the first one), not a whole section.

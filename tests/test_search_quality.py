@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
 
 from calcguide.content import LANGS, load_guide
 from calcguide.render import load_catalogue
