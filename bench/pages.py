@@ -15,8 +15,15 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from calcguide.search import INDEX, read_index
 from common import LANGS, chromium, local_tab
+
+# Each language's one search index, a script that sets __index (calcguide/search.py writes it).
+INDEX = Path("search/search_index.js")
+
+
+def read_index(language_site: Path) -> dict:
+    source = (language_site / INDEX).read_text(encoding="ascii").strip()
+    return json.loads(source.removeprefix("var __index = ").removesuffix(";"))
 
 # Text types a web server compresses; images and fonts are already compressed.
 COMPRESSIBLE = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".map")
