@@ -25,6 +25,7 @@ from .cdp import BrowserError, Chromium
 from .content import LANGS, Guide
 from .deployment import PublishSettings
 from .pdfcache import PdfCache
+from .pdftags import FINISHING, PdfMetadata, finish
 from .catalogue import Catalogue
 from .pages import Page
 from .render import CITED_WITH_SPACE, Renderer
@@ -89,10 +90,18 @@ class HandoutRenderer(Renderer):
                                                                      lineclass=None, border=4)
         return Markup(svg)  # segno writes only path data and numbers: nothing of the address is in the markup
 
+    def title(self, lang: str) -> str:
+        return plain_text(f"{self.guide.site.title[lang]} — {self.catalogue.ui['handout'][lang]}", lang)
+
+    def metadata(self, lang: str) -> PdfMetadata:
+        """What the PDF says of itself (XMP): all of it is also in the page, so the cache key covers it."""
+        return PdfMetadata(self.title(lang), lang, self.guide.site.version, self.guide.last_reviewed)
+
     def html(self, lang: str, project: Path) -> str:
         """The standalone handout page of one language."""
         body = self.env.get_template("handout.md.j2").render(
-            lang=lang, page=self.page, site_url=self.settings.language_url(lang), qr_code=self.qr_code(lang),
+            # paper: the chart's answers on its arrows are read from the PDF's tags (algorithm-chart.md.j2)
+            lang=lang, page=self.page, paper=True, site_url=self.settings.language_url(lang), qr_code=self.qr_code(lang),
             algorithm_url=self.settings.page_url(lang, self.page_of_kind["algorithm"].url(lang)))
         stylesheet = "\n".join((project / path).read_text(encoding="utf-8") for path in STYLESHEETS)
         # An HTML page: every value is escaped for HTML but the body (HTML made by Markdown from checked content,
@@ -101,7 +110,7 @@ class HandoutRenderer(Renderer):
                                          undefined=jinja2.StrictUndefined, bytecode_cache=self.env.bytecode_cache)
         environment.filters["css_string"] = css_string
         html = environment.get_template("handout.html.j2").render(
-            lang=lang, title=plain_text(f"{self.guide.site.title[lang]} — {self.catalogue.ui['handout'][lang]}", lang),
+            lang=lang, title=self.title(lang),
             stylesheet=Markup(stylesheet), site=self.guide.site, guide=self.guide,
             ui={key: plain_text(text[lang], lang) for key, text in self.catalogue.ui.items()},
             short_title=plain_text(self.guide.site.short_title[lang], lang),
@@ -132,29 +141,34 @@ def write_handouts(guide: Guide, catalogue: Catalogue, project: Path, work_dir: 
     renderer = HandoutRenderer(guide, catalogue, project / "templates", bytecode_cache(work_dir), settings)
     pages_dir = work_dir / "handouts"
     pages_dir.mkdir(parents=True, exist_ok=True)
-    cache = PdfCache(work_dir / "pdf-cache", CHROMIUM, CHROMIUM_ARGS, PRINT_OPTIONS)
+    cache = PdfCache(work_dir / "pdf-cache", CHROMIUM, CHROMIUM_ARGS, PRINT_OPTIONS, FINISHING)
     pages = {dist_dir / handout_name(lang): renderer.html(lang, project) for lang in LANGS}
     to_print: dict[Path, Path] = {}
-    for target, html in pages.items():
+    metadata: dict[Path, PdfMetadata] = {}
+    for (target, html), lang in zip(pages.items(), LANGS):
         if not cache.fetch(html, target):
             source = pages_dir / target.with_suffix(".html").name
             source.write_text(html, encoding="utf-8")
             to_print[source] = cache.path(html)
+            metadata[source] = renderer.metadata(lang)
     if to_print:
-        print_pages(to_print)
+        print_pages(to_print, metadata)
         for target, html in pages.items():
             if not cache.fetch(html, target):
                 raise HandoutError(f"Chromium printed no {target.name}")
     return list(pages)
 
 
-def print_pages(printouts: dict[Path, Path]) -> None:
-    """Print each local page to its PDF, in one headless Chromium started once."""
+def print_pages(printouts: dict[Path, Path], metadata: dict[Path, PdfMetadata] | None = None) -> None:
+    """Print each local page to its PDF, in one headless Chromium started once; a page with metadata is finished
+    for screen readers and catalogues (calcguide/pdftags.py: artifacts, link texts, XMP)."""
     try:
         with Chromium(CHROMIUM, CHROMIUM_ARGS) as browser:
             for source, target in printouts.items():
                 partial = target.with_name(target.name + ".part")
                 browser.print_pdf(source, partial, PRINT_OPTIONS)
+                if metadata and source in metadata:
+                    finish(partial, metadata[source])
                 partial.replace(target)  # a cache entry is whole or absent
     except BrowserError as exc:
         raise HandoutError(f"Chromium could not print the handouts ({CHROMIUM}; `make site` installs it): "
