@@ -17,6 +17,14 @@ from typing import Any, Callable, Iterator
 
 from common import LANGS, chromium, local_tab
 
+# Each language's one search index, a script that sets __index (calcguide/search.py writes it).
+INDEX = Path("search/search_index.js")
+
+
+def read_index(language_site: Path) -> dict:
+    source = (language_site / INDEX).read_text(encoding="ascii").strip()
+    return json.loads(source.removeprefix("var __index = ").removesuffix(";"))
+
 # Text types a web server compresses; images and fonts are already compressed.
 COMPRESSIBLE = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".map")
 
@@ -78,7 +86,7 @@ def page_paths(site: Path, quick: bool) -> list[str]:
 def search_queries(site: Path, lang: str, count: int) -> list[str]:
     """Words of the page titles of the language's own search index, long enough not to be stop words, so that
     every query has results."""
-    index = json.loads((site / lang / "search" / "search_index.json").read_text(encoding="utf-8"))
+    index = read_index(site / lang)
     words: list[str] = []
     for doc in index["docs"]:
         for word in re.findall(r"\w{6,}", doc["title"]):
@@ -122,7 +130,7 @@ def measure_pages(site: Path, dist: Path, quick: bool, queries: int, log: Callab
             with local_tab(browser, origin) as (tab, outside):
                 server.sent.clear()
                 tab.goto(f"{origin}/{path}", wait_until="networkidle")
-                tab.wait_for_timeout(300)  # the search worker may still be fetching the index
+                tab.wait_for_timeout(300)  # anything a script would still fetch (the search index loads on opening)
                 sent = list(server.sent)
                 pages.append({"page": path, "html_bytes": (site / path).stat().st_size,
                               "first_view_compressed_bytes": sum(size for _, size in sent), "requests": len(sent),
@@ -131,15 +139,25 @@ def measure_pages(site: Path, dist: Path, quick: bool, queries: int, log: Callab
         for lang in LANGS:
             with local_tab(browser, origin, viewport={"width": 1280, "height": 900}) as (tab, _):
                 tab.goto(f"{origin}/{lang}/index.html", wait_until="networkidle")
+                # The index loads when the reader first opens search (calcguide/search_worker.js): from the click
+                # to "type to start searching" (the worker's ready), then the first keystroke after that load
+                # (target: answered within 300 ms, #24), then the others.
+                meta = ".md-search-result__meta"
+                initializing = tab.text_content(meta)
+                start = tab.evaluate("performance.now()")
                 tab.click(".md-search__input")
+                tab.wait_for_function("([selector, text]) => document.querySelector(selector).textContent !== text",
+                                      arg=[meta, initializing], timeout=30_000)
+                loaded_ms = tab.evaluate("performance.now()") - start
                 words = search_queries(site, lang, queries + 1)
-                # The first query waits for the worker to load the index; only the ones after it are timed.
-                tab.keyboard.type(words[0])
-                tab.wait_for_selector(".md-search-result__item", timeout=30_000)
+                first = {"query": words[0], **tab.evaluate(TIME_QUERY_JS, words[0])}
                 timed = [{"query": word, **tab.evaluate(TIME_QUERY_JS, word)} for word in words[1:]]
                 times = [query["ms"] for query in timed if query["ms"] is not None]
-                search[lang] = {"queries": timed, "median_ms": statistics.median(times) if times else None}
+                search[lang] = {"index_load_ms": loaded_ms, "first_query": first, "queries": timed,
+                                "median_ms": statistics.median(times) if times else None}
         search["median_ms_max"] = max((search[lang]["median_ms"] or float("inf")) for lang in LANGS)
+        search["first_query_ms_max"] = max((search[lang]["first_query"]["ms"] or float("inf")) for lang in LANGS)
+        search["index_load_ms_max"] = max(search[lang]["index_load_ms"] for lang in LANGS)
     weight = {
         "pages": pages,
         "first_view_max_bytes": max(page["first_view_compressed_bytes"] for page in pages),
@@ -151,8 +169,8 @@ def measure_pages(site: Path, dist: Path, quick: bool, queries: int, log: Callab
         # The budget counts the sites, as tests/test_offline.py does: the handouts are there by choice.
         "zip_sites_bytes": sum(info.compress_size for path in dist.glob("*.zip")
                                for info in zipfile.ZipFile(path).infolist() if not info.filename.endswith(".pdf")),
-        "search_index_bytes": {lang: (site / lang / "search" / "search_index.json").stat().st_size for lang in LANGS},
+        "search_index_bytes": {lang: (site / lang / INDEX).stat().st_size for lang in LANGS},
         "search_index_gzip_bytes": {
-            lang: len(gzip.compress((site / lang / "search" / "search_index.json").read_bytes(), 6)) for lang in LANGS},
+            lang: len(gzip.compress((site / lang / INDEX).read_bytes(), 6)) for lang in LANGS},
     }
     return weight, search

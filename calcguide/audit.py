@@ -22,6 +22,7 @@ import tinycss2
 
 from .policy import (ATTRIBUTE_PREFIXES, CONTENT_ID, GLOBAL_ATTRIBUTES, HTTP_EQUIV, LINK_SCHEMES_OF_PAGES,
                      LOADING_RELS, PAGE_TAGS, TAG_ATTRIBUTES)
+from .search import INDEX, read_index
 from .site import SiteBuildError
 
 RUNNABLE_SCRIPT_TYPES = frozenset({"", "text/javascript", "application/javascript", "module"})
@@ -240,9 +241,9 @@ def check_site(folders: Iterable[Path], site_dir: Path, allows_script: Callable[
         for page in pages:
             name = page.relative_to(site_dir.parent).as_posix()
             findings += [f"{name}: {problem}" for problem in check_html(page.read_text(encoding="utf-8"), allows_script)]
-        for index in sorted(folder.rglob("search_index.json")) if folder.is_dir() else []:
+        for index in sorted(folder.rglob(INDEX.name)) if folder.is_dir() else []:
             name = index.relative_to(site_dir.parent).as_posix()
-            for entry in json.loads(index.read_text(encoding="utf-8")).get("docs", []):
+            for entry in read_index(index.parent.parent).get("docs", []):
                 fragment = f"<p>{entry.get('title', '')}</p>{entry.get('text', '')}"
                 findings += [f"{name} ({entry.get('location', '')}): {problem}"
                              for problem in check_html(fragment, lambda source: False)]

@@ -74,7 +74,7 @@ def plan_pages(guide: Guide, catalogue: Catalogue) -> list[Page]:
         simple("algorithm", guide.algorithm.title),
         simple("treatments", guide.tiers.title),
         *treatment_pages,
-        simple("safety", search_exclude=True),  # "Safety at a glance": each systemic drug's safety, linked to its page
+        simple("safety"),  # "Safety at a glance": each systemic drug's safety, linked to its page; searched first for safety words
         simple("classification", guide.classification.title),
         simple("diseases", guide.diseases.title),
         simple("jdm", guide.jdm.title),

@@ -177,7 +177,7 @@ def build_in_processes(jobs: dict[str, tuple]) -> dict[str, float]:
 
 def _search(context: BuildContext) -> None:
     for lang in context.built:
-        enrich_search_index(context.site / lang, context.guide, context.rendered[lang])
+        enrich_search_index(context.site / lang, context.guide, context.rendered[lang], context.catalogue)
 
 
 def _prune(context: BuildContext) -> None:

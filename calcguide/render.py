@@ -215,8 +215,7 @@ class Renderer:
             body = template.render(lang=lang, page=page, facts=facts, **page.context)
             body = self._with_dates_under_title(body, lang, page, facts)
             counterparts = "".join(f"  {code}: {page.url(code)}\n" for code in LANGS)
-            # A page that only repeats other pages (Safety at a glance) stays out of search: the hits lead to the
-            # pages that hold the text, and the index (twice in the offline bundle) does not carry it twice.
+            # A page may stay out of search (none does today: Safety at a glance answers the safety questions).
             search = "search:\n  exclude: true\n" if page.context.get("search_exclude") else ""
             # What the theme shows around the page (meta description, "Cite this page"): JSON is YAML.
             guide_page = json.dumps(self._guide_page(lang, page, facts), ensure_ascii=False)

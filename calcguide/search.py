@@ -2,23 +2,31 @@
 
 Material's search runs in a web worker whose address each page reads from `__config.search`. The `config` block
 of templates/theme/main.html points it at our own worker, `WORKER`, which this module writes into each
-language's site next to Material's. Ours loads Material's worker file, unchanged, and sits between it and the
-page (calcguide/search_worker.js), changing queries and results on the way (calcguide/search_query.js: typo
-tolerance, prefixes while typing, the words a result misses, short previews). The boosts of the indexed fields
-are set in mkdocs.yml (`search: fields:`); the values of the fields that MkDocs does not write come from here,
-generated from content/ and carried by the worker, which adds them to the index as it sets it up (Material's
-index files stay as MkDocs wrote them):
+language's site next to Material's. Ours sits between the page and Material's worker file, unchanged
+(calcguide/search_worker.js), and changes queries and results on the way (calcguide/search_query.js: typo
+tolerance, prefixes while typing, glossary abbreviations as written, the words a result misses, short previews).
+
+The index loads when it is needed: Material's page script loads none (templates/theme/partials/search.html names
+its form otherwise), the page's search-open.js tells the worker when the reader first opens search, and the worker
+then loads `INDEX`, the one index file of the language, a script (`var __index = …`) that a worker loads on a
+server and the iframe-worker shim from file:// alike. The search stage writes it from the JSON MkDocs wrote (and
+removes that), with, for each section:
 
 * `keywords`, as strong as a title: what the page is about in the words a reader may use instead of the title:
-  a treatment's name, drug class and `search_terms`, and the whole synonym ring (abbreviation, term,
-  `search_terms`, the other language's abbreviation) of each glossary term these words or the section's title
-  mention, so "CCB" or "calcium channel blocker" reach diltiazem;
+  a treatment's name, drug class, `search_terms` and brand names; Safety at a glance's safety headings; and the
+  whole synonym ring (abbreviation, term, `search_terms`, the other language's abbreviation) of each glossary term
+  these words or the section's title mention, so "CCB" or "calcium channel blocker" reach diltiazem;
 * `related`, as strong as the text: the synonym rings of the glossary terms the text mentions, so "STS" finds a
-  section that only says "sodium thiosulfate".
+  section that only says "sodium thiosulfate";
+* in both, the index word of each abbreviation of those rings (`abbreviation_token`), which the query side uses
+  when a glossary abbreviation is typed as written, before the stop-word list ("LES", lupus, is the French "les");
+* `boost`, by kind of page (`PAGE_BOOST`, Material's per-document boost).
 
-The worker also adds `title_folded` and `text_folded` (the words with accents, written without them).
-Moving to another search means removing this module and its call in the pipeline, the two scripts, the
-`config` block of main.html and the extra fields of mkdocs.yml.
+The boosts of the fields are set in mkdocs.yml (`search: fields:`). The worker adds `title_folded` and
+`text_folded` (the words with accents, written without them) as it sets the index up.
+Moving to another search means removing this module and its call in the pipeline, the two scripts, the page's
+search-open.js, the `config` block of main.html, the form's name in partials/search.html and the extra fields of
+mkdocs.yml.
 """
 from __future__ import annotations
 
@@ -31,16 +39,27 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
+from .catalogue import Catalogue
 from .content import LANGS, Guide
+from .content.safety import Safety
+from .content.schema import Treatment
 from .pages import RenderedLanguage
 
-INDEX = Path("search/search_index.json")
+# MkDocs' search plugin writes the index as JSON; the search stage turns it into the one index file each language
+# ships, a script (`var __index = {...}`), which the search worker loads the first time a reader opens search, on a
+# server (importScripts) and from file:// (the iframe-worker shim's importScripts, a <script>) alike.
+MKDOCS_INDEX = Path("search/search_index.json")
+INDEX = Path("search/search_index.js")
+INDEX_PREFIX = "var __index = "
 WORKERS = Path("assets/javascripts/workers")
 # Our worker: templates/theme/main.html names it too (in the folder of the worker Material's __config names).
 WORKER = WORKERS / "calcguide-search.js"
 MATERIAL_WORKER = "search.*.min.js"  # Material's worker file, with its content hash in the name
 # The worker's scripts, in order: the query side (defines CalcguideSearch), then the worker that uses it.
 WORKER_SCRIPTS = (Path(__file__).with_name("search_query.js"), Path(__file__).with_name("search_worker.js"))
+# Where the page's script (docs/assets/javascripts/search-open.js) and the worker meet: a BroadcastChannel named
+# after this and the language site's address, on which the page says when the reader first opens search.
+CHANNEL = "calcguide-search "
 
 
 class SearchSetupError(Exception):
@@ -56,13 +75,6 @@ def fold(text: str) -> str:
     """The text without accents or ligatures: "Œdème cutané" → "OEdeme cutane"."""
     decomposed = unicodedata.normalize("NFD", text.translate(LIGATURES))
     return unicodedata.normalize("NFC", "".join(char for char in decomposed if not unicodedata.combining(char)))
-
-
-@dataclass(frozen=True)
-class SynonymRing:
-    """Words that name the same thing in one language (an abbreviation, a term, its variants)."""
-
-    words: tuple[str, ...]
 
 
 class WordSplitter:
@@ -103,40 +115,91 @@ def _spaced(words: Iterable[str]) -> str:
     return " " + " ".join(words) + " "
 
 
+def abbreviation_token(abbreviation: str) -> str:
+    """The index word of a glossary abbreviation, matched only as written: "LES" (lupus) is a French stop word,
+    "les", and would never reach the index. Lowercase letters and digits with a marker at each end that no stemmer
+    or stop-word list touches ("LES" -> "zzles9"), so that it goes through the index's pipeline unchanged."""
+    return "zz" + "".join(char for char in fold(abbreviation).lower() if char.isalnum()) + "9"
+
+
+@dataclass(frozen=True)
+class SynonymRing:
+    """Words that name the same thing in one language (an abbreviation, a term, its variants), and the index words
+    of its abbreviations (abbreviation_token), added wherever the ring is mentioned."""
+
+    words: tuple[str, ...]
+    tokens: tuple[str, ...] = ()
+
+
 def synonym_rings(guide: Guide, lang: str) -> list[SynonymRing]:
     """One ring per glossary term: its abbreviation, term and search terms in this language, and its
     abbreviation in the other languages (clinicians read both literatures: "IVIG" on the French site)."""
     rings = []
     for term in guide.glossary.terms:
-        words = [term.abbr[lang]] if term.abbr else []
-        words += [term.term[lang], *term.search_terms[lang]]
-        words += [term.abbr[other] for other in LANGS if other != lang and term.abbr]
-        rings.append(SynonymRing(_unique(words)))
+        abbreviations = _unique([term.abbr[lang], *(term.abbr[other] for other in LANGS if other != lang)]
+                                if term.abbr else [])
+        words = [*abbreviations[:1], term.term[lang], *term.search_terms[lang], *abbreviations[1:]]
+        rings.append(SynonymRing(_unique(words), _unique(abbreviation_token(abbr) for abbr in abbreviations)))
     return rings
 
 
-def page_keywords(language: RenderedLanguage) -> dict[str, list[str]]:
-    """Keywords of the pages that are about one thing, by their address in the index: a treatment page is
-    about its treatment's name, drug class and search terms."""
+def abbreviations(guide: Guide, lang: str) -> dict[str, str]:
+    """Each glossary abbreviation a reader of this language may type (its own and the other language's), as
+    written, with its index word: the query side matches them case-sensitively, before the stop-word list."""
+    return {abbr: abbreviation_token(abbr) for term in guide.glossary.terms if term.abbr
+            for abbr in (term.abbr[lang], *(term.abbr[other] for other in LANGS if other != lang))}
+
+
+def safety_words(catalogue: Catalogue, lang: str) -> list[str]:
+    """The headings of a drug's safety section (safety, contraindications, pregnancy, kidney function…), as the
+    interface names them: the words a reader types to ask whether a drug is safe."""
+    keys = ["safety", *(f"safety_{field}" for field in Safety.model_fields), "glance_pregnancy", "glance_interactions"]
+    return [catalogue.ui[key][lang] for key in keys if key in catalogue.ui]
+
+
+def brand_names(treatment: Treatment) -> list[str]:
+    return [brand.name for brand in treatment.brands]
+
+
+def page_keywords(language: RenderedLanguage, catalogue: Catalogue) -> dict[str, list[str]]:
+    """Keywords of the pages that are about one thing, by their address in the index: a treatment page is about
+    its treatment's name, drug class, search terms and brand names; Safety at a glance about the safety headings."""
     lang = language.lang
-    return {page.url(lang): [treatment.name[lang], treatment.drug_class[lang], *treatment.search_terms[lang]]
-            for page in language.pages if page.kind == "treatment"
-            for treatment in [page.context["treatment"]]}
+    keywords = {}
+    for page in language.pages:
+        if page.kind == "treatment":
+            treatment = page.context["treatment"]
+            keywords[page.url(lang)] = [treatment.name[lang], treatment.drug_class[lang],
+                                        *treatment.search_terms[lang], *brand_names(treatment)]
+        elif page.kind == "safety":
+            keywords[page.url(lang)] = safety_words(catalogue, lang)
+    return keywords
 
 
-def enrich_search_index(language_site: Path, guide: Guide, language: RenderedLanguage) -> None:
-    """Write the search worker of one language's site (site/<lang>/ as MkDocs wrote it), carrying the keyword and
-    synonym fields of each section of its index."""
-    index = json.loads((language_site / INDEX).read_text(encoding="utf-8"))
+# How much each kind of page weighs against the others, for every section it has (Material's per-document boost,
+# which multiplies its score): a treatment and Safety at a glance answer a drug's or a safety question; References,
+# the glossary and What's new name every drug in passing, and should never come before the page about it.
+PAGE_BOOST = {"treatment": 2.0, "safety": 2.0, "references": 0.5, "glossary": 0.5, "whats-new": 0.25, "about": 0.5}
+
+
+def enrich_search_index(language_site: Path, guide: Guide, language: RenderedLanguage, catalogue: Catalogue) -> None:
+    """Turn the index MkDocs wrote for one language's site (site/<lang>/) into the one index file it ships, with the
+    keyword and synonym fields and the boost of each section, and write the search worker that loads it."""
+    mkdocs_index = language_site / MKDOCS_INDEX
+    index = json.loads(mkdocs_index.read_text(encoding="utf-8"))
     splitter = WordSplitter(index["config"]["separator"])
     rings = synonym_rings(guide, language.lang)
-    keywords_of_page = page_keywords(language)
-    fields = {}
+    keywords_of_page = page_keywords(language, catalogue)
+    boost_of_page = {page.url(language.lang): PAGE_BOOST[page.kind] for page in language.pages if page.kind in PAGE_BOOST}
     for document in index["docs"]:
-        extra = extra_fields(document, keywords_of_page.get(document["location"], []), rings, splitter)
-        if extra:
-            fields[document["location"]] = extra
-    write_worker(language_site, fields)
+        page = document["location"].split("#")[0]
+        document.update(extra_fields(document, keywords_of_page.get(document["location"], []), rings, splitter))
+        if page in boost_of_page:
+            document["boost"] = boost_of_page[page]
+    index["calcguide"] = {"abbreviations": abbreviations(guide, language.lang)}
+    write_index(language_site, index)
+    mkdocs_index.unlink()
+    write_worker(language_site)
 
 
 def extra_fields(document: dict, own_words: list[str], rings: list[SynonymRing],
@@ -146,13 +209,15 @@ def extra_fields(document: dict, own_words: list[str], rings: list[SynonymRing],
     text = html.unescape(TAG.sub(" ", document.get("text", "")))
 
     def ring_words(where: list[str], missing_only: bool) -> list[str]:
-        """The words of every ring that `where` mentions; with missing_only, those `where` does not hold already."""
+        """The words of every ring that `where` mentions, and its abbreviations' index words; with missing_only,
+        only the words `where` does not hold already."""
         passage = splitter.passage(" ".join(where))
         found = []
         for ring in rings:
             mentioned = [splitter.mentions(passage, variant) for variant in ring.words]
             if any(mentioned):
                 found += [word for word, there in zip(ring.words, mentioned) if not (missing_only and there)]
+                found += ring.tokens
         return found
 
     keywords = _unique([*own_words, *ring_words([title, *own_words], missing_only=False)])
@@ -161,14 +226,32 @@ def extra_fields(document: dict, own_words: list[str], rings: list[SynonymRing],
     return {name: " ".join(words) for name, words in fields.items() if words}
 
 
-def write_worker(language_site: Path, fields: dict[str, dict[str, str]]) -> Path:
-    """Our worker, next to Material's: the name of Material's worker file and the fields, then the scripts."""
+def write_index(language_site: Path, index: dict) -> Path:
+    """The index as a script that sets __index (as Material's offline plugin writes it), in ASCII JSON, so that it
+    reads the same whatever charset it is served with."""
+    target = language_site / INDEX
+    target.write_text(INDEX_PREFIX + json.dumps(index, separators=(",", ":")) + ";\n", encoding="ascii")
+    return target
+
+
+def read_index(language_site: Path) -> dict:
+    """The index one language's site ships, as data (for the output check, the tests and the benchmark)."""
+    source = (language_site / INDEX).read_text(encoding="ascii").strip()
+    if not source.startswith(INDEX_PREFIX):
+        raise SearchSetupError(f"{language_site / INDEX} does not start with {INDEX_PREFIX!r}")
+    return json.loads(source.removeprefix(INDEX_PREFIX).removesuffix(";"))
+
+
+def write_worker(language_site: Path) -> Path:
+    """Our worker, next to Material's: the name of Material's worker file, the index's address (both relative to
+    the worker) and the channel's name, then the scripts."""
     material = sorted((language_site / WORKERS).glob(MATERIAL_WORKER))
     if len(material) != 1:
         raise SearchSetupError(f"expected one {MATERIAL_WORKER} in {language_site / WORKERS}, found {len(material)}: "
                                "has Material's search worker moved? calcguide/search.py loads it from there")
-    # ASCII JSON (json.dumps escapes the rest), so the script reads the same whatever charset it is served with.
-    data = json.dumps({"worker": material[0].name, "fields": fields}, separators=(",", ":"), sort_keys=True)
+    site_root = "../" * len(WORKERS.parts)
+    data = json.dumps({"worker": material[0].name, "index": site_root + INDEX.as_posix(), "site": site_root,
+                       "channel": CHANNEL}, separators=(",", ":"), sort_keys=True)
     target = language_site / WORKER
     scripts = [script.read_text(encoding="utf-8") for script in WORKER_SCRIPTS]
     target.write_text("\n".join([f"var CALCGUIDE_SEARCH = {data};", *scripts]), encoding="utf-8")

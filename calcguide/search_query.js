@@ -3,28 +3,30 @@
  * calcguide/search.py writes this script into each language's worker, after the line that sets CALCGUIDE_SEARCH
  * and before search_worker.js, which calls it: CalcguideSearch.setUp(index), .rewrite(query), .answer(result).
  *
- * - set up: each section of the index gets the fields Material's lunr index is told about in mkdocs.yml
- *   (`search: fields:`, with their boosts) but MkDocs does not write: `keywords` and `related` (from content/,
- *   computed by search.py), and `title_folded` / `text_folded`, the words written with accents, without them, so
- *   that "premiere" finds "premi\u00e8re" (lunr-languages' French stemmer does not fold accents).
+ * - set up: the index (search/search_index.js) comes with the fields of mkdocs.yml (`search: fields:`) that
+ *   MkDocs does not write already filled in by search.py (`keywords`, `related`, a `boost` per page) and the
+ *   glossary's abbreviations (`calcguide.abbreviations`); this adds `title_folded` / `text_folded`, the words
+ *   written with accents, without them, so that "premiere" finds "premi\u00e8re" (lunr-languages' French stemmer
+ *   does not fold accents).
  * - query: each word becomes lunr clauses that forgive typing. The index holds stems, and lunr
  *   skips its stemmer for wildcard terms, so the word is stemmed here with the index's own pipeline, then
  *     1. the stem as a prefix ("thio" -> "thio*"): results appear while the word is typed (and the word as
  *        typed, when the stemmer changed its letters: "minocy", stemmed "minoci");
  *     2. the longest stem of the index that starts the typed word, when the word runs past its stem
  *        ("thiosulfa" -> "thiosulf*", "bisphosphonat" -> "bisphosphon*"): results never vanish as the word grows;
- *     3. when neither finds a word of the index, the stems of the index closest to the word typed: one edit
- *        (letter added, missing, wrong, or two swapped) from 5 letters, two from 9 ("diltiazme" -> diltiazem,
- *        "minocylcine" -> minocyclin); so a word of the index is always matched as typed, never by a neighbour,
- *        and exact matches rank first.
+ *     3. when neither finds a word of the index, the stems of the index closest to the word typed, counted
+ *        against whole words of the index and against stems: one edit (letter added, missing, wrong, or two
+ *        swapped) from 5 letters, two from 9 ("diltiazme" -> diltiazem, "tiosulfatte" -> thiosulfate); so a word
+ *        of the index is always matched as typed, never by a neighbour, and exact matches rank first.
  *   Every stem goes to lunr as "stem*^1": Material leaves a term with a boost as it is, and lunr does not stem a
- *   wildcard term again.
- *   A stem of three letters or less is matched exactly, or "sts" would match every word starting with "st".
+ *   wildcard term again. A stem of three letters or less is matched exactly (the word, through the pipeline), or
+ *   "sts" would match every word starting with "st". A glossary abbreviation typed as written ("LES", "AVK") also
+ *   looks for its index word, which no stop-word list removes ("les", in lowercase, stays the article).
  *   A query written in lunr's own syntax (quotes, +, -, field:, ~, ^, *) is passed on as typed.
  * - result: the words a result misses are named as typed ("Missing: diltiazme", not one of its
  *   clauses), and each preview is cut to the sentence that matched (or the first one), not a whole section.
  */
-var CalcguideSearch = (function (data) {
+var CalcguideSearch = (function () {
   "use strict"
 
   var SHORTEST_PREFIX = 4        /* a shorter stem is matched exactly */
@@ -41,7 +43,10 @@ var CalcguideSearch = (function (data) {
 
   var settings = null            /* lang, pipeline, separator of the index */
   var docs = []
+  var abbreviations = {}         /* glossary abbreviation as written -> its index word (calcguide/search.py) */
+  var ABBREVIATION_WORD = /^zz[a-z0-9]+9$/
   var vocabulary = null          /* sorted stems of the index, built at the first query */
+  var spellings = []             /* [word as the index's texts write it (lowercase, folded), its stem] */
 
   function fold(text) {
     return text.replace(/[\u0153\u0152\u00e6\u00c6]/g, function (ligature) { return LIGATURES[ligature] })
@@ -84,13 +89,11 @@ var CalcguideSearch = (function (data) {
     settings = { lang: config.lang[0], pipeline: config.pipeline, separator: new RegExp(config.separator),
                  fields: Object.keys(config.fields || {}) }
     docs = index.docs
+    abbreviations = (index.calcguide && index.calcguide.abbreviations) || {}
     vocabulary = null
     var fields = config.fields || {}
-    var extra = (data && data.fields) || {}
     for (var i = 0; i < docs.length; i++) {
-      var doc = docs[i], own = extra[doc.location] || {}
-      for (var name in own)
-        if (fields[name] && own[name]) doc[name] = own[name]
+      var doc = docs[i]
       if (fields.title_folded) setFolded(doc, "title_folded", doc.title)
       if (fields.text_folded) setFolded(doc, "text_folded", doc.text)
     }
@@ -111,6 +114,7 @@ var CalcguideSearch = (function (data) {
   /* Every stem of the index, as Material's lunr index holds them (same fields, separator and pipeline) */
   function buildVocabulary() {
     var seen = Object.create(null), stems = Object.create(null)
+    spellings = []
     for (var i = 0; i < docs.length; i++)
       for (var f = 0; f < settings.fields.length; f++) {
         var value = docs[i][settings.fields[f]]
@@ -120,7 +124,10 @@ var CalcguideSearch = (function (data) {
           if (!seen[list[w]]) {
             seen[list[w]] = true
             var stem = analyse(list[w])
-            if (stem) stems[stem] = true
+            if (stem && !ABBREVIATION_WORD.test(stem)) {
+              stems[stem] = true
+              if (list[w].length >= SHORTEST_PREFIX) spellings.push([fold(list[w]), stem])
+            }
           }
       }
     return Object.keys(stems).sort()
@@ -184,19 +191,22 @@ var CalcguideSearch = (function (data) {
     return previous[b.length]
   }
 
-  /* The stems of the index closest to a mistyped word (or its stem), within its allowed edits */
+  /* The stems of the index closest to a mistyped word: the edits are counted between the word and each word of
+   * the index as written (a reader mistypes whole words: "tiosulfatte" is two edits from "thiosulfate"), and
+   * between its stem and each stem; the closest, within the word's allowed edits, win */
   function similar(word, stem, limit) {
-    var best = limit + 1, found = []
-    for (var i = 0; i < vocabulary.length && limit; i++) {
-      var term = vocabulary[i]
-      if (term.length < SHORTEST_PREFIX) continue
-      var edits = Math.min(distance(stem, term, limit), distance(word, term, limit))
+    var best = limit + 1, found = [], typed = fold(word)
+    var consider = function (edits, term) {
       if (edits < best) {
         best = edits
         found = []
       }
-      if (edits === best && edits <= limit) found.push(term)
+      if (edits === best && edits <= limit && found.indexOf(term) < 0) found.push(term)
     }
+    for (var i = 0; i < vocabulary.length && limit; i++)
+      if (vocabulary[i].length >= SHORTEST_PREFIX) consider(distance(stem, vocabulary[i], limit), vocabulary[i])
+    for (var j = 0; j < spellings.length && limit; j++)
+      consider(distance(typed, spellings[j][0], limit), spellings[j][1])
     return found.slice(0, MOST_SIMILAR)
   }
 
@@ -226,11 +236,18 @@ var CalcguideSearch = (function (data) {
     var clauses = [], asked = [], list = words(query)
     for (var i = 0; i < list.length; i++) {
       var stems = lookFor(list[i])
-      if (!stems.length) continue
-      if (stems[0].length < SHORTEST_PREFIX) stems = [list[i].toLowerCase()]
-      asked.push([list[i], stems])
-      for (var s = 0; s < stems.length; s++)
-        clauses.push(stems[s] + (stems[s].length < SHORTEST_PREFIX ? "^1" : "*^1"))
+      if (stems.length && stems[0].length < SHORTEST_PREFIX) {
+        /* a short stem is matched exactly: the word goes through the index's pipeline as any exact term does */
+        clauses.push(list[i].toLowerCase() + "^1")
+        stems = [list[i].toLowerCase()]  /* as Material names the term in its answer */
+      } else
+        for (var s = 0; s < stems.length; s++) clauses.push(stems[s] + "*^1")
+      /* A glossary abbreviation typed as written ("LES", not "les") is matched before the stop-word list */
+      if (Object.prototype.hasOwnProperty.call(abbreviations, list[i])) {
+        stems = [abbreviations[list[i]]].concat(stems)
+        clauses.push(abbreviations[list[i]] + "^1")
+      }
+      if (stems.length) asked.push([list[i], stems])
     }
     return [clauses.length ? clauses.join(" ") : query, asked]
   }
@@ -293,4 +310,4 @@ var CalcguideSearch = (function (data) {
   }
 
   return { setUp: setUp, rewrite: rewrite, answer: answer }
-})(self.CALCGUIDE_SEARCH);
+})();

@@ -268,6 +268,24 @@ def _unknown_reference_in_list(content: Path) -> tuple[str, int]:
     return DILTIAZEM, index + 1
 
 
+def _brand(content: Path, change: Callable[[str], str]) -> tuple[str, int]:
+    """Change the first brand line of diltiazem.yml (`  - {name: …, countries: […], source: …}`)."""
+    path = content / DILTIAZEM
+    index = find_line(path, r"^  - \{name: .*, source: [a-z0-9-]+\}$", find_line(path, r"^brands:$"))
+    lines = lines_of(path)
+    lines[index] = change(lines[index])
+    write_lines(path, lines)
+    return DILTIAZEM, index + 1
+
+
+def _brand_without_source(content: Path) -> tuple[str, int]:
+    return _brand(content, lambda line: line[:line.index(", source:")] + "}")
+
+
+def _brand_sourced_by_an_article(content: Path) -> tuple[str, int]:
+    return _brand(content, lambda line: line[:line.index("source:")] + "source: palmieri-1995}")
+
+
 def _unknown_citation_in_text(content: Path) -> tuple[str, int]:
     path, index = first_note_text(content)
     return "references.yml", set_value(path, index, "As reported [@no-such-paper].")
@@ -348,6 +366,8 @@ MISTAKES = [
     Mistake("id-differs-from-file-name", _id_differs_from_file_name, "differs from the file name"),
     Mistake("unknown-reference", _unknown_reference_in_list, "unknown reference id 'no-such-paper'"),
     Mistake("unknown-citation", _unknown_citation_in_text, "unknown reference id 'no-such-paper'"),
+    Mistake("brand-without-source", _brand_without_source, "brands.0.source: this field is required"),
+    Mistake("brand-sourced-by-an-article", _brand_sourced_by_an_article, "is a reference of kind article"),
     Mistake("algorithm-unknown-treatment", _algorithm_unknown_treatment, "unknown treatment id 'no-such-treatment'"),
     Mistake("algorithm-edge-to-nowhere", _algorithm_edge_to_nowhere, "node 'nowhere', which does not exist"),
     Mistake("algorithm-cycle", _algorithm_cycle, "the algorithm has a cycle"),

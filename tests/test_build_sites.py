@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from calcguide.content import LANGS
+from calcguide.search import read_index
 
 
 def html_pages(site: Path) -> list[Path]:
@@ -58,7 +59,7 @@ def test_language_switch_leads_to_the_counterpart_page(built):
 
 def test_each_search_index_holds_only_its_own_language(built):
     for lang in LANGS:
-        index = json.loads((built.site_dir / lang / "search" / "search_index.json").read_text())
+        index = read_index(built.site_dir / lang)
         assert index["config"]["lang"] == [lang]
         for doc in index["docs"]:
             path = doc["location"].split("#")[0] or "index.html"

@@ -64,6 +64,7 @@ def test_every_reference_is_cited_somewhere(guide):
         cited.update(cited_ids(path.read_text(encoding="utf-8")))
     for treatment in guide.treatments:
         cited.update(treatment.references)
+        cited.update(brand.source for brand in treatment.brands)  # shown with its citation on the page
     unused = [ref.id for ref in guide.references.references if ref.id not in cited]
     assert not unused, f"references listed but never cited: {unused}"
 

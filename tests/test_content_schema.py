@@ -99,3 +99,13 @@ def test_algorithm_node_that_nothing_leads_to_is_named(content_copy):
     # The first message names the box; a second may follow from it (the box, now in the first row, makes that row
     # wider than the chart allows).
     assert errors[0].startswith(f"algorithm.yml:{line_of(path, '- id: reassess')}: nodes.") and "'reassess'" in errors[0]
+
+
+def test_a_brand_name_is_a_name_on_a_box_never_markup_and_its_countries_are_known(content_copy):
+    path = content_copy / "treatments" / "diltiazem.yml"
+    text = path.read_text()
+    path.write_text(text.replace("{name: Tildiem, countries: [FR],", "{name: '<b>Tildiem</b>', countries: [XX],", 1))
+    errors = errors_of(content_copy)
+    line = line_of(path, "<b>Tildiem</b>")
+    assert any(error.startswith(f"treatments/diltiazem.yml:{line}: brands.0.name: ") for error in errors), errors
+    assert any(error.startswith(f"treatments/diltiazem.yml:{line}: brands.0.countries.0: ") for error in errors), errors

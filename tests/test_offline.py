@@ -3,7 +3,6 @@ nothing fetched from outside — the hosted site/ neither."""
 from __future__ import annotations
 
 import html
-import json
 import re
 import zipfile
 from html.parser import HTMLParser
@@ -16,6 +15,7 @@ from browser import visit
 from calcguide.content import LANGS
 from calcguide.package import SERVER_ONLY
 from calcguide.render import load_catalogue
+from calcguide.search import INDEX, read_index
 from conftest import PROJECT
 from searching import search, watch_search
 
@@ -57,8 +57,7 @@ def local_targets(page: Path) -> list[tuple[str, Path]]:
 
 def index_titles(site: Path) -> set[str]:
     """The titles of the documents in one language's search index, as the result list shows them."""
-    docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
-    return {_plain(doc["title"]) for doc in docs}
+    return {_plain(doc["title"]) for doc in read_index(site)["docs"]}
 
 
 def _plain(markup: str) -> str:
@@ -98,6 +97,13 @@ def test_bundle_holds_no_source_map_and_no_search_script_of_another_language(bun
         lunr = bundle / lang / "assets" / "javascripts" / "lunr"
         present = {path.relative_to(lunr).as_posix() for path in lunr.rglob("*") if path.is_file()}
         assert present == SEARCH_SCRIPTS[lang]
+
+
+def test_bundle_holds_one_copy_of_each_languages_search_index(bundle):
+    """One file, the script the search worker loads on a server and from file:// alike; no JSON twin."""
+    for lang in LANGS:
+        assert [path.relative_to(bundle / lang).as_posix() for path in (bundle / lang).rglob("search_index*")] == \
+               [INDEX.as_posix()]
 
 
 def test_bundle_holds_no_server_only_file(bundle):
@@ -161,7 +167,7 @@ def test_search_from_file_finds_the_treatment_within_its_own_language_only(bundl
 
 
 def _treatment_page(bundle: Path, lang: str, name: str) -> Path:
-    docs = json.loads((bundle / lang / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    docs = read_index(bundle / lang)["docs"]
     [location] = [doc["location"] for doc in docs if _plain(doc["title"]) == name and "#" not in doc["location"]]
     return bundle / lang / location
 

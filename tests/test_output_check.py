@@ -7,6 +7,7 @@ import pytest
 
 from calcguide.audit import OutputCheckError, check_handout, check_html, check_site
 from calcguide.csp import OurScripts, inline_script_hashes, script_hash
+from calcguide.search import write_index
 from calcguide.site import read_base_config
 from conftest import PROJECT
 
@@ -108,8 +109,7 @@ def test_csp_hashes_only_the_scripts_our_templates_write(ours, tmp_path):
 def test_search_index_texts_are_checked_as_html(ours, tmp_path):
     site = tmp_path / "site"
     (site / "en" / "search").mkdir(parents=True)
-    (site / "en" / "search" / "search_index.json").write_text(
-        '{"docs": [{"location": "x.html", "title": "x", "text": "<img src=x onerror=alert(1)>"}]}')
+    write_index(site / "en", {"docs": [{"location": "x.html", "title": "x", "text": "<img src=x onerror=alert(1)>"}]})
     with pytest.raises(OutputCheckError, match="onerror"):
         check_site([site / "en"], site, ours.allows)
 

@@ -141,13 +141,16 @@ def test_release_gate_wants_a_changes_entry_for_the_current_version(content_copy
 
 def test_release_gate_wants_every_treatment_reviewed_within_the_review_cycle(content_copy):
     complete(content_copy)
+    for treatment in (content_copy / "treatments").glob("*.yml"):  # all reviewed on one day, after every check
+        treatment.write_text(re.sub(r"(?m)^last_reviewed: .*$", "last_reviewed: 2026-12-04",
+                                    treatment.read_text(encoding="utf-8")), encoding="utf-8")
     problems = release_problems(load_guide(content_copy), content_copy,
                                 PublishSettings(ADDRESS, True, today=dt.date(2028, 12, 5)))
     assert len(problems) == len(list((content_copy / "treatments").glob("*.yml")))
     assert {p.field for p in problems} == {"last_reviewed"}
     assert all(p.file.startswith("treatments/") and p.line > 1 for p in problems)
     assert release_problems(load_guide(content_copy), content_copy,
-                            PublishSettings(ADDRESS, True, today=dt.date(2028, 11, 29))) == []
+                            PublishSettings(ADDRESS, True, today=dt.date(2028, 12, 4))) == []
 
 
 def test_review_cycle_counts_calendar_months():

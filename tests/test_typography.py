@@ -14,6 +14,7 @@ import pytest
 from calcguide.render import load_catalogue
 from calcguide.fragments import CONTENT_MARKDOWN, Setting
 from calcguide.typography import NARROW_NBSP, NBSP, french_punctuation, typeset
+from calcguide.search import read_index
 from conftest import PROJECT
 
 # Prose punctuation (followed by a space, a closing sign or the end) without the no-break space French needs.
@@ -150,7 +151,7 @@ def test_every_french_page_is_typeset(french_site: Path):
 def test_the_french_search_index_is_typeset(french_site: Path):
     """Every document but the reference lists (the index keeps no classes to tell a reference from prose)."""
     references_page = load_catalogue(PROJECT / "templates").pages["references"].slug["fr"] + ".html"
-    index = json.loads((french_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    index = read_index(french_site)
     prose = [document for document in index["docs"]
              if document["location"].split("#")[0] != references_page and not document["location"].endswith("#references")]
     assert len(prose) > 20

@@ -212,6 +212,8 @@ def cross_check(parsed: dict[str, Any], sources: dict[str, SourceFile],
                 "use status other-option, or placement review-2014")))
         for position, ref in enumerate(treatment.references):
             index.require("reference", ref, source, ("references", position))
+        for position, brand in enumerate(treatment.brands):
+            _check_brand_source(brand.source, parsed["references.yml"], source, ("brands", position, "source"), index)
         for position, interaction in enumerate(treatment.safety.interactions or [] if treatment.safety else []):
             if interaction.treatment:
                 index.require("treatment", interaction.treatment, source, ("safety", "interactions", position, "treatment"))
@@ -244,6 +246,17 @@ def cross_check(parsed: dict[str, Any], sources: dict[str, SourceFile],
     return index.errors
 
 
+def _check_brand_source(ref_id: str, references: Any, source: SourceFile, location: Location,
+                        index: IdIndex) -> None:
+    """A brand name is sourced by the product information or the medicines database entry that names it."""
+    index.require("reference", ref_id, source, location)
+    kind = next((ref.kind for ref in references.references if ref.id == ref_id), None)
+    if kind is not None and kind not in ("label", "resource"):
+        index.errors.append(source.error(location, (
+            f"the brand's source {ref_id!r} is a reference of kind {kind}; a brand name is sourced by the label "
+            "or the medicines database entry that names it (kind: label or kind: resource in references.yml)")))
+
+
 def _check_changes(parsed: dict[str, Any], sources: dict[str, SourceFile],
                    treatments: list[tuple[Treatment, SourceFile]], index: IdIndex) -> None:
     """Every page named in changes.yml exists: a treatment, or the page of a content file."""
@@ -265,6 +278,7 @@ def _cited_by(source: SourceFile, value: Any) -> set[str]:
         listed = getattr(value, key, None)
         if isinstance(listed, list):
             cited.update(item if isinstance(item, str) else item.id for item in listed)
+    cited.update(brand.source for brand in getattr(value, "brands", []))  # a brand is shown with its source
     return cited
 
 

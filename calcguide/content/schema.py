@@ -8,7 +8,7 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, StringConstraints, model_validator
 
 from .safety import (BoxAlert, Safety, ShownInteraction, box_alerts, interactions_among, interactions_of,
                      safety_reference_ids)
@@ -190,6 +190,22 @@ class Evidence(Model):
     summary: Text
 
 
+# Where a brand is sold: France, the EU as a whole (a centrally authorised product, EMA), the United Kingdom, the
+# United States, Canada. The page names the countries in words (templates/strings.yml, `countries`).
+Country = Literal["FR", "EU", "UK", "US", "CA"]
+# A brand name as printed on the box: letters, digits, spaces and a few signs, never markup.
+BrandName = Annotated[str, StringConstraints(pattern=r"^[^\W_][\w .'’+/-]*$", max_length=60)]
+
+
+class Brand(Model):
+    """A product that contains the treatment, under the name on its box, where it is sold, and the label or
+    database entry that names it (a reference of kind label or resource, checked in crosscheck.py)."""
+
+    name: BrandName
+    countries: list[Country] = Field(min_length=1)
+    source: Id
+
+
 class Treatment(Model):
     id: Id
     name: Text
@@ -207,6 +223,7 @@ class Treatment(Model):
     cautions: Text
     references: list[Id] = Field(min_length=1)
     search_terms: Words = Words()
+    brands: list[Brand] = []  # shown on the page ("Also sold as …") and found by search
     # Required for every treatment, with the fields of its kind (checked in safety.check_safety, with locations).
     safety: Safety | None = None
     last_reviewed: dt.date  # shown under the title; no reference it cites may be checked later than this
@@ -283,6 +300,6 @@ class Guide(Model):
         return box_alerts(self.treatments, treatment_ids)
 
     def page_references(self, treatment: Treatment) -> list[str]:
-        """A treatment page's reference list: its own references, then those its safety section adds."""
-        return [*treatment.references,
-                *(ref for ref in safety_reference_ids(self.treatments, treatment.id) if ref not in treatment.references)]
+        """A treatment page's reference list: its own references, then those its safety section and its brands add."""
+        added = [*safety_reference_ids(self.treatments, treatment.id), *(brand.source for brand in treatment.brands)]
+        return [*treatment.references, *(ref for ref in dict.fromkeys(added) if ref not in treatment.references)]
