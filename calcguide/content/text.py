@@ -68,6 +68,15 @@ class Text(Model):
     def __getitem__(self, lang: str) -> str:
         return getattr(self, lang)
 
+    def without_citations(self) -> "Text":
+        """The same text with its [@ref] citations taken out, for a page that lists its sources at the end
+        (the patient leaflet)."""
+        return Text(**{lang: UNCITED.sub("", getattr(self, lang)).strip() for lang in LANGS})
+
+
+# A citation with the blanks before it, so that "text [@ref]." becomes "text.".
+UNCITED = re.compile(r"[ \t]*" + CITATION.pattern)
+
 
 class Words(Model):
     """Search words (synonyms, variants) per language; either list may be empty."""
