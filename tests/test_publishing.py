@@ -65,8 +65,10 @@ def test_shipped_content_names_no_public_address():
 
 
 def test_site_wide_review_date_is_the_most_recent_page_review(content_copy):
-    replace_in(content_copy / "treatments" / "colchicine.yml", "last_reviewed: 2026-11-29", "last_reviewed: 2026-12-03")
-    assert load_guide(content_copy).last_reviewed == dt.date(2026, 12, 3)
+    later = load_guide(content_copy).last_reviewed + dt.timedelta(days=1)
+    replace_in(content_copy / "treatments" / "colchicine.yml", "last_reviewed: 2026-11-29",
+               f"last_reviewed: {later.isoformat()}")
+    assert load_guide(content_copy).last_reviewed == later
 
 
 def test_reference_checked_after_the_page_review_is_a_located_error(content_copy):
@@ -78,7 +80,9 @@ def test_reference_checked_after_the_page_review_is_a_located_error(content_copy
 
 
 def test_chapter_reviewed_before_its_references_were_checked_is_a_located_error(content_copy):
-    replace_in(content_copy / "care.yml", "last_reviewed: 2026-11-29", "last_reviewed: 2026-01-01")
+    care = content_copy / "care.yml"
+    care.write_text(re.sub(r"(?m)^last_reviewed: .*$", "last_reviewed: 2026-01-01", care.read_text(encoding="utf-8"),
+                           count=1), encoding="utf-8")
     errors = errors_of(content_copy)
     assert [error.split(": ")[0] for error in errors] == ["care.yml:2"]
 
