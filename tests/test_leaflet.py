@@ -347,8 +347,8 @@ def test_the_printed_leaflet_holds_its_title_draft_notice_parts_and_sources(buil
 @pytest.mark.browser
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_printed_leaflet_is_black_and_white(built, lang, tmp_path):
-    """Every pixel of the printed pages is a grey: nothing rests on colour."""
-    subprocess.run(["pdftoppm", "-r", "40", "-ppm", str(built.dist_dir / LEAFLET.file_name(lang)),
+    """Every pixel of the printed pages is a grey: nothing rests on colour (pdftoppm writes PPM by default)."""
+    subprocess.run(["pdftoppm", "-r", "40", str(built.dist_dir / LEAFLET.file_name(lang)),
                     str(tmp_path / "page")], check=True)
     pages = sorted(tmp_path.glob("page*.ppm"))
     assert pages
