@@ -25,12 +25,12 @@ from calcguide.handout import LEAFLET, HandoutRenderer
 from calcguide.package import offline_bundles
 from calcguide.render import render
 from conftest import PROJECT, errors_of, replace_in
+from pdfs import A4_POINTS, printed_sizes
 from phone import phone_view
 from readability import leaflet_blocks, leaflet_prose, readability
 from searching import search, watch_search
 from test_every_page import AXE, RUN_AXE
 
-A4_POINTS = (595.3, 841.9)
 SMALLEST_PRINTED_POINTS = 11.95  # 12 pt, less the rounding of Chromium's text matrices
 ADDRESS = "https://calcinosis-guide.test/"
 
@@ -295,17 +295,6 @@ def test_search_index_holds_the_leaflet_under_its_words(built, catalogue, lang):
 
 def printed(built, lang: str) -> PdfReader:
     return PdfReader(built.dist_dir / LEAFLET.file_name(lang))
-
-
-def printed_sizes(reader: PdfReader) -> dict[float, str]:
-    """Every size text is printed at (in points, as it lands on the page), with a sample of that text."""
-    sizes: dict[float, str] = {}
-    for page in reader.pages:
-        def note(text, cm, tm, font, size):  # noqa: ANN001 - pypdf's visitor signature
-            if text.strip():
-                sizes.setdefault(round(size * abs(tm[3]) * abs(cm[3]), 2), text.strip()[:40])
-        page.extract_text(visitor_text=note)
-    return sizes
 
 
 @pytest.mark.browser
