@@ -29,7 +29,7 @@ test: $(VENV)/.test-deps node_modules/.installed system-deps test-system-deps
 # The tier to run while editing: no browser, no second build (the session builds the sites once, without the
 # PDF handouts); under a minute on two cores.
 test-fast: $(VENV)/.test-deps node_modules/.installed
-	$(PY) -m pytest $(PARALLEL) -m "not browser and not slow"
+	$(PY) -m pytest $(PARALLEL) -m "not browser and not slow and not checker"
 
 bench: $(VENV)/.test-deps node_modules/.installed system-deps
 	$(PY) bench/run.py
@@ -75,12 +75,13 @@ system-deps:
 	fc-list 2>/dev/null | grep -qi "liberation sans" || missing="$$missing fonts-liberation fontconfig"; \
 	if [ -n "$$missing" ]; then echo "installing:$$missing"; $(APT_UPDATE) && $(APT_INSTALL) $$missing; fi
 
-# The tests also turn PDFs into images (poppler), read the handouts' QR codes (zbar), serve the site with nginx
-# and run the Nu HTML Checker (Java).
+# The tests also turn PDFs into images (poppler), read the handouts' QR codes (zbar), serve the site with nginx,
+# run the Nu HTML Checker (Java) and read the BibTeX export with biber (its tool mode: Perl, no TeX; about 17 s).
 test-system-deps:
 	@missing=""; \
 	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
 	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
 	command -v zbarimg >/dev/null || missing="$$missing zbar-tools"; \
 	command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing="$$missing nginx"; \
+	command -v biber >/dev/null || missing="$$missing biber"; \
 	if [ -n "$$missing" ]; then echo "installing:$$missing"; $(APT_UPDATE) && $(APT_INSTALL) $$missing; fi

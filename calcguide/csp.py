@@ -24,8 +24,9 @@ _PLACEHOLDER = "\ue000base-url\ue000"
 # A page's base URL as MkDocs writes it: relative ("." or "../..") or, for the 404 page, an absolute path.
 _BASE_URL = r"(?:\.|\.\.(?:/\.\.)*|/[A-Za-z0-9._~%/-]*)"
 
-# Everything comes from the site itself; images may be data: URIs (the theme's icons in its stylesheet).
-POLICY = ("default-src 'self'; script-src 'self' {hashes}; style-src 'self'; img-src 'self' data:; "
+# Nothing unless named (default-src 'none'): scripts, styles, images, fonts, the search index and its worker from the
+# site itself; images may also be data: URIs (the theme's icons in its stylesheet).
+POLICY = ("default-src 'none'; script-src 'self' {hashes}; style-src 'self'; img-src 'self' data:; "
           "font-src 'self'; connect-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'self'; "
           "form-action 'self'; frame-ancestors 'none'")
 

@@ -27,6 +27,7 @@ from .cdp import BrowserError, Chromium
 from .content import LANGS, Guide
 from .deployment import PublishSettings
 from .pdfcache import PdfCache
+from .pdftags import FINISHING, PdfMetadata, finish
 from .catalogue import Catalogue
 from .pages import Page
 from .render import CITED_WITH_SPACE, Renderer
@@ -117,10 +118,19 @@ class HandoutRenderer(Renderer):
                                                                      lineclass=None, border=4)
         return Markup(svg)  # segno writes only path data and numbers: nothing of the address is in the markup
 
+    def title(self, lang: str, printout: Printout = HANDOUT) -> str:
+        return plain_text(f"{self.guide.site.title[lang]} — {self.catalogue.ui[printout.kind][lang]}", lang)
+
+    def metadata(self, lang: str, printout: Printout = HANDOUT) -> PdfMetadata:
+        """What the PDF says of itself (XMP): all of it is also in the page, so the cache key covers it."""
+        reviewed = self.guide.leaflet.last_reviewed if printout is LEAFLET else self.guide.last_reviewed
+        return PdfMetadata(self.title(lang, printout), lang, self.guide.site.version, reviewed)
+
     def html(self, lang: str, project: Path, printout: Printout = HANDOUT) -> str:
         """The standalone page of one language that Chromium prints (the handout unless told otherwise)."""
         body = self.env.get_template(printout.template).render(
-            lang=lang, page=self.printed_pages[printout.kind], site_url=self.settings.language_url(lang),
+            # paper: the chart's answers on its arrows are read from the PDF's tags (algorithm-chart.md.j2)
+            lang=lang, page=self.printed_pages[printout.kind], paper=True, site_url=self.settings.language_url(lang),
             qr_code=self.qr_code(lang), leaflet_file=leaflet_name(lang),
             algorithm_url=self.settings.page_url(lang, self.page_of_kind["algorithm"].url(lang)),
             leaflet_url=self.settings.page_url(lang, self.page_of_kind["leaflet"].url(lang)))
@@ -131,8 +141,7 @@ class HandoutRenderer(Renderer):
                                          undefined=jinja2.StrictUndefined, bytecode_cache=self.env.bytecode_cache)
         environment.filters["css_string"] = css_string
         html = environment.get_template("handout.html.j2").render(
-            lang=lang, kind=printout.kind,
-            title=plain_text(f"{self.guide.site.title[lang]} — {self.catalogue.ui[printout.kind][lang]}", lang),
+            lang=lang, kind=printout.kind, title=self.title(lang, printout),
             stylesheet=Markup(stylesheet), site=self.guide.site, guide=self.guide,
             ui={key: plain_text(text[lang], lang) for key, text in self.catalogue.ui.items()},
             short_title=plain_text(self.guide.site.short_title[lang], lang),
@@ -165,30 +174,36 @@ def write_handouts(guide: Guide, catalogue: Catalogue, project: Path, work_dir: 
     renderer = HandoutRenderer(guide, catalogue, project / "templates", bytecode_cache(work_dir), settings)
     pages_dir = work_dir / "handouts"
     pages_dir.mkdir(parents=True, exist_ok=True)
-    cache = PdfCache(work_dir / "pdf-cache", CHROMIUM, CHROMIUM_ARGS, PRINT_OPTIONS)
-    pages = {dist_dir / printout.file_name(lang): renderer.html(lang, project, printout)
-             for printout in PRINTOUTS for lang in LANGS}
+    cache = PdfCache(work_dir / "pdf-cache", CHROMIUM, CHROMIUM_ARGS, PRINT_OPTIONS, FINISHING)
+    sheets = [(dist_dir / printout.file_name(lang), renderer.html(lang, project, printout),
+               renderer.metadata(lang, printout)) for printout in PRINTOUTS for lang in LANGS]
+    pages = {target: html for target, html, _ in sheets}
     to_print: dict[Path, Path] = {}
-    for target, html in pages.items():
+    metadata: dict[Path, PdfMetadata] = {}
+    for target, html, described in sheets:
         if not cache.fetch(html, target):
             source = pages_dir / target.with_suffix(".html").name
             source.write_text(html, encoding="utf-8")
             to_print[source] = cache.path(html)
+            metadata[source] = described
     if to_print:
-        print_pages(to_print)
+        print_pages(to_print, metadata)
         for target, html in pages.items():
             if not cache.fetch(html, target):
                 raise HandoutError(f"Chromium printed no {target.name}")
     return list(pages)
 
 
-def print_pages(printouts: dict[Path, Path]) -> None:
-    """Print each local page to its PDF, in one headless Chromium started once."""
+def print_pages(printouts: dict[Path, Path], metadata: dict[Path, PdfMetadata] | None = None) -> None:
+    """Print each local page to its PDF, in one headless Chromium started once; a page with metadata is finished
+    for screen readers and catalogues (calcguide/pdftags.py: artifacts, link texts, XMP)."""
     try:
         with Chromium(CHROMIUM, CHROMIUM_ARGS) as browser:
             for source, target in printouts.items():
                 partial = target.with_name(target.name + ".part")
                 browser.print_pdf(source, partial, PRINT_OPTIONS)
+                if metadata and source in metadata:
+                    finish(partial, metadata[source])
                 partial.replace(target)  # a cache entry is whole or absent
     except BrowserError as exc:
         raise HandoutError(f"Chromium could not print the handouts ({CHROMIUM}; `make site` installs it): "

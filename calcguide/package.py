@@ -8,9 +8,9 @@ from pathlib import Path
 from .content import Guide
 
 BUNDLE_PREFIX = "calcinosis-guide-offline-"
-# Read only by a web server (the 404 page, whose links are absolute) or by crawlers (sitemaps); a reader of the
-# unpacked folder never gets them, and the 404 page would not even display from file://.
-SERVER_ONLY = frozenset({"404.html", "sitemap.xml", "sitemap.xml.gz"})
+# Read only by a web server (the 404 page, whose links are absolute) or by crawlers (sitemaps, robots.txt); a reader
+# of the unpacked folder never gets them, and the 404 page would not even display from file://.
+SERVER_ONLY = frozenset({"404.html", "sitemap.xml", "sitemap.xml.gz", "robots.txt"})
 HANDOUTS = "*.pdf"
 # Chosen by measurement (`make bench`, zip levels): level 5 makes a zip about 1 % bigger than level 9 (the pages
 # and the search index compress well at any level; the PDFs and the PNG not at all) in a third of the time.

@@ -3,7 +3,8 @@ handouts did not change starts no browser.
 
 The key of a handout is a digest of: its standalone HTML page (the texts, the chart, the stylesheets, which are
 inlined), the fonts installed on the machine (Chromium embeds subsets of the system fonts the page names), the
-Chromium build, its command-line switches and the printing options. Any change of one of them prints afresh.
+Chromium build, its command-line switches, the printing options and the finishing after print (pdftags.FINISHING).
+Any change of one of them prints afresh.
 """
 from __future__ import annotations
 
@@ -37,11 +38,12 @@ def _stat_digest(places: tuple[str, ...]) -> str:
 
 
 class PdfCache:
-    def __init__(self, folder: Path, executable: str, args: list[str], options: dict[str, Any]):
+    def __init__(self, folder: Path, executable: str, args: list[str], options: dict[str, Any], finishing: str = ""):
         self.folder = folder
         self.folder.mkdir(parents=True, exist_ok=True)
         self.setup = hashlib.sha256(json.dumps({
             "chromium": self._version(executable), "args": args, "options": options,
+            "finishing": finishing,  # what is done to the PDF after printing (calcguide/pdftags.py)
             "fonts": _stat_digest(FONT_PLACES)}, sort_keys=True).encode()).hexdigest()
 
     def _version(self, executable: str) -> str:

@@ -237,6 +237,11 @@ def write_language_chooser(guide: Guide, catalogue: Catalogue, project: Path, si
         index = env.get_template("sitemap-index.xml.j2").render(guide=guide, langs=LANGS, public_url=public_url)
         (site_dir / "sitemap.xml").write_text(index, encoding="utf-8")
     (site_dir / "index.html").write_text(html, encoding="utf-8")
+    # Crawlers read /robots.txt first: with an address, it names the sitemaps (a plain-text file, not HTML).
+    robots = jinja2.Environment(loader=jinja2.FileSystemLoader(project / "templates"), autoescape=False,
+                                trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+    (site_dir / "robots.txt").write_text(robots.get_template("robots.txt.j2").render(langs=LANGS, public_url=public_url),
+                                         encoding="utf-8")
 
 
 class _WarningPrinter(logging.Handler):

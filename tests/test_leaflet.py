@@ -401,3 +401,17 @@ def test_search_finds_the_leaflet_by_its_words(built, browser, catalogue, lang):
             if target not in found[:5]:
                 missed.append((query, found[:5]))
     assert missed == []
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_printed_leaflet_is_tagged_and_says_what_it_is(built, guide, catalogue, lang):
+    """The finishing the handouts get (calcguide/pdftags.py): XMP title, language, version, review date."""
+    import pikepdf
+
+    with pikepdf.open(built.dist_dir / LEAFLET.file_name(lang)) as pdf:
+        xmp = pdf.open_metadata()
+        assert catalogue.ui["leaflet"][lang].split()[0] in xmp["dc:title"]
+        assert set(xmp["dc:language"]) == {lang} and str(pdf.Root.Lang) == lang
+        assert list(xmp["dc:date"]) == [guide.leaflet.last_reviewed.isoformat()]
+        assert pdf.Root.MarkInfo.Marked is True

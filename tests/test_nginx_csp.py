@@ -141,6 +141,39 @@ def test_pages_are_served_with_the_security_headers(nginx):
     assert fetch(nginx + "/en/no-such-page.html").status == 404
 
 
+def test_the_policy_starts_from_nothing_and_files_are_for_this_site_only(nginx):
+    for path in ("/en/index.html", "/fr/index.html", "/fr/no-such-page.html", "/en/calcinosis-guide-references.ris"):
+        headers = fetch(nginx + path).headers
+        assert headers["Content-Security-Policy"].startswith("default-src 'none'; "), path
+        assert headers["Cross-Origin-Resource-Policy"] == "same-origin", path
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_reference_exports_are_served_with_their_own_types(nginx, built, lang):
+    expected = {".ris": "application/x-research-info-systems", ".bib": "application/x-bibtex"}
+    for suffix, media_type in expected.items():
+        [export] = (built.site_dir / lang).glob(f"*{suffix}")
+        response = fetch(f"{nginx}/{lang}/{export.name}")
+        assert response.status == 200
+        assert response.headers["Content-Type"] == f"{media_type}; charset=utf-8"
+        assert response.read() == export.read_bytes()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_missing_page_gets_the_error_page_of_its_language(nginx, lang):
+    response = fetch(f"{nginx}/{lang}/no-such-page.html")
+    assert response.status == 404
+    assert f'<html lang="{lang}"' in response.read().decode("utf-8")
+
+
+def test_robots_txt_allows_every_page_and_names_no_address_without_one(nginx):
+    response = fetch(f"{nginx}/robots.txt")
+    assert response.status == 200 and response.headers["Content-Type"].startswith("text/plain")
+    text = response.read().decode("utf-8")
+    assert text.splitlines()[:2] == ["User-agent: *", "Allow: /"]
+    assert "Sitemap" not in text and "http" not in text
+
+
 def test_text_is_compressed_and_fingerprinted_theme_files_are_cached_for_a_year(nginx, built):
     (stylesheet,) = (built.site_dir / "en" / "assets" / "stylesheets").glob("main.*.min.css")
     response = fetch(f"{nginx}/en/assets/stylesheets/{stylesheet.name}", **{"Accept-Encoding": "gzip"})

@@ -17,7 +17,7 @@ class CountingPrinter:
     def __init__(self) -> None:
         self.printed: list[str] = []
 
-    def __call__(self, printouts: dict[Path, Path]) -> None:
+    def __call__(self, printouts: dict[Path, Path], metadata: dict | None = None) -> None:
         for source, target in printouts.items():
             self.printed.append(source.name)
             target.write_bytes(b"%PDF-1.7 " + source.read_bytes())

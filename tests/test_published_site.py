@@ -176,6 +176,28 @@ def test_with_public_address_each_sitemap_lists_every_page_by_its_address(built_
 
 
 @pytest.mark.slow
+def test_with_public_address_robots_txt_names_each_languages_sitemap(built_with_address):
+    robots = (built_with_address.site_dir / "robots.txt").read_text(encoding="utf-8").splitlines()
+    assert robots[:2] == ["User-agent: *", "Allow: /"]
+    assert [line for line in robots if line.startswith("Sitemap:")] == [
+        f"Sitemap: {ADDRESS}{lang}/sitemap.xml" for lang in LANGS]
+    assert all((built_with_address.site_dir / lang / "sitemap.xml").is_file() for lang in LANGS)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_reference_title_in_the_other_language_is_marked_with_its_language(built, guide, catalogue, lang):
+    """WCAG 3.1.2: a screen reader reads an English title on a French page in English (and the other way round)."""
+    page = (built.site_dir / lang / f"{catalogue.pages['references'].slug[lang]}.html").read_text(encoding="utf-8")
+    def plain(html: str) -> str:  # the words, without the glossary's <abbr> around some of them
+        return " ".join(re.sub(r"<[^>]+>", "", html).replace("’", "'").split())
+
+    marked = {plain(title): code for code, title in re.findall(r'<span lang="(\w\w)">(.*?)</span>', page)}
+    foreign = {plain(ref.title.rstrip(".")): ref.language for ref in guide.references.references
+               if ref.language != lang}
+    assert foreign and marked == foreign
+
+
+@pytest.mark.slow
 @needs_zbar
 @pytest.mark.parametrize("lang", LANGS)
 def test_with_public_address_the_handout_qr_code_leads_to_the_online_algorithm(built_with_address, tmp_path, lang):

@@ -110,7 +110,7 @@ def test_unknown_interaction_treatment_is_a_located_error(content_copy):
 def test_label_reference_without_holder_is_refused(content_copy):
     path = content_copy / "references.yml"
     path.write_text(path.read_text(encoding="utf-8") + (
-        "  - id: a-label-without-holder\n    kind: label\n    title: A drug label\n    version: \"2024\"\n"
+        "  - id: a-label-without-holder\n    kind: label\n    language: en\n    title: A drug label\n    version: \"2024\"\n"
         "    year: 2024\n    url: https://dailymed.nlm.nih.gov/\n    checked: 2026-11-29\n"), encoding="utf-8")
     assert any("references.yml:" in error and "kind label needs holder" in error for error in errors_of(content_copy))
 

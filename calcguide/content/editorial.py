@@ -51,7 +51,7 @@ def check_reference_authors(references: list[Reference], source: SourceFile) -> 
     errors = []
     for position, reference in enumerate(references):
         authors = getattr(reference, "authors", None)
-        if getattr(reference, "kind", "article") != "article":
+        if getattr(reference, "kind", "article") not in ("article", "chapter"):
             continue  # product information is cited by its holder, not by authors
         if not authors or not NAMED_AUTHOR.search(authors):
             errors.append(source.error(("references", position, "authors"), (

@@ -13,13 +13,20 @@ class Reference(Model):
     """An article (DOI or PMID); product information (`kind: label`: a drug label or SmPC, named by its holder, its
     date or version, and a stable https address or identifier); or a reference resource kept by a public body
     (`kind: resource`: a teratology or lactation database, an agency's page), described like a label; or a trial
-    registry record (`kind: registration`: its sponsor as holder, registry and date as version, its identifier)."""
+    registry record (`kind: registration`: its sponsor as holder, registry and date as version, its identifier); or a
+    chapter of a book (`kind: chapter`, e.g. StatPearls: authors, `book`, `publisher`, and a DOI or PMID).
+    Every reference says the language of its title (`language`: en, fr…), for the page's `lang` and the exports."""
 
     id: Id
-    kind: Literal["article", "label", "resource", "registration"] = "article"  # registration: a trial registry record
-    authors: NonEmpty | None = None  # required for an article
+    kind: Literal["article", "chapter", "label", "resource", "registration"] = "article"
+    authors: NonEmpty | None = None  # required for an article or a chapter
     title: NonEmpty
+    # The language the title is written in (ISO 639-1): a title in the other language than the page's is marked as
+    # such for screen readers (WCAG 3.1.2), and reference managers get it (RIS LA, BibTeX langid).
+    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")]
     journal: NonEmpty | None = None  # required for an article
+    book: NonEmpty | None = None  # chapter: the book's title, as cited ("StatPearls [Internet]")
+    publisher: NonEmpty | None = None  # chapter: place and publisher, as cited ("Treasure Island (FL): StatPearls Publishing")
     year: Annotated[int, Field(ge=1900, le=2100)]
     volume: NonEmpty | None = None
     pages: NonEmpty | None = None
@@ -51,9 +58,11 @@ class Reference(Model):
             if missing:
                 raise ValueError(f"a reference of kind {self.kind} needs " + ", ".join(missing))
             return self
-        missing = [name for name in ("authors", "journal") if getattr(self, name) is None]
+        required = ("authors", "book", "publisher") if self.kind == "chapter" else ("authors", "journal")
+        missing = [name for name in required if getattr(self, name) is None]
         if missing:
-            raise ValueError(f"{missing[0]}: this field is required for an article (for a drug label or SmPC, "
+            what = "an article" if self.kind == "article" else "a book chapter"
+            raise ValueError(f"{missing[0]}: this field is required for {what} (for a drug label or SmPC, "
                              "write kind: label)")
         if self.doi is None and self.pmid is None and self.pmcid is None:
             raise ValueError("a reference needs a doi or a pmid (or both), or failing them a pmcid")

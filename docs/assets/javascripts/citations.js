@@ -16,6 +16,9 @@
   var more = document.createElement("a");
   more.className = "cg-refpop__more";
   more.textContent = words ? words.getAttribute("data-cg-reference-list") : "";
+  // A real address from the start (a link without href is not a link to crawlers or Lighthouse); show() sets the
+  // one of the citation shown.
+  more.setAttribute("href", links[0].getAttribute("href"));
   bubble.appendChild(text);
   bubble.appendChild(more);
   document.body.appendChild(bubble);
