@@ -1,7 +1,8 @@
-"""PDF stage: the clinic handouts dist/handout-<lang>.pdf — the algorithm, the tiers at a glance and the key
-references on two A4 pages per language, printed by headless Debian Chromium (driven through its DevTools pipe,
-calcguide/cdp.py) from a standalone page rendered by templates/handout.md.j2, and only when that page, the fonts,
-Chromium or the print options changed (calcguide/pdfcache.py).
+"""PDF stage: the printed sheets of the guide, per language — the clinic handout dist/handout-<lang>.pdf (the
+algorithm, the tiers at a glance and the key references on two A4 pages) and the patient leaflet
+dist/leaflet-<lang>.pdf (plain words, at most two A4 pages at 12 pt or more) — each printed by headless Debian
+Chromium (driven through its DevTools pipe, calcguide/cdp.py) from a standalone page rendered by its template
+(`PRINTOUTS`), and only when that page, the fonts, Chromium or the print options changed (calcguide/pdfcache.py).
 
 Chromium rather than WeasyPrint: it is the engine that lays out the site, so the chart prints exactly as the
 algorithm page does, and it embeds the fonts it uses (TrueType subsets) with selectable text.
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
@@ -35,9 +37,28 @@ CHROMIUM = "/usr/bin/chromium"
 # As root on a build machine: no sandbox, and no background calls home (the handout needs no network).
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
                  "--disable-background-networking", "--disable-component-update"]
+
+
+@dataclass(frozen=True)
+class Printout:
+    """A printed sheet: the template of its page, its stylesheets (inlined into the page) and its name, which
+    is also its word in templates/strings.yml (`ui`) and its class on paper (`cg-<kind>`)."""
+
+    kind: str
+    template: str
+    stylesheets: tuple[Path, ...]
+
+    def file_name(self, lang: str) -> str:
+        return f"{self.kind}-{lang}.pdf"
+
+
 # The chart's styles are the site's (one source for both); the handout adds its page and table styles.
-STYLESHEETS = (Path("docs/assets/stylesheets/algorithm.css"), Path("docs/assets/stylesheets/safety.css"),
-               Path("templates/handout.css"))
+HANDOUT = Printout("handout", "handout.md.j2", (Path("docs/assets/stylesheets/algorithm.css"),
+                                                Path("docs/assets/stylesheets/safety.css"),
+                                                Path("templates/handout.css")))
+LEAFLET = Printout("leaflet", "leaflet-print.md.j2", (Path("templates/leaflet.css"),))
+PRINTOUTS = (HANDOUT, LEAFLET)
+STYLESHEETS = HANDOUT.stylesheets
 MARKDOWN_EXTENSIONS = ["attr_list", "md_in_html", "tables"]
 URL_SAFE = ":/?#[]@!$&'*+,;=%-._~"
 # Without a public address a link would lead to the file the handout was printed from: such links are unwrapped.
@@ -54,7 +75,11 @@ class HandoutError(Exception):
 
 
 def handout_name(lang: str) -> str:
-    return f"handout-{lang}.pdf"
+    return HANDOUT.file_name(lang)
+
+
+def leaflet_name(lang: str) -> str:
+    return LEAFLET.file_name(lang)
 
 
 class HandoutRenderer(Renderer):
@@ -64,8 +89,11 @@ class HandoutRenderer(Renderer):
     def __init__(self, guide: Guide, catalogue: Catalogue, templates_dir: Path,
                  bytecode_cache: jinja2.BytecodeCache | None = None, settings: PublishSettings | None = None):
         super().__init__(guide, catalogue, templates_dir, bytecode_cache, settings)
-        self.page = Page("handout", "handout.md.j2", {lang: "handout.md" for lang in LANGS},
-                         {lang: guide.site.title[lang] for lang in LANGS})
+        self.printed_pages = {printout.kind: Page(printout.kind, printout.template,
+                                                  {lang: f"{printout.kind}.md" for lang in LANGS},
+                                                  {lang: guide.site.title[lang] for lang in LANGS})
+                              for printout in PRINTOUTS}
+        self.page = self.printed_pages[HANDOUT.kind]
 
     def href(self, page: Page, lang: str, target: str) -> str:
         # Percent-encoded: whatever the address holds, it stays one Markdown link target.
@@ -82,35 +110,40 @@ class HandoutRenderer(Renderer):
                                                                      lineclass=None, border=4)
         return Trusted(svg)  # segno writes only path data and numbers: nothing of the address is in the markup
 
-    def title(self, lang: str) -> str:
-        return plain_text(f"{self.guide.site.title[lang]} — {self.catalogue.ui['handout'][lang]}", lang)
+    def title(self, lang: str, printout: Printout = HANDOUT) -> str:
+        return plain_text(f"{self.guide.site.title[lang]} — {self.catalogue.ui[printout.kind][lang]}", lang)
 
-    def metadata(self, lang: str) -> PdfMetadata:
+    def metadata(self, lang: str, printout: Printout = HANDOUT) -> PdfMetadata:
         """What the PDF says of itself (XMP): all of it is also in the page, so the cache key covers it."""
-        return PdfMetadata(self.title(lang), lang, self.guide.site.version, self.guide.last_reviewed)
+        reviewed = self.guide.leaflet.last_reviewed if printout is LEAFLET else self.guide.last_reviewed
+        return PdfMetadata(self.title(lang, printout), lang, self.guide.site.version, reviewed)
 
-    def html(self, lang: str, project: Path) -> str:
-        """The standalone handout page of one language: its Markdown made into HTML, then the content fragments
-        (without their citations) swapped in, as on the site (calcguide/placeholders.py)."""
-        table = self.begin(self.page, lang, cite=False)
-        body = self.env.get_template("handout.md.j2").render(
+    def html(self, lang: str, project: Path, printout: Printout = HANDOUT) -> str:
+        """The standalone page of one language that Chromium prints (the handout unless told otherwise): its
+        Markdown made into HTML, then the content fragments (without their citations) swapped in, as on the site
+        (calcguide/placeholders.py)."""
+        page = self.printed_pages[printout.kind]
+        table = self.begin(page, lang, cite=False)
+        body = self.env.get_template(printout.template).render(
             # paper: the chart's answers on its arrows are read from the PDF's tags (algorithm-chart.md.j2)
-            lang=lang, page=self.page, paper=True, site_url=self.settings.language_url(lang), qr_code=self.qr_code(lang),
-            algorithm_url=self.settings.page_url(lang, self.page_of_kind["algorithm"].url(lang)))
-        stylesheet = "\n".join((project / path).read_text(encoding="utf-8") for path in STYLESHEETS)
+            lang=lang, page=page, paper=True, site_url=self.settings.language_url(lang),
+            qr_code=self.qr_code(lang), leaflet_file=leaflet_name(lang),
+            algorithm_url=self.settings.page_url(lang, self.page_of_kind["algorithm"].url(lang)),
+            leaflet_url=self.settings.page_url(lang, self.page_of_kind["leaflet"].url(lang)))
+        stylesheet = "\n".join((project / path).read_text(encoding="utf-8") for path in printout.stylesheets)
         # An HTML page: every value is escaped for HTML but the body (HTML made by Markdown from our templates,
         # with the content fragments swapped in, and checked again, calcguide/audit.py) and our own stylesheet.
         environment = jinja2.Environment(loader=jinja2.FileSystemLoader(project / "templates"), autoescape=True,
                                          undefined=jinja2.StrictUndefined, bytecode_cache=self.env.bytecode_cache)
         environment.filters["css_string"] = css_string
         html = environment.get_template("handout.html.j2").render(
-            lang=lang, title=self.title(lang),
+            lang=lang, kind=printout.kind, title=self.title(lang, printout),
             stylesheet=Markup(stylesheet), site=self.guide.site, guide=self.guide,
             ui={key: plain_text(text[lang], lang) for key, text in self.catalogue.ui.items()},
             short_title=plain_text(self.guide.site.short_title[lang], lang),
             body=Markup(table.swap(UNADDRESSED_LINK.sub(r"\1", markdown.markdown(
                 body, extensions=[*MARKDOWN_EXTENSIONS, *markdown_extensions(lang)])))))
-        check_handout(html, f"handout-{lang}.html")
+        check_handout(html, f"{printout.kind}-{lang}.html")
         return html
 
 
@@ -122,29 +155,33 @@ def css_string(text: str) -> str:
 
 
 def copy_handouts(dist_dir: Path, site_dir: Path) -> None:
-    """Put the handouts beside the language chooser: every page links them (../handout-<lang>.pdf), on the
-    server as in the offline bundle."""
-    for lang in LANGS:
-        shutil.copyfile(dist_dir / handout_name(lang), site_dir / handout_name(lang))
+    """Put the printed sheets beside the language chooser: pages link them (../handout-<lang>.pdf,
+    ../leaflet-<lang>.pdf), on the server as in the offline bundle."""
+    for printout in PRINTOUTS:
+        for lang in LANGS:
+            shutil.copyfile(dist_dir / printout.file_name(lang), site_dir / printout.file_name(lang))
 
 
 def write_handouts(guide: Guide, catalogue: Catalogue, project: Path, work_dir: Path, dist_dir: Path,
                    settings: PublishSettings | None = None) -> list[Path]:
-    """Render one handout page per language and put its PDF into dist_dir, printed only when something that
-    shapes it changed (calcguide/pdfcache.py): a cache hit starts no browser. Returns the PDFs' paths."""
+    """Render the page of each printed sheet in each language and put its PDF into dist_dir, printed only when
+    something that shapes it changed (calcguide/pdfcache.py): a cache hit starts no browser. Returns the PDFs'
+    paths."""
     renderer = HandoutRenderer(guide, catalogue, project / "templates", bytecode_cache(work_dir), settings)
     pages_dir = work_dir / "handouts"
     pages_dir.mkdir(parents=True, exist_ok=True)
     cache = PdfCache(work_dir / "pdf-cache", CHROMIUM, CHROMIUM_ARGS, PRINT_OPTIONS, FINISHING)
-    pages = {dist_dir / handout_name(lang): renderer.html(lang, project) for lang in LANGS}
+    sheets = [(dist_dir / printout.file_name(lang), renderer.html(lang, project, printout),
+               renderer.metadata(lang, printout)) for printout in PRINTOUTS for lang in LANGS]
+    pages = {target: html for target, html, _ in sheets}
     to_print: dict[Path, Path] = {}
     metadata: dict[Path, PdfMetadata] = {}
-    for (target, html), lang in zip(pages.items(), LANGS):
+    for target, html, described in sheets:
         if not cache.fetch(html, target):
             source = pages_dir / target.with_suffix(".html").name
             source.write_text(html, encoding="utf-8")
             to_print[source] = cache.path(html)
-            metadata[source] = renderer.metadata(lang)
+            metadata[source] = described
     if to_print:
         print_pages(to_print, metadata)
         for target, html in pages.items():

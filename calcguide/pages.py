@@ -79,6 +79,7 @@ def plan_pages(guide: Guide, catalogue: Catalogue) -> list[Page]:
         simple("diseases", guide.diseases.title),
         simple("jdm", guide.jdm.title),
         simple("care", guide.care.title),
+        simple("leaflet", guide.leaflet.title),  # the patient leaflet, also printed (calcguide/handout.py)
         simple("assessment", guide.assessment.title),
         simple("references"),
         simple("glossary", guide.glossary.title),

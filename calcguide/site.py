@@ -271,7 +271,7 @@ def lunr_scripts_loaded(search_languages: list[str]) -> set[str]:
 
 def write_language_chooser(guide: Guide, catalogue: Catalogue, project: Path, site_dir: Path,
                            settings: PublishSettings | None = None) -> None:
-    from .handout import handout_name  # here: handout.py imports the audit, which imports this module
+    from .handout import handout_name, leaflet_name  # here: handout.py imports the audit, which imports this module
 
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(project / "templates"), autoescape=True,
                              undefined=jinja2.StrictUndefined)
@@ -279,7 +279,8 @@ def write_language_chooser(guide: Guide, catalogue: Catalogue, project: Path, si
     env.filters["words"] = words_of  # a content text's words, without its markup and citations
     public_url = (settings or PublishSettings()).public_url
     html = env.get_template("language-chooser.html.j2").render(
-        guide=guide, strings=catalogue, langs=LANGS, public_url=public_url, handout_name=handout_name)
+        guide=guide, strings=catalogue, langs=LANGS, public_url=public_url, handout_name=handout_name,
+        leaflet_name=leaflet_name)
     if public_url:  # crawlers look for /sitemap.xml: it names each language's sitemap
         index = env.get_template("sitemap-index.xml.j2").render(guide=guide, langs=LANGS, public_url=public_url)
         (site_dir / "sitemap.xml").write_text(index, encoding="utf-8")

@@ -7,6 +7,7 @@ import hashlib
 import importlib.util
 import io
 import json
+import re
 import shutil
 import sys
 import zipfile
@@ -19,7 +20,11 @@ PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))
 
 from calcguide.content import ContentErrors, load_guide  # noqa: E402
+from calcguide.handout import PRINTOUTS  # noqa: E402
 from calcguide.pipeline import STAGES, Layout, run_stages  # noqa: E402
+
+# The PDFs the build prints (handouts, patient leaflets), which pages link; the fast tier does not print them.
+PRINTED_PDF = re.compile(r"\b(?:" + "|".join(printout.kind for printout in PRINTOUTS) + r")-[a-z]{2}\.pdf\b")
 
 
 @pytest.fixture(scope="session")

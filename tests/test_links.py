@@ -15,7 +15,7 @@ import pytest
 
 from calcguide.content import LANGS, load_guide
 from calcguide.render import load_catalogue
-from conftest import PROJECT
+from conftest import PRINTED_PDF, PROJECT
 
 LINKING_ATTRIBUTES = ("href", "src")
 # Elements that would run or embed something; none may come out of a content text.
@@ -100,9 +100,9 @@ def broken_links(root: Path, pages: list[Path]) -> list[str]:
 def test_every_internal_link_and_anchor_of_both_sites_resolves(built):
     pages = html_files(built.site_dir)
     assert {page.relative_to(built.site_dir).parts[0] for page in pages} >= {*LANGS, "index.html"}
-    # Pages link the PDF handouts, which the fast tier does not print.
+    # Pages link the PDF handouts and leaflets, which the fast tier does not print.
     assert [problem for problem in broken_links(built.site_dir, pages)
-            if built.printed or "handout-" not in problem] == []
+            if built.printed or not PRINTED_PDF.search(problem)] == []
 
 
 def test_every_internal_link_and_anchor_of_the_offline_bundle_resolves(built, tmp_path):
@@ -112,7 +112,7 @@ def test_every_internal_link_and_anchor_of_the_offline_bundle_resolves(built, tm
     (folder,) = tmp_path.iterdir()
     pages = html_files(folder)
     assert len(pages) > 20
-    assert [problem for problem in broken_links(folder, pages) if built.printed or "handout-" not in problem] == []
+    assert [problem for problem in broken_links(folder, pages) if built.printed or not PRINTED_PDF.search(problem)] == []
 
 
 def test_links_inside_pages_are_checked_for_their_anchor(tmp_path):

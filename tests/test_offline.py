@@ -16,7 +16,7 @@ from calcguide.content import LANGS
 from calcguide.package import SERVER_ONLY
 from calcguide.render import load_catalogue
 from calcguide.search import INDEX, read_index
-from conftest import PROJECT
+from conftest import PRINTED_PDF, PROJECT
 from searching import search, watch_search
 
 # The sites' budget: a USB stick or an intranet share carries it easily; it guards against a build that starts to
@@ -122,8 +122,8 @@ def test_every_address_in_a_bundle_page_leads_to_a_file_of_the_bundle(bundle, bu
     broken = {f"{page.relative_to(bundle)} → {address}"
               for page in html_pages(bundle) for address, target in local_targets(page)
               if not target.is_file() or bundle.resolve() not in target.parents}
-    # Pages link the PDF handouts, which the fast tier does not print.
-    assert {link for link in broken if built.printed or "handout-" not in link} == set()
+    # Pages link the PDF handouts and leaflets, which the fast tier does not print.
+    assert {link for link in broken if built.printed or not PRINTED_PDF.search(link)} == set()
 
 
 def test_no_page_names_an_alternate_document_that_the_theme_would_look_up_in_a_sitemap(bundle):

@@ -47,31 +47,41 @@ def print_handouts(project: Path, work: Path) -> dict[str, bytes]:
             for path in handout.write_handouts(guide, catalogue, project, layout.work_dir, layout.dist_dir)}
 
 
+PRINTED = ["handout-en.html", "handout-fr.html", "leaflet-en.html", "leaflet-fr.html"]
+
+
 def test_unchanged_inputs_reuse_the_printed_handouts(project, printer, tmp_path):
     first = print_handouts(project, tmp_path)
-    assert sorted(printer.printed) == ["handout-en.html", "handout-fr.html"]
+    assert sorted(printer.printed) == PRINTED
     second = print_handouts(project, tmp_path)
-    assert len(printer.printed) == 2  # nothing printed the second time
+    assert len(printer.printed) == len(PRINTED)  # nothing printed the second time
     assert second == first
 
 
-def test_a_stylesheet_change_prints_both_handouts_again(project, printer, tmp_path):
+def test_a_stylesheet_change_prints_both_handouts_again_and_the_leaflets_not(project, printer, tmp_path):
     print_handouts(project, tmp_path)
     with (project / "templates" / "handout.css").open("a", encoding="utf-8") as css:
         css.write("\n.cg-handout { letter-spacing: 0.01em; }\n")
     print_handouts(project, tmp_path)
-    assert sorted(printer.printed[2:]) == ["handout-en.html", "handout-fr.html"]
+    assert sorted(printer.printed[len(PRINTED):]) == ["handout-en.html", "handout-fr.html"]
 
 
-def test_a_french_text_change_prints_the_french_handout_alone(project, printer, tmp_path):
+def test_a_french_text_change_prints_the_french_sheets_alone(project, printer, tmp_path):
     print_handouts(project, tmp_path)
-    replace_in(project / "content" / "site.yml", "  fr: ", "  fr: Nouveau ")  # the French title
+    replace_in(project / "content" / "site.yml", "  fr: ", "  fr: Nouveau ")  # the French title, on every sheet
     print_handouts(project, tmp_path)
-    assert printer.printed[2:] == ["handout-fr.html"]
+    assert printer.printed[len(PRINTED):] == ["handout-fr.html", "leaflet-fr.html"]
+
+
+def test_a_patient_text_change_prints_that_leaflet_alone(project, printer, tmp_path):
+    print_handouts(project, tmp_path)
+    replace_in(project / "content" / "leaflet.yml", "It does not replace", "It never replaces")
+    print_handouts(project, tmp_path)
+    assert printer.printed[len(PRINTED):] == ["leaflet-en.html"]
 
 
 def test_another_chromium_or_other_options_print_again(project, printer, tmp_path, monkeypatch):
     print_handouts(project, tmp_path)
     monkeypatch.setattr(handout, "PRINT_OPTIONS", {**handout.PRINT_OPTIONS, "printBackground": False})
     print_handouts(project, tmp_path)
-    assert len(printer.printed) == 4
+    assert len(printer.printed) == 2 * len(PRINTED)

@@ -13,10 +13,10 @@ from pypdf import PdfReader
 from browser import visit
 from calcguide.content import LANGS
 from calcguide.package import offline_bundles
+from pdfs import A4_POINTS, printed_sizes
 
 pytestmark = pytest.mark.browser
 
-A4_POINTS = (595.3, 841.9)
 CITATION = re.compile(r"\s*\[@[^\]]+\]")
 MARKUP = re.compile(r"[*_`]")
 
@@ -145,17 +145,6 @@ def test_handout_is_one_to_three_a4_pages(built, lang):
     for page in reader.pages:
         assert float(page.mediabox.width) == pytest.approx(A4_POINTS[0], abs=1)
         assert float(page.mediabox.height) == pytest.approx(A4_POINTS[1], abs=1)
-
-
-def printed_sizes(reader: PdfReader) -> dict[float, str]:
-    """Every size text is printed at (in points, as it lands on the page), with a sample of that text."""
-    sizes: dict[float, str] = {}
-    for page in reader.pages:
-        def note(text, cm, tm, font, size):  # noqa: ANN001 - pypdf's visitor signature
-            if text.strip():
-                sizes.setdefault(round(size * abs(tm[3]) * abs(cm[3]), 2), text.strip()[:40])
-        page.extract_text(visitor_text=note)
-    return sizes
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -64,8 +64,11 @@ def test_shipped_content_names_no_public_address():
 
 
 def test_site_wide_review_date_is_the_most_recent_page_review(content_copy):
-    replace_in(content_copy / "treatments" / "colchicine.yml", "last_reviewed: 2026-12-04", "last_reviewed: 2026-12-05")
-    assert load_guide(content_copy).last_reviewed == dt.date(2026, 12, 5)
+    later = load_guide(content_copy).last_reviewed + dt.timedelta(days=1)
+    colchicine = content_copy / "treatments" / "colchicine.yml"
+    colchicine.write_text(re.sub(r"(?m)^last_reviewed: .*$", f"last_reviewed: {later.isoformat()}",
+                                 colchicine.read_text(encoding="utf-8"), count=1), encoding="utf-8")
+    assert load_guide(content_copy).last_reviewed == later
 
 
 def test_reference_checked_after_the_page_review_is_a_located_error(content_copy):
@@ -77,7 +80,9 @@ def test_reference_checked_after_the_page_review_is_a_located_error(content_copy
 
 
 def test_chapter_reviewed_before_its_references_were_checked_is_a_located_error(content_copy):
-    replace_in(content_copy / "care.yml", "last_reviewed: 2026-12-04", "last_reviewed: 2026-01-01")
+    care = content_copy / "care.yml"
+    care.write_text(re.sub(r"(?m)^last_reviewed: .*$", "last_reviewed: 2026-01-01", care.read_text(encoding="utf-8"),
+                           count=1), encoding="utf-8")
     errors = errors_of(content_copy)
     assert [error.split(": ")[0] for error in errors] == ["care.yml:2"]
 

@@ -11,6 +11,7 @@ from .safety import check_safety
 from .schema import Algorithm, Chapter, Treatment, chart_rows
 from .source import Location, SourceFile
 from .hygiene import citation_problems
+from .leaflet import check_leaflet
 from .text import CITATION, cited_ids
 
 _DEFINED_IN = {"reference": "the ids in references.yml", "treatment": f"the file names in {TREATMENTS_DIR}/",
@@ -218,6 +219,7 @@ def cross_check(parsed: dict[str, Any], sources: dict[str, SourceFile],
             if interaction.treatment:
                 index.require("treatment", interaction.treatment, source, ("safety", "interactions", position, "treatment"))
     index.errors.extend(check_safety(treatments))
+    index.errors.extend(check_leaflet(parsed, sources, treatments))
     if parsed.get("site.yml") is not None:
         index.require("reference", parsed["site.yml"].source_review, sources["site.yml"], ("source_review",))
     if parsed.get("algorithm.yml") is not None:

@@ -8,8 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .schema import (Algorithm, Changes, Chapter, Classification, Diseases, EvidenceLevels, Glossary, References,
-                     SiteMeta, SitePage, Summary, Tiers)
+from .schema import (Algorithm, CarePage, Changes, Chapter, Classification, Diseases, EvidenceLevels, Glossary,
+                     Leaflet, References, SiteMeta, SitePage, Summary, Tiers)
 from .schema import Guide
 from .text import Model
 
@@ -34,13 +34,14 @@ CONTENT_FILES: tuple[ContentFile, ...] = (
     ContentFile("tiers", "tiers.yml", Tiers, ("tier", "tiers"), page="treatments"),
     ContentFile("evidence", "evidence.yml", EvidenceLevels, ("evidence level", "levels")),
     ContentFile("algorithm", "algorithm.yml", Algorithm, page="algorithm"),
-    ContentFile("care", "care.yml", SitePage, page="care"),
+    ContentFile("care", "care.yml", CarePage, page="care"),
     ContentFile("assessment", "assessment.yml", SitePage, page="assessment"),
     ContentFile("evaluation", "evaluation.yml", Chapter, page="evaluation"),
     ContentFile("jdm", "juvenile-dermatomyositis.yml", Chapter, page="jdm"),
     ContentFile("references", "references.yml", References, ("reference", "references"), page="references"),
     ContentFile("glossary", "glossary.yml", Glossary, ("glossary term", "terms"), page="glossary"),
     ContentFile("changes", "changes.yml", Changes, page="whats-new"),
+    ContentFile("leaflet", "leaflet.yml", Leaflet, page="leaflet"),
 )
 
 

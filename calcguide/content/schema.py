@@ -14,6 +14,7 @@ from .safety import (BoxAlert, Safety, ShownInteraction, box_alerts, interaction
                      safety_reference_ids)
 from .algorithm import (Algorithm, AlgorithmEdge, AlgorithmNode, NodeKind, PageKind, PageLink,  # noqa: F401
                         SetAside, chart_rows)
+from .leaflet import Leaflet, PatientText, leaflet_parts, leaflet_references  # noqa: F401 - leaflet_parts: vocabulary
 from .publishing import Changes, Contact, Editor
 from .references import Reference, References  # noqa: F401 - part of the schema's vocabulary
 from .text import Id, Model, Prose, Text, Version, Words
@@ -23,6 +24,12 @@ class Section(Model):
     id: Id
     title: Text
     body: Prose  # paragraphs and lists
+
+
+class ExplainedSection(Section):
+    """A section that the patient leaflet retells in plain words (calcguide/content/leaflet.py)."""
+
+    patient: PatientText | None = None
 
 
 class KeyMessage(Model):
@@ -71,6 +78,13 @@ class SiteMeta(Model):
 
 class Summary(SitePage):
     key_messages: list[KeyMessage] = Field(min_length=1)
+    sections: list[ExplainedSection] = []
+
+
+class CarePage(SitePage):
+    """Complications and supportive care: its sections may have a patient text for the leaflet."""
+
+    sections: list[ExplainedSection] = []
 
 
 SerumStatus = Literal["normal", "abnormal", "variable", "high-phosphate"]
@@ -115,6 +129,8 @@ class Tier(Model):
     id: Id
     name: Text
     description: Text
+    # The leaflet's part on this tier; then each of its treatments needs its own patient text.
+    patient: PatientText | None = None
 
 
 class Tiers(Model):
@@ -221,6 +237,8 @@ class Treatment(Model):
     evidence: Evidence
     response: Text
     cautions: Text
+    # What it can do and its main cautions in plain words, for the patient leaflet (when its tier has a patient text).
+    patient: Text | None = None
     references: list[Id] = Field(min_length=1)
     search_terms: Words = Words()
     brands: list[Brand] = []  # shown on the page ("Also sold as …") and found by search
@@ -255,13 +273,14 @@ class Guide(Model):
     evidence: EvidenceLevels
     treatments: list[Treatment]
     algorithm: Algorithm
-    care: SitePage
+    care: CarePage
     assessment: SitePage
     evaluation: Chapter
     jdm: Chapter
     references: References
     glossary: Glossary
     changes: Changes
+    leaflet: Leaflet
 
     @property
     def last_reviewed(self) -> dt.date:
@@ -277,6 +296,14 @@ class Guide(Model):
 
     def treatments_in_tier(self, tier_id: str) -> list[Treatment]:
         return [treatment for treatment in self.treatments if tier_id in treatment.tiers]
+
+    def leaflet_parts(self) -> list:
+        """The patient leaflet between its introduction and its questions (calcguide/content/leaflet.py)."""
+        return leaflet_parts(self)
+
+    def leaflet_references(self) -> list[Reference]:
+        """The references the patient leaflet rests on, in the order it first cites them."""
+        return [self.reference(ref_id) for ref_id in leaflet_references(self)]
 
     def evidence_level(self, level_id: str) -> EvidenceLevel:
         return {level.id: level for level in self.evidence.levels}[level_id]

@@ -94,6 +94,15 @@ class Text(Model):
     def __getitem__(self, lang: str) -> str:
         return getattr(self, lang)
 
+    def without_citations(self) -> "Text":
+        """The same text with its [@ref] citations taken out, for a page that lists its sources at the end
+        (the patient leaflet)."""
+        return Text(**{lang: UNCITED.sub("", getattr(self, lang)).strip() for lang in LANGS})
+
+
+# A citation with the blanks before it, so that "text [@ref]." becomes "text.".
+UNCITED = re.compile(r"[ \t]*" + CITATION.pattern)
+
 
 class Prose(Text):
     """A text in both languages that may hold several paragraphs and lists (a section's body)."""
