@@ -51,12 +51,34 @@ def a_drug_with_safety(content: Path) -> Path:
     pytest.skip("no drug has a safety block yet")
 
 
-@pytest.mark.parametrize("field", REQUIRED["drug"])
+# What a drug must state, written out here (README, 'Editing the content'): a field dropped from the code's list
+# is then a test that fails, not a test that disappears.
+DRUG_FIELDS = ("contraindications", "pregnancy", "breastfeeding", "kidney", "liver", "children", "monitoring",
+               "interactions")
+LOCAL_FIELDS = ("contraindications", "pregnancy", "before_treatment")
+
+
+def test_the_required_safety_fields_are_those_the_readme_promises():
+    assert REQUIRED == {"drug": DRUG_FIELDS, "local": LOCAL_FIELDS, "procedure": LOCAL_FIELDS}
+
+
+@pytest.mark.parametrize("field", DRUG_FIELDS)
 def test_removing_any_safety_field_of_a_drug_is_reported_with_file_line_and_field(field, content_copy):
     drug = a_drug_with_safety(content_copy)
     complete_safety(content_copy)
     safety_line = remove_safety_field(drug, field)
     expected = f"treatments/{drug.name}:{safety_line}: safety.{field}: missing"
+    assert any(error.startswith(expected) for error in errors_of(content_copy)), expected
+
+
+@pytest.mark.parametrize("kind", ["local", "procedure"])
+@pytest.mark.parametrize("field", LOCAL_FIELDS)
+def test_removing_any_safety_field_of_a_local_treatment_or_procedure_is_reported(kind, field, content_copy):
+    complete_safety(content_copy)
+    path = next(p for p in sorted((content_copy / "treatments").glob("*.yml"))
+                if yaml.safe_load(p.read_text(encoding="utf-8"))["kind"] == kind)
+    safety_line = remove_safety_field(path, field)
+    expected = f"treatments/{path.name}:{safety_line}: safety.{field}: missing"
     assert any(error.startswith(expected) for error in errors_of(content_copy)), expected
 
 
