@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from calcguide.package import BundleError, write_offline_bundle
+from calcguide.package import BundleError, member_name, write_offline_bundle
 
 GUIDE = SimpleNamespace(site=SimpleNamespace(version="2.3.1"))
 
@@ -67,3 +67,15 @@ def test_a_symbolic_link_among_the_handouts_is_refused(tmp_path):
     os.symlink(tmp_path / "passwd", dist / "handout-fr.pdf")
     with pytest.raises(BundleError, match=r"dist/handout-fr\.pdf is a symbolic link"):
         write_offline_bundle(GUIDE, site, dist)
+
+
+@pytest.mark.parametrize("name", ["calcinosis-guide-offline-1/../../etc/passwd", "../x.html", "/etc/passwd",
+                                  "a/./b.html", "a//b.html", "a\\b.html", "a/\x1b[2J.html", "C:/x.html", ""])
+def test_a_member_name_that_could_leave_the_folder_when_unpacked_is_refused(name):
+    with pytest.raises(BundleError, match="cannot be a file of the offline bundle: a member name is a relative path"):
+        member_name(name)
+
+
+@pytest.mark.parametrize("name", ["calcinosis-guide-offline-1/en/index.html", "x/..hidden/a.html", "x/a..b.html"])
+def test_an_ordinary_member_name_is_kept_as_it_is(name):
+    assert member_name(name) == name

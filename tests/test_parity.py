@@ -32,6 +32,8 @@ SAME = [
     ("on alternate days", "un jour sur deux"),
     ("through CYP3A4 [@smith-2014], see [the label](https://x.eu/2/3)", "par le CYP3A4 [@smith-2014]"),
     ("level IV evidence, in 2014", "niveau de preuve IV, en 2014"),
+    # Citations and addresses are not the text's numbers, even when each language cites differently.
+    ("9 of 17 patients [@balin-2012] [@traineau-2020]", "9 patients sur 17 [@balin-2012]"),
 ]
 
 
@@ -62,6 +64,9 @@ SLIPS = [
     ("0.5 mg/kg/day", "0,5 mg par jour", "the French text says 0.5 mg where the English says 0.5 mg/kg"),
     ("10 mg a day", "10 mg/kg/j", "the French text says 10 mg/kg where the English says 10 mg"),
     ("for 12 months", "pendant 12 ans", "the French text says 12 years where the English says 12 months"),
+    # A duration may be left to the sentence ("after 75" is « après 75 ans »), a unit of measure never.
+    ("give 3 mg", "donner 3", "the French text says 3 where the English says 3 mg"),
+    ("up to 40%", "jusqu'à 40", "the French text says 40 where the English says 40%"),
     # a spelled-out number changed, a number left out
     ("two of five patients", "deux patients sur six", "the French text says 6 where the English says 5"),
     ("9 of 17 patients", "9 patients", "the English text says 17 where the French has no such number"),
