@@ -32,6 +32,8 @@ SAME = [
     ("on alternate days", "un jour sur deux"),
     ("through CYP3A4 [@smith-2014], see [the label](https://x.eu/2/3)", "par le CYP3A4 [@smith-2014]"),
     ("level IV evidence, in 2014", "niveau de preuve IV, en 2014"),
+    ("on level IV evidence", "sur un niveau de preuve IV"),
+    ("anti-RNA polymerase III antibodies, given IV", "anticorps anti-ARN polymérase III, par voie intraveineuse"),
     # Citations and addresses are not the text's numbers, even when each language cites differently.
     ("9 of 17 patients [@balin-2012] [@traineau-2020]", "9 patients sur 17 [@balin-2012]"),
 ]
@@ -67,6 +69,7 @@ SLIPS = [
     # A duration may be left to the sentence ("after 75" is « après 75 ans »), a unit of measure never.
     ("give 3 mg", "donner 3", "the French text says 3 where the English says 3 mg"),
     ("up to 40%", "jusqu'à 40", "the French text says 40 where the English says 40%"),
+    ("on level IV evidence", "sur un niveau de preuve III", "the French text says 3 where the English says 4"),
     # a spelled-out number changed, a number left out
     ("two of five patients", "deux patients sur six", "the French text says 6 where the English says 5"),
     ("9 of 17 patients", "9 patients", "the English text says 17 where the French has no such number"),
@@ -144,3 +147,26 @@ def test_a_declared_difference_where_the_numbers_agree_is_refused(content_copy):
     expected = f"treatments/diltiazem.yml:{line_of(diltiazem, 'numbers_differ')}: regimen.numbers_differ: "
     errors = [error for error in errors_of(content_copy) if error.startswith(expected)]
     assert errors and "they agree; remove numbers_differ" in errors[0], errors_of(content_copy)
+
+
+def test_interface_strings_state_the_same_numbers_in_both_languages(tmp_path):
+    import shutil
+
+    from calcguide.content import ContentErrors
+    from calcguide.render import load_catalogue
+    from conftest import PROJECT
+
+    templates = tmp_path / "templates"
+    shutil.copytree(PROJECT / "templates", templates)
+    strings = templates / "strings.yml"
+    text = strings.read_text(encoding="utf-8")
+    load_catalogue(templates)  # the real strings agree
+    lines = text.splitlines()
+    at = next(number for number, line in enumerate(lines) if line.startswith("ui:"))
+    lines.insert(at + 1, '  test_dose: {en: "Take 2 tablets", fr: "Prendre 3 comprimés"}')
+    strings.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(ContentErrors) as caught:
+        load_catalogue(templates)
+    assert [str(error) for error in caught.value.errors] == [
+        f"templates/strings.yml:{at + 2}: ui.test_dose: the French text says 3 where the English says 2; make both "
+        "languages state the same numbers, or, if they must differ, say why with numbers_differ: <reason>"]

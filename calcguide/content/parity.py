@@ -96,6 +96,16 @@ _OPTIONAL: dict[str, tuple[re.Pattern[str], int]] = {
                        re.IGNORECASE), 1)),
 }
 
+# Roman numerals where the guide uses them as numbers: a level of evidence ("level IV", « niveau de preuve IV »), a
+# grade, a stage, a class, a phase, a type. Elsewhere an uppercase I or V is a word or an abbreviation ("IV" for
+# intravenous), so they are read only after those words.
+_ROMAN_VALUES = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
+_ROMAN_NUMERAL = r"(?:VIII|VII|VI|IV|IX|V|III|II|I|X)(?![\w-])"
+_ROMAN = re.compile(
+    r"(?<!\w)(?i:levels?|niveaux?|grades?|stages?|stades?|class(?:es)?|classes?|phases?|types?|polymerase|polymérase)"
+    rf"[ \u00a0]+(?i:de preuve[ \u00a0]+)?({_ROMAN_NUMERAL})"
+    rf"(?:[ \u00a0]*(?i:to|à|–|-|or|ou|and|et|,)[ \u00a0]*({_ROMAN_NUMERAL}))?")
+
 _SPACES = "\u00a0\u202f\u2009 "
 # A number standing alone: not part of a word or an identifier (CYP3A4, CO2, IgG1, C1q).
 _NUMBER = re.compile(rf"(?<![\w.,/])\d+(?:[{_SPACES}]\d{{3}}(?!\d))*(?:[.,]\d+)*")
@@ -182,6 +192,10 @@ def numbers(text: str, lang: str) -> Numbers:
         elif (value := _value(written, lang)) is None:
             value, unit = Decimal(0), f"({written})"  # 1.2.3: compared as written
         found.append((match.start(), end, Quantity(value, unit)))
+    for match in _ROMAN.finditer(text):
+        for group in (1, 2):
+            if match.group(group):
+                found.append((match.start(group), match.end(group), Quantity(Decimal(_ROMAN_VALUES[match.group(group)]))))
     found.sort(key=lambda item: item[0])
     # A range gives its unit to both ends: "240 to 480 mg" is 240 mg and 480 mg, as is "240 mg à 480 mg".
     for index in range(len(found) - 2, -1, -1):
