@@ -19,6 +19,8 @@ SAME = [
     ("among 5218 patients", "chez 5 218 patients"),
     ("20 to 40% of patients", "20 à 40 % des patients"),
     ("1 mg/kg/day", "1 mg/kg/j"),
+    ("0.5 mg daily", "0,5 mg par jour"),
+    ("240 to 480 mg a day", "240 à 480 mg (dose quotidienne totale)"),  # how often, said once: left to the sentence
     ("25 g three times a week", "25 g trois fois par semaine"),
     ("two of five patients", "deux patients sur cinq"),
     ("2 of 5 patients", "deux patients sur cinq"),
@@ -54,17 +56,20 @@ def test_normalisation_works_from_either_side(english, french):
 # A slip in one language, and what the check says about it (written out: never read from the code under test).
 SLIPS = [
     # a digit added, one dropped
-    ("240 to 480 mg a day", "2400 à 480 mg par jour", "the French text says 2400 mg where the English says 240 mg"),
-    ("240 to 480 mg a day", "240 à 48 mg par jour", "the French text says 48 mg where the English says 480 mg"),
+    ("240 to 480 mg a day", "2400 à 480 mg par jour", "the French text says 2400 mg/day where the English says 240 mg/day"),
+    ("240 to 480 mg a day", "240 à 48 mg par jour", "the French text says 48 mg/day where the English says 480 mg/day"),
     ("20 to 40% of patients", "2 à 40 % des patients", "the French text says 2% where the English says 20%"),
-    ("0.5 mg a day", "5 mg par jour", "the French text says 5 mg where the English says 0.5 mg"),
-    ("0.5 mg a day", "0,05 mg par jour", "the French text says 0.05 mg where the English says 0.5 mg"),
+    ("0.5 mg a day", "5 mg par jour", "the French text says 5 mg/day where the English says 0.5 mg/day"),
+    ("0.5 mg a day", "0,05 mg par jour", "the French text says 0.05 mg/day where the English says 0.5 mg/day"),
     ("among 5,218 patients", "chez 521 patients", "the French text says 521 where the English says 5218"),
     # a unit changed
     ("1 g by infusion", "1 mg en perfusion", "the French text says 1 mg where the English says 1 g"),
-    ("3 mg a day", "3 g par jour", "the French text says 3 g where the English says 3 mg"),
-    ("0.5 mg/kg/day", "0,5 mg par jour", "the French text says 0.5 mg where the English says 0.5 mg/kg"),
-    ("10 mg a day", "10 mg/kg/j", "the French text says 10 mg/kg where the English says 10 mg"),
+    ("3 mg a day", "3 g par jour", "the French text says 3 g/day where the English says 3 mg/day"),
+    ("0.5 mg/kg/day", "0,5 mg par jour", "the French text says 0.5 mg/day where the English says 0.5 mg/kg/day"),
+    ("10 mg a day", "10 mg/kg/j", "the French text says 10 mg/kg/day where the English says 10 mg/day"),
+    # how often a dose is given
+    ("240 mg a day", "240 mg par semaine", "the French text says 240 mg/week where the English says 240 mg/day"),
+    ("10 mg weekly", "10 mg par jour", "the French text says 10 mg/day where the English says 10 mg/week"),
     ("for 12 months", "pendant 12 ans", "the French text says 12 years where the English says 12 months"),
     # A duration may be left to the sentence ("after 75" is « après 75 ans »), a unit of measure never.
     ("give 3 mg", "donner 3", "the French text says 3 where the English says 3 mg"),
@@ -83,8 +88,8 @@ def test_a_slip_in_the_french_text_is_named_with_both_numbers(english, french, m
 
 
 @pytest.mark.parametrize("english, french, message", [
-    ("240 to 4800 mg a day", "240 à 480 mg par jour", "the French text says 480 mg where the English says 4800 mg"),
-    ("24 to 480 mg a day", "240 à 480 mg par jour", "the French text says 240 mg where the English says 24 mg"),
+    ("240 to 4800 mg a day", "240 à 480 mg par jour", "the French text says 480 mg/day where the English says 4800 mg/day"),
+    ("24 to 480 mg a day", "240 à 480 mg par jour", "the French text says 240 mg/day where the English says 24 mg/day"),
     ("1 mg/kg", "1 mg/kg", None),
     ("1 mg", "1 mg/kg", "the French text says 1 mg/kg where the English says 1 mg"),
     ("5,218 patients", "52 180 patients", "the French text says 52180 where the English says 5218"),
@@ -104,11 +109,11 @@ def line_of(path, text: str) -> int:
 
 
 @pytest.mark.parametrize("slip, message", [
-    ("**2400 à 480 mg par jour per os**", "the French text says 2400 mg where the English says 240 mg"),
-    ("**240 à 48 mg par jour per os**", "the French text says 48 mg where the English says 480 mg"),
+    ("**2400 à 480 mg par jour per os**", "the French text says 2400 mg/day where the English says 240 mg/day"),
+    ("**240 à 48 mg par jour per os**", "the French text says 48 mg/day where the English says 480 mg/day"),
     # A range's unit is both ends' unit.
-    ("**240 à 480 g par jour per os**", "the French text says 240 g where the English says 240 mg; the French text "
-                                        "says 480 g where the English says 480 mg"),
+    ("**240 à 480 g par jour per os**", "the French text says 240 g/day where the English says 240 mg/day; the French "
+                                        "text says 480 g/day where the English says 480 mg/day"),
 ])
 def test_check_refuses_a_dose_changed_in_one_language_at_its_file_line_and_field(content_copy, slip, message):
     diltiazem = content_copy / "treatments" / "diltiazem.yml"

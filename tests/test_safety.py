@@ -129,6 +129,36 @@ def test_unknown_interaction_treatment_is_a_located_error(content_copy):
                                 "'no-such-treatment'") for error in errors_of(content_copy))
 
 
+def test_an_empty_list_of_interactions_is_a_missing_field(content_copy):
+    drug = content_copy / "treatments" / "colchicine.yml"
+    text = drug.read_text(encoding="utf-8")
+    start = text.index("  interactions:\n")
+    end = re.compile(r"\n  (?! )|\Z").search(text, start + 1).start()
+    drug.write_text(text[:start] + "  interactions: []" + text[end:], encoding="utf-8")
+    line = drug.read_text(encoding="utf-8").splitlines().index("  interactions: []") + 1
+    assert any(error.startswith(f"treatments/colchicine.yml:{line}: safety.interactions: missing: a treatment of kind "
+                                "drug must state the interactions") for error in errors_of(content_copy))
+
+
+def test_an_interaction_between_two_treatments_written_twice_names_the_first_place(content_copy):
+    # bisphosphonates.yml records its interaction with aluminium hydroxide; writing it again in the other file
+    # would show it twice, perhaps with two different actions.
+    aluminium = content_copy / "treatments" / "aluminium-hydroxide.yml"
+    text = aluminium.read_text(encoding="utf-8")
+    text = text.replace("  interactions:\n", "  interactions:\n    - treatment: bisphosphonates\n"
+                        f"      mechanism: {PLACEHOLDER}\n      action: {PLACEHOLDER}\n", 1)
+    aluminium.write_text(text, encoding="utf-8")
+    line = text.splitlines().index("    - treatment: bisphosphonates") + 1
+    first = (content_copy / "treatments" / "bisphosphonates.yml").read_text(encoding="utf-8").splitlines().index(
+        "    - treatment: aluminium-hydroxide") + 1
+    expected = (f"treatments/bisphosphonates.yml:{first}: safety.interactions.0.treatment: the interaction "
+                f"bisphosphonates–aluminium-hydroxide is already written at treatments/aluminium-hydroxide.yml:{line}")
+    expected_other_way = (f"treatments/aluminium-hydroxide.yml:{line}: safety.interactions.0.treatment: the interaction "
+                          f"aluminium-hydroxide–bisphosphonates is already written at treatments/bisphosphonates.yml:{first}")
+    errors = errors_of(content_copy)
+    assert any(error.startswith((expected, expected_other_way)) for error in errors), errors
+
+
 def test_label_reference_without_holder_is_refused(content_copy):
     path = content_copy / "references.yml"
     path.write_text(path.read_text(encoding="utf-8") + (

@@ -332,10 +332,14 @@ def test_the_same_address_as_a_link_is_allowed(content_copy):
     load_guide(content_copy)
 
 
-@pytest.mark.parametrize("markup", ['<img src=x onerror="alert(1)">', "&#106;avascript", "<javascript:alert(1)>"])
-def test_raw_html_and_character_codes_are_refused(content_copy, markup):
-    set_text(content_copy, *REGIMEN, "en", f"240 mg a day {markup}.")
-    assert any(error.startswith(REGIMEN[0]) for error in errors_of(content_copy))
+@pytest.mark.parametrize("markup, reason", [
+    ('<img src=x onerror="alert(1)">', "HTML (text between < and >) is not allowed in content"),
+    ("<javascript:alert(1)>", "HTML (text between < and >) is not allowed in content"),
+    ("&#106;avascript", "HTML character codes such as '&#106;' are not allowed"),
+    ("&eacute;", "HTML character codes such as '&eacute;' are not allowed"),
+])
+def test_raw_html_and_character_codes_are_refused(content_copy, markup, reason):
+    text_refused(content_copy, f"240 to 480 mg a day for 1 to 12 years {markup} [@palmieri-1995].", reason)
 
 
 @pytest.mark.parametrize("markup", ["{ onclick=alert(1) }", "**480 mg**{: dir=rtl", "{ #__config }", "{ hidden",

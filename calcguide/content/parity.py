@@ -26,8 +26,7 @@ EXCEPTION_KEY = "numbers_differ"
 # Units, as each language writes them, to one canonical name. Longest forms first: "mg/kg/j" before "mg/kg"
 # before "mg" before "g". A unit that no entry names leaves the number unitless (it is still compared).
 _UNITS: dict[str, tuple[str, ...]] = {
-    # A daily dose is written "mg/day", "mg a day", "mg/j" or "mg par jour": the unit is the amount's.
-    "mg/kg": ("mg/kg/day", "mg/kg/d", "mg/kg/j", "mg/kg/jour", "mg/kg",),
+    "mg/kg": ("mg/kg",),
     "g/kg": ("g/kg",),
     "mg/m²": ("mg/m²", "mg/m2"),
     "mg/mL": ("mg/ml", "mg/mL"),
@@ -35,9 +34,9 @@ _UNITS: dict[str, tuple[str, ...]] = {
     "µmol/L": ("µmol/l", "µmol/L", "μmol/l", "μmol/L"),
     "mL/min": ("ml/min", "mL/min"),
     "µg": ("µg", "μg", "mcg"),
-    "mg": ("mg/day", "mg/d", "mg/j", "mg/jour", "mg",),
+    "mg": ("mg",),
     "kg": ("kg",),
-    "g": ("g/day", "g/d", "g/j", "g/jour", "g",),
+    "g": ("g",),
     "mmol": ("mmol",),
     "mL": ("ml", "mL"),
     "L": ("l", "L"),
@@ -68,8 +67,18 @@ for _name, _forms in (*_UNITS.items(), *_WORD_UNITS.items()):
         _UNIT_OF[_form.lower() if _name in _WORD_UNITS else _form] = _name
 _UNIT_FORMS = sorted(_UNIT_OF, key=len, reverse=True)
 _UNIT = re.compile(
-    r"[ \u00a0\u202f\u2009]?(?:(?:premiers|premières|derniers|dernières) )?(" + "|".join(re.escape(form) for form in _UNIT_FORMS) + r")(?![\w/²])",
+    r"[ \u00a0\u202f\u2009]?(?:(?:premiers|premières|derniers|dernières) )?(" + "|".join(re.escape(form) for form in _UNIT_FORMS) + r")(?![\w²])",
     re.IGNORECASE)
+# How often a dose is given, right after its unit: "mg/day", "mg a day", "mg/kg/j", « mg par jour », "mg daily".
+# Compared when both languages say it (240 mg a day is not 240 mg a week); a language may leave it to the sentence.
+_PERIODS = {"day": "day", "d": "day", "j": "day", "jour": "day", "daily": "day", "week": "week", "wk": "week",
+            "semaine": "week", "sem": "week", "weekly": "week", "month": "month", "mois": "month",
+            "monthly": "month"}
+_PERIOD = re.compile(
+    r"(?:[ \u00a0]?/[ \u00a0]?|[ \u00a0]+(?:a|per|par|each|every|chaque)[ \u00a0]+)(day|d|j|jour|week|wk|semaine|sem|"
+    r"month|mois)(?!\w)|[ \u00a0]+(daily|weekly|monthly|quotidien|hebdomadaire|mensuel)(?:le)?s?(?!\w)",
+    re.IGNORECASE)
+_PERIODS |= {"quotidien": "day", "hebdomadaire": "week", "mensuel": "month"}
 
 # The spelled-out numbers the guide writes ("two of five patients", « deux patients sur cinq », "two- to
 # fourfold"). "one", "un" and "une" alone are left out: in both languages they are far more often an article or a
@@ -119,25 +128,27 @@ _NOT_PROSE = (CITATION, re.compile(r"\]\([^)]*\)"), re.compile(r"https?://\S+"))
 class Quantity:
     value: Decimal
     unit: str = ""
+    period: str = ""  # "day" for a dose a day
 
     def __str__(self) -> str:
         number = format(self.value.normalize(), "f")
+        if self.unit.startswith("("):  # not a number: shown as written
+            return self.unit[1:-1]
         if not self.unit:
             return number
         if self.unit == "%":
             return f"{number}%"
         plural = "s" if self.unit in _WORD_UNITS and self.value != 1 else ""
-        return f"{number} {self.unit}{plural}"
+        return f"{number} {self.unit}{plural}" + (f"/{self.period}" if self.period else "")
 
 
 def _value(written: str, lang: str) -> Decimal | None:
     """The value of a number as `lang` writes it: 5 218 and 5,218 (English) group thousands; 4,8 (French) and 4.8
     are decimals."""
     digits = re.sub(f"[{_SPACES}]", "", written)
-    if lang == "en":
-        if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", digits):
-            digits = digits.replace(",", "")
-    else:
+    if lang == "en" and re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", digits):
+        digits = digits.replace(",", "")
+    else:  # a decimal comma: French, or an English slip that means the same number
         digits = digits.replace(",", ".")
     if digits.count(".") > 1:  # 1.2.3: a section or a version, not a quantity; compare it as written
         return None
@@ -161,12 +172,16 @@ class Numbers:
     optional: Counter[Quantity]
 
 
-def _unit_after(text: str, end: int) -> tuple[str, int]:
-    """The unit written right after a number ending at `end`, and where it ends; ("", end) if none."""
+def _unit_after(text: str, end: int) -> tuple[str, str, int]:
+    """The unit written right after a number ending at `end`, how often (for a dose), and where they end;
+    ("", "", end) if none."""
     if match := _UNIT.match(text, end):
         form = match.group(1)
-        return _UNIT_OF.get(form) or _UNIT_OF.get(form.lower(), ""), match.end()
-    return "", end
+        unit = _UNIT_OF.get(form) or _UNIT_OF.get(form.lower(), "")
+        if unit in _UNITS and (period := _PERIOD.match(text, match.end())):
+            return unit, _PERIODS[(period.group(1) or period.group(2)).lower()], period.end()
+        return unit, "", match.end()
+    return "", "", end
 
 
 def numbers(text: str, lang: str) -> Numbers:
@@ -178,20 +193,20 @@ def numbers(text: str, lang: str) -> Numbers:
         for match in pattern.finditer(text):
             if not any(start < match.end() and match.start() < end for start, end in taken):
                 taken.append(match.span())
-                optional[Quantity(Decimal(value), _unit_after(text, match.end())[0])] += 1
+                optional[Quantity(Decimal(value), *_unit_after(text, match.end())[:2])] += 1
     found: list[tuple[int, int, Quantity]] = []  # start, end (after the unit), quantity
     for match in (*_NUMBER.finditer(text), *_SPELLED_WORD[lang].finditer(text)):
         if any(start < match.end() and match.start() < end for start, end in taken):
             continue
         written = match.group(0)
         spelled = _SPELLED[lang].get(match.group(1).lower()) if match.re is _SPELLED_WORD[lang] else None
-        unit, end = _unit_after(text, match.end())
+        unit, period, end = _unit_after(text, match.end())
         if spelled is not None:
             value = Decimal(spelled)
             unit = "time" if match.group(1).lower() == "twice" else unit
         elif (value := _value(written, lang)) is None:
-            value, unit = Decimal(0), f"({written})"  # 1.2.3: compared as written
-        found.append((match.start(), end, Quantity(value, unit)))
+            value, unit, period = Decimal(0), f"({written})", ""  # 1.2.3: compared as written
+        found.append((match.start(), end, Quantity(value, unit, period)))
     for match in _ROMAN.finditer(text):
         for group in (1, 2):
             if match.group(group):
@@ -202,7 +217,7 @@ def numbers(text: str, lang: str) -> Numbers:
         start, end, quantity = found[index]
         following = found[index + 1]
         if not quantity.unit and following[2].unit and _RANGE_JOIN.fullmatch(" " + text[end:following[0]]):
-            found[index] = (start, end, Quantity(quantity.value, following[2].unit))
+            found[index] = (start, end, Quantity(quantity.value, following[2].unit, following[2].period))
     return Numbers(Counter(quantity for _, _, quantity in found), optional)
 
 
@@ -212,6 +227,8 @@ def _same_amount(one: Quantity, other: Quantity) -> bool:
     A unit of measure (mg, g, mg/kg, %) is never implied: it must be written in both."""
     if one == other:
         return True
+    if one.value == other.value and one.unit == other.unit and not (one.period and other.period):
+        return True  # "240 mg a day" and « 240 mg, en une prise par jour »
     return one.value == other.value and (one.unit, other.unit) in {(unit, "") for unit in _WORD_UNITS} | {
         ("", unit) for unit in _WORD_UNITS}
 
