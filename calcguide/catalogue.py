@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .content import ContentErrors, Model, Text, load_document
+from .content.parity import check_parity
 from .content.text import Id
 
 
@@ -37,8 +38,10 @@ class Catalogue(Model):
 
 
 def load_catalogue(templates_dir: Path) -> Catalogue:
-    catalogue, _, errors = load_document(templates_dir / "strings.yml", Catalogue, templates_dir.parent,
-                                         templates_dir)
+    catalogue, source, errors = load_document(templates_dir / "strings.yml", Catalogue, templates_dir.parent,
+                                              templates_dir)
+    if source.data is not None:
+        errors = [*errors, *check_parity(source).errors]  # interface words state the same numbers too
     if errors:
         raise ContentErrors(errors)
     return catalogue

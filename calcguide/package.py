@@ -66,6 +66,7 @@ def write_offline_bundle(guide: Guide, site_dir: Path, dist_dir: Path,
     target = dist_dir / f"{folder}.zip"
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL) as archive:
         for path in sorted(site_dir.rglob("*")):
+            _refuse_link(path, site_dir)
             if path.is_file() and path.name not in SERVER_ONLY:
                 name = member_name(f"{folder}/{path.relative_to(site_dir).as_posix()}")
                 if page_policy and path.suffix == ".html":
@@ -73,9 +74,18 @@ def write_offline_bundle(guide: Guide, site_dir: Path, dist_dir: Path,
                 else:
                     archive.write(path, name)
         for handout in sorted(dist_dir.glob(HANDOUTS)):
+            _refuse_link(handout, dist_dir)
             if not (site_dir / handout.name).exists():  # the build copies them into site/ (pages link them)
                 archive.write(handout, member_name(f"{folder}/{handout.name}"))
     return target
+
+
+def _refuse_link(path: Path, root: Path) -> None:
+    """A symbolic link is never followed into the bundle: it could pack any file of the build machine. The build
+    writes none (content/, docs/ and templates/ refuse them), so one here is an error, not something to skip."""
+    if path.is_symlink():
+        raise BundleError(f"{root.name}/{path.relative_to(root).as_posix()} is a symbolic link; the offline bundle "
+                          "holds only regular files, and a link is never followed")
 
 
 def offline_bundles(dist_dir: Path) -> list[Path]:

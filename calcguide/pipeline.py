@@ -108,7 +108,9 @@ def validate(layout: Layout, settings: PublishSettings | None = None,
     errors = check_tree(layout.project / "docs", "docs") + check_tree(layout.project / "templates", "templates")
     if errors or (errors := docs_problems(layout.project)):
         raise ContentErrors(errors)
-    guide, catalogue = load_guide(layout.content_dir), load_catalogue(layout.project / "templates")
+    guide = load_guide(layout.content_dir, lambda exception: warn(
+        f"numbers differ between the languages on purpose: {exception}"))
+    catalogue = load_catalogue(layout.project / "templates")
     if settings is not None:
         problems = release_problems(guide, layout.content_dir, settings)
         if problems and settings.release:

@@ -51,12 +51,34 @@ def a_drug_with_safety(content: Path) -> Path:
     pytest.skip("no drug has a safety block yet")
 
 
-@pytest.mark.parametrize("field", REQUIRED["drug"])
+# What a drug must state, written out here (README, 'Editing the content'): a field dropped from the code's list
+# is then a test that fails, not a test that disappears.
+DRUG_FIELDS = ("contraindications", "pregnancy", "breastfeeding", "kidney", "liver", "children", "monitoring",
+               "interactions")
+LOCAL_FIELDS = ("contraindications", "pregnancy", "before_treatment")
+
+
+def test_the_required_safety_fields_are_those_the_readme_promises():
+    assert REQUIRED == {"drug": DRUG_FIELDS, "local": LOCAL_FIELDS, "procedure": LOCAL_FIELDS}
+
+
+@pytest.mark.parametrize("field", DRUG_FIELDS)
 def test_removing_any_safety_field_of_a_drug_is_reported_with_file_line_and_field(field, content_copy):
     drug = a_drug_with_safety(content_copy)
     complete_safety(content_copy)
     safety_line = remove_safety_field(drug, field)
     expected = f"treatments/{drug.name}:{safety_line}: safety.{field}: missing"
+    assert any(error.startswith(expected) for error in errors_of(content_copy)), expected
+
+
+@pytest.mark.parametrize("kind", ["local", "procedure"])
+@pytest.mark.parametrize("field", LOCAL_FIELDS)
+def test_removing_any_safety_field_of_a_local_treatment_or_procedure_is_reported(kind, field, content_copy):
+    complete_safety(content_copy)
+    path = next(p for p in sorted((content_copy / "treatments").glob("*.yml"))
+                if yaml.safe_load(p.read_text(encoding="utf-8"))["kind"] == kind)
+    safety_line = remove_safety_field(path, field)
+    expected = f"treatments/{path.name}:{safety_line}: safety.{field}: missing"
     assert any(error.startswith(expected) for error in errors_of(content_copy)), expected
 
 
@@ -105,6 +127,36 @@ def test_unknown_interaction_treatment_is_a_located_error(content_copy):
     line = text.splitlines().index("    - treatment: no-such-treatment") + 1
     assert any(error.startswith(f"treatments/{drug.name}:{line}: safety.interactions.0.treatment: unknown treatment id "
                                 "'no-such-treatment'") for error in errors_of(content_copy))
+
+
+def test_an_empty_list_of_interactions_is_a_missing_field(content_copy):
+    drug = content_copy / "treatments" / "colchicine.yml"
+    text = drug.read_text(encoding="utf-8")
+    start = text.index("  interactions:\n")
+    end = re.compile(r"\n  (?! )|\Z").search(text, start + 1).start()
+    drug.write_text(text[:start] + "  interactions: []" + text[end:], encoding="utf-8")
+    line = drug.read_text(encoding="utf-8").splitlines().index("  interactions: []") + 1
+    assert any(error.startswith(f"treatments/colchicine.yml:{line}: safety.interactions: missing: a treatment of kind "
+                                "drug must state the interactions") for error in errors_of(content_copy))
+
+
+def test_an_interaction_between_two_treatments_written_twice_names_the_first_place(content_copy):
+    # bisphosphonates.yml records its interaction with aluminium hydroxide; writing it again in the other file
+    # would show it twice, perhaps with two different actions.
+    aluminium = content_copy / "treatments" / "aluminium-hydroxide.yml"
+    text = aluminium.read_text(encoding="utf-8")
+    text = text.replace("  interactions:\n", "  interactions:\n    - treatment: bisphosphonates\n"
+                        f"      mechanism: {PLACEHOLDER}\n      action: {PLACEHOLDER}\n", 1)
+    aluminium.write_text(text, encoding="utf-8")
+    line = text.splitlines().index("    - treatment: bisphosphonates") + 1
+    first = (content_copy / "treatments" / "bisphosphonates.yml").read_text(encoding="utf-8").splitlines().index(
+        "    - treatment: aluminium-hydroxide") + 1
+    expected = (f"treatments/bisphosphonates.yml:{first}: safety.interactions.0.treatment: the interaction "
+                f"bisphosphonates–aluminium-hydroxide is already written at treatments/aluminium-hydroxide.yml:{line}")
+    expected_other_way = (f"treatments/aluminium-hydroxide.yml:{line}: safety.interactions.0.treatment: the interaction "
+                          f"aluminium-hydroxide–bisphosphonates is already written at treatments/bisphosphonates.yml:{first}")
+    errors = errors_of(content_copy)
+    assert any(error.startswith((expected, expected_other_way)) for error in errors), errors
 
 
 def test_label_reference_without_holder_is_refused(content_copy):

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from .crosscheck import cross_check
 from .editorial import editorial_errors
@@ -10,6 +10,7 @@ from .errors import ContentError, ContentErrors
 from .files import CONTENT_FILES, TREATMENTS_DIR
 from .regular import check_tree
 from .messages import validate_model
+from .parity import check_parity
 from .schema import Guide, Treatment
 from .source import SourceFile
 from .text import Model
@@ -76,8 +77,10 @@ def _unexpected_extension(path: Path) -> str:
     return f"only .yml files belong here; rename it to {path.stem}.yml if it is content, or move it out of content/"
 
 
-def load_guide(root: Path) -> Guide:
-    """Read, validate and cross-check all of `root` (the content/ folder); raise ContentErrors with every mistake."""
+def load_guide(root: Path, declared: Callable[[ContentError], None] = lambda exception: None) -> Guide:
+    """Read, validate and cross-check all of `root` (the content/ folder); raise ContentErrors with every mistake.
+    Each text whose numbers differ between the languages on purpose (`numbers_differ: <reason>`) is passed to
+    `declared`, so that the build lists them."""
     root = Path(root)
     errors: list[ContentError] = []
     parsed: dict[str, Any] = {}
@@ -111,6 +114,12 @@ def load_guide(root: Path) -> Guide:
 
     errors.extend(cross_check(parsed, sources, treatments, invalid_treatments))
     errors.extend(editorial_errors(parsed, sources, treatments))
+    # The same numbers in both languages, in every file that read as YAML (even one with other mistakes).
+    for source in [*sources.values(), *(source for _, source in treatments)]:
+        parity = check_parity(source)
+        errors.extend(parity.errors)
+        for exception in parity.exceptions:
+            declared(exception)
     if errors:
         raise ContentErrors(errors)
     return Guide(**{content_file.field: parsed[content_file.name] for content_file in CONTENT_FILES},
