@@ -95,6 +95,12 @@ FIELD_HELP: dict[str, tuple[str, Any]] = {
     "Reference.pmid": ("The PubMed id, a number without quotes.", 12345678),
     "Reference.checked": ("The day its identifiers were last seen in a publisher, PubMed or PMC record.",
                           "2026-12-04"),
+    "Chapter.slug": ("The page's address in each language (lowercase letters, digits, hyphens); without it, the "
+                     "catalogue's address for this chapter.", {"en": "children", "fr": "enfants"}),
+    "Diseases.frequency_label": ("What a disease's `frequency` counts, as the table's heading.",
+                                 {"en": "Reported frequency of the condition", "fr": "Fréquence rapportée de l'atteinte"}),
+    "SiteMeta.short_title": ("The guide's short name; its English form, as an id, names the offline zip and the "
+                             "reference exports.", {"en": "Skin Guide", "fr": "Guide de la peau"}),
     "Chapter.sections": ("The chapter's sections, each with an id (its anchor), a title and a body.", None),
     "ChapterSection.treatments": ("The treatment pages this section discusses, linked under its text.", None),
 }

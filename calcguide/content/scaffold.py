@@ -106,6 +106,7 @@ def chapter_text(header: str) -> str:
     return f"""{header}
 # A chapter: sections of text; a section's `treatments:` links the treatment pages it discusses under it.
 title: {_todo('the chapter title', 'le titre du chapitre', cited=False)}
+# slug: {{en: …, fr: …}}     # the page's address in each language, when the catalogue's does not fit
 last_reviewed: ""            # the day you reviewed the page against its sources: YYYY-MM-DD
 intro: {_todo('what the chapter covers', 'ce que couvre le chapitre')}
 sections:
