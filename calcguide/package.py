@@ -9,7 +9,7 @@ from typing import Callable
 
 from .content import Guide
 
-BUNDLE_PREFIX = "calcinosis-guide-offline-"
+BUNDLE_SUFFIX = "-offline-"  # <the guide's file stem>-offline-<version>.zip (content/site.yml names the guide)
 # Read only by a web server (the 404 page, whose links are absolute) or by crawlers (sitemaps, robots.txt); a reader
 # of the unpacked folder never gets them, and the 404 page would not even display from file://.
 SERVER_ONLY = frozenset({"404.html", "sitemap.xml", "sitemap.xml.gz", "robots.txt"})
@@ -20,7 +20,7 @@ COMPRESS_LEVEL = 5
 
 
 def bundle_name(guide: Guide) -> str:
-    return f"{BUNDLE_PREFIX}{guide.site.version}"
+    return f"{guide.site.file_stem}{BUNDLE_SUFFIX}{guide.site.version}"
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,7 @@ def _refuse_link(path: Path, root: Path) -> None:
 
 
 def offline_bundles(dist_dir: Path) -> list[Path]:
-    return sorted(dist_dir.glob(f"{BUNDLE_PREFIX}*.zip"))
+    return sorted(dist_dir.glob(f"*{BUNDLE_SUFFIX}*.zip"))
 
 
 def measure_bundle(path: Path) -> BundleSize:

@@ -20,7 +20,7 @@ from .catalogue import Catalogue, load_catalogue  # noqa: F401 - load_catalogue:
 from .content import LANGS, Guide, Text
 from .pages import NAV_SECTION_LIMIT, Page, RenderedLanguage, plan_pages  # noqa: F401 - what other stages import
 from .deployment import PublishSettings
-from .export import BIBTEX_FILE, RIS_FILE
+from .export import bibtex_file, ris_file
 from .pagefacts import PageFacts, page_facts
 from .fragments import CONTENT_MARKDOWN, Citation, Fragment, Setting, allowed_link, plain
 from .placeholders import FragmentTable, write_tables
@@ -77,8 +77,8 @@ class Renderer:
                                date_text=self._date_text, url=self._url)
             env.globals.update(link=self._link, treatment_link=self._treatment_link, ref_link=self._ref_link,
                                guide=guide, strings=catalogue, page_link=self._page_link, page_title=self._page_title,
-                               citation_of=self._citation_of, settings=self.settings, ris_file=RIS_FILE,
-                               bibtex_file=BIBTEX_FILE, langs=LANGS)
+                               citation_of=self._citation_of, settings=self.settings, ris_file=ris_file(guide),
+                               bibtex_file=bibtex_file(guide), langs=LANGS)
 
     # --- values -------------------------------------------------------------------------------------------------
 
@@ -279,7 +279,7 @@ def render(guide: Guide, catalogue: Catalogue, project: Path, out_dir: Path,
            settings: PublishSettings | None = None) -> dict[str, RenderedLanguage]:
     """Render both languages into out_dir/<lang>/, with the hand-made docs/ (assets, pages) copied alongside,
     and the reference list as RIS and BibTeX files (MkDocs copies them to the site)."""
-    from .export import EXPORTS
+    from .export import export_files
 
     renderer = Renderer(guide, catalogue, project / "templates", bytecode_cache, settings)
     rendered = {}
@@ -287,9 +287,10 @@ def render(guide: Guide, catalogue: Catalogue, project: Path, out_dir: Path,
         docs_dir = out_dir / lang
         shutil.copytree(project / "docs", docs_dir, dirs_exist_ok=True)
         rendered[lang] = renderer.render_language(lang, docs_dir, out_dir / f"{lang}.fragments.json")
-        for name, write in EXPORTS.items():
+        exports = export_files(guide)
+        for name, write in exports.items():
             _write_if_changed(docs_dir / name, write(guide.references.references))
-        _remove_stale(docs_dir, project / "docs", {page.paths[lang] for page in renderer.pages} | set(EXPORTS))
+        _remove_stale(docs_dir, project / "docs", {page.paths[lang] for page in renderer.pages} | set(exports))
     return rendered
 
 

@@ -20,7 +20,7 @@ import yaml
 
 from .content import LANGS, Guide
 from .deployment import PublishSettings
-from .export import BIBTEX_FILE, RIS_FILE
+from .export import BIBTEX_SUFFIX, RIS_SUFFIX, bibtex_file, ris_file
 from .catalogue import Catalogue
 from .pages import RenderedLanguage
 from .templatecache import ThemeBytecodeCache
@@ -88,8 +88,8 @@ def language_config(base: dict[str, Any], project: Path, guide: Guide, catalogue
                 "public_url": settings.public_url or "",  # the chooser's address (hreflang x-default); "" when none
                 "contact": guide.site.contact.model_dump() if guide.site.contact else None,
                 "handout": handout_name(lang),
-                "ris": RIS_FILE,
-                "bibtex": BIBTEX_FILE,
+                "ris": ris_file(guide),
+                "bibtex": bibtex_file(guide),
                 "ui": {key: plain_text(text[lang], lang) for key, text in catalogue.ui.items()},
             },
         },
@@ -122,7 +122,7 @@ def docs_problems(project: Path) -> list[Any]:
              for item in base.get(key, [])} | {theme.get("favicon"), theme.get("logo")}
     theme_dirs = [Path(material_templates.__file__).parent, project / theme.get("custom_dir", "templates/theme")]
     written_by_build = {SHIM_TARGET.as_posix(), "search/search_index.json", "search/search_index.js", "sitemap.xml",
-                        "404.html", RIS_FILE, BIBTEX_FILE}
+                        "404.html"}
     errors = []
     docs = project / "docs"
     for path in sorted(docs.rglob("*")) if docs.is_dir() else []:
@@ -133,7 +133,7 @@ def docs_problems(project: Path) -> list[Any]:
         if path.suffix.lower() in CODE_SUFFIXES and relative not in named:
             errors.append(ContentError(name, 1, "", "a page, script or picture that mkdocs.yml does not name; list it "
                                        "(extra_javascript, extra_css, theme.favicon) or remove it"))
-        if relative in written_by_build or any((folder / relative).exists() for folder in theme_dirs):
+        if relative in written_by_build or relative.endswith((RIS_SUFFIX, BIBTEX_SUFFIX)) or any((folder / relative).exists() for folder in theme_dirs):
             errors.append(ContentError(name, 1, "", "this file has the path of a file of the theme or of the build, "
                                        "which it would replace; rename it"))
     return errors

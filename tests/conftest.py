@@ -64,6 +64,12 @@ def errors_of(content: Path) -> list[str]:
     return [str(error) for error in caught.value.errors]
 
 
+def line_of(path: Path, start: str) -> int:
+    """The number of the first line of `path` that starts with `start`."""
+    return next(number for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                if line.startswith(start))
+
+
 def replace_in(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"fixture text {old!r} not found in {path.name}"

@@ -25,7 +25,7 @@ from calcguide.package import offline_bundles
 from calcguide.placeholders import read_tables
 from calcguide.render import render
 from calcguide.search import read_index
-from conftest import PROJECT, errors_of, replace_in
+from conftest import PROJECT, errors_of, line_of, replace_in
 from pdfs import A4_POINTS, printed_sizes
 from phone import phone_view
 from readability import leaflet_blocks, leaflet_prose, readability
@@ -124,7 +124,8 @@ def test_a_first_line_treatment_without_its_patient_text_is_a_located_error(cont
     path.write_text(re.sub(r"(?ms)^patient:\n.*?(?=^references:)", "", text), encoding="utf-8")
     errors = errors_of(content_copy)
     assert len(errors) == 1
-    assert errors[0].startswith("treatments/colchicine.yml:1: patient: missing: tier 'first-line' has a patient text")
+    first = line_of(path, "id:")  # the treatment as a whole: where its fields start, after the schema line
+    assert errors[0].startswith(f"treatments/colchicine.yml:{first}: patient: missing: tier 'first-line' has a patient text")
 
 
 def test_a_patient_text_that_the_leaflet_would_not_show_is_refused(content_copy):

@@ -14,7 +14,7 @@ from calcguide.content import LANGS, load_guide
 from calcguide.content.safety import REQUIRED
 from calcguide.handout import HandoutRenderer
 from calcguide.render import load_catalogue, render
-from conftest import PROJECT, errors_of, run_build
+from conftest import PROJECT, errors_of, line_of, run_build
 
 PLACEHOLDER = '{en: "Not yet written [@bienvenu-2014]", fr: "Pas encore rédigé [@bienvenu-2014]"}'
 
@@ -99,7 +99,8 @@ def test_a_procedure_without_a_safety_block_is_a_located_error(content_copy):
                 if yaml.safe_load(p.read_text(encoding="utf-8"))["kind"] == "procedure")
     text = path.read_text(encoding="utf-8")
     path.write_text(text[: text.index("safety:\n")], encoding="utf-8")
-    assert any(error.startswith(f"treatments/{path.name}:1: safety: a treatment of kind procedure needs")
+    first = line_of(path, "id:")  # the treatment as a whole: where its fields start, after the schema line
+    assert any(error.startswith(f"treatments/{path.name}:{first}: safety: a treatment of kind procedure needs")
                for error in errors_of(content_copy))
 
 

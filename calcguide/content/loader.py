@@ -5,7 +5,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .crosscheck import cross_check
-from .editorial import editorial_errors
+from .crosscheck import texts_in
+from .editorial import check_placeholders, editorial_errors
 from .errors import ContentError, ContentErrors
 from .files import CONTENT_FILES, TREATMENTS_DIR
 from .regular import check_tree
@@ -98,11 +99,14 @@ def load_guide(root: Path, declared: Callable[[ContentError], None] = lambda exc
     errors.extend(unexpected)
     if not treatment_files:
         errors.append(ContentError(TREATMENTS_DIR, 1, "", "no treatment files; expected one .yml file per treatment"))
+    unfinished: list[SourceFile] = [source for name, source in sources.items() if parsed[name] is None]
     for path in treatment_files:
         value, source, problems = load_document(path, Treatment, root)
         errors.extend(problems)
         if value is None:
             invalid_treatments.append(path.stem)
+            if source.data is not None:
+                unfinished.append(source)
         else:
             treatments.append((value, source))
             if value.id != path.stem:
@@ -120,6 +124,11 @@ def load_guide(root: Path, declared: Callable[[ContentError], None] = lambda exc
         errors.extend(parity.errors)
         for exception in parity.exceptions:
             declared(exception)
+    # A file that did not validate (a new one from `build.py new`, say) still has its TODOs named, each at its
+    # line, except where that line already has its error.
+    located = {(error.file, error.line) for error in errors}
+    errors.extend(error for source in unfinished for error in check_placeholders(texts_in(source.data, ()), source)
+                  if (error.file, error.line) not in located)
     if errors:
         raise ContentErrors(errors)
     return Guide(**{content_file.field: parsed[content_file.name] for content_file in CONTENT_FILES},

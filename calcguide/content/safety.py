@@ -33,7 +33,7 @@ class CitedText(Text):
         for lang in LANGS:
             if not any(cited_ids(self[lang])):
                 raise ValueError(f"the {lang} text cites no reference; every safety statement needs its source, "
-                                 "e.g. [@colchicine-label] (a field that does not apply says so, with its source)")
+                                 "e.g. [@drug-label] (a field that does not apply says so, with its source)")
         return self
 
 

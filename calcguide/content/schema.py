@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, model_validator
@@ -50,11 +51,23 @@ class ChapterSection(Section):
     treatments: list[Id] = []
 
 
+class PageSlug(Model):
+    """A page's address in each language: an id (letters, digits, hyphens), never a path."""
+
+    en: Id
+    fr: Id
+
+    def __getitem__(self, lang: str) -> str:
+        return getattr(self, lang)
+
+
 class Chapter(Model):
-    """A clinical chapter of sections that point to the treatment pages they discuss (evaluation, juvenile
-    dermatomyositis)."""
+    """A clinical chapter of sections that point to the treatment pages they discuss (evaluation.yml, and the
+    chapter on one group of patients or one disease, focus.yml)."""
 
     title: Text
+    # The page's address; without it, the address of its kind of page in templates/strings.yml.
+    slug: PageSlug | None = None
     last_reviewed: dt.date  # shown under the title; no reference it cites may be checked later than this
     intro: Text | None = None
     sections: list[ChapterSection] = Field(min_length=1)
@@ -74,6 +87,13 @@ class SiteMeta(Model):
     contact: Contact | None = None
     # A treatment whose review is older than this blocks a release (build.py --release).
     review_cycle_months: Annotated[int, Field(ge=1, le=120)] = 24
+
+    @property
+    def file_stem(self) -> str:
+        """The guide's name in the names of its files (the offline zip, the reference exports): its English short
+        title as an id ("Some Guide" → some-guide)."""
+        ascii_title = unicodedata.normalize("NFKD", self.short_title.en).encode("ascii", "ignore").decode()
+        return re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:60] or "guide"
 
 
 class Summary(SitePage):
@@ -119,6 +139,8 @@ class Diseases(Model):
     title: Text
     last_reviewed: dt.date
     intro: Text
+    # What `frequency` counts, as the table's heading ("Reported frequency of …"); else the catalogue's words.
+    frequency_label: Text | None = None
     diseases: list[Disease] = Field(min_length=1)
 
 
@@ -276,7 +298,7 @@ class Guide(Model):
     care: CarePage
     assessment: SitePage
     evaluation: Chapter
-    jdm: Chapter
+    focus: Chapter
     references: References
     glossary: Glossary
     changes: Changes
