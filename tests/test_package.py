@@ -11,7 +11,7 @@ import pytest
 
 from calcguide.package import BundleError, member_name, write_offline_bundle
 
-GUIDE = SimpleNamespace(site=SimpleNamespace(version="2.3.1"))
+GUIDE = SimpleNamespace(site=SimpleNamespace(version="2.3.1", file_stem="calcinosis-guide"))
 
 
 def small_site(root: Path) -> tuple[Path, Path]:
