@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -115,6 +116,14 @@ MUTATIONS: tuple[Mutation, ...] = (
       "        if False and (period := _PERIOD.match(text, match.end())):", T_PARITY),
     m("parity: a dose's period may differ", PARITY,
       "one.unit == other.unit and not (one.period and other.period):", "one.unit == other.unit:", T_PARITY),
+    m("parity: « les 12 premières semaines » loses its unit", PARITY,
+      '(?:(?:premiers|premières|derniers|dernières) )?', "", T_PARITY),
+    m("parity: thousands grouped by spaces not read", PARITY,
+      '_NUMBER = re.compile(rf"(?<![\\w.,/])\\d+(?:[{_SPACES}]\\d{{3}}(?!\\d))*(?:[.,]\\d+)*")',
+      '_NUMBER = re.compile(rf"(?<![\\w.,/])\\d+(?:[.,]\\d+)*")', T_PARITY),
+    m("parity: « à » does not join a range", PARITY,
+      '_RANGE_JOIN = re.compile(r"\\s*(?:to|à|–|—|-|and|et|or|ou)\\s*$", re.IGNORECASE)',
+      '_RANGE_JOIN = re.compile(r"\\s*(?:to|–|—|-|and|et|or|ou)\\s*$", re.IGNORECASE)', T_PARITY),
     m("parity: Roman numerals not read", PARITY, "    for match in _ROMAN.finditer(text):",
       "    for match in ():", T_PARITY),
     m("parity: interface strings not checked", "calcguide/catalogue.py",
@@ -205,6 +214,9 @@ MUTATIONS: tuple[Mutation, ...] = (
     m("templatecache: the filters ignored", TEMPLATECACHE,
       '    parts += [f"filter {key}={_code_of(value)}" for key, value in sorted(environment.filters.items())]', "",
       T_TEMPLATECACHE),
+    m("templatecache: a nested function's memory address in the key", TEMPLATECACHE,
+      "    if isinstance(value, types.CodeType):\n        return _code_digest(value)",
+      "    if False:\n        pass", T_TEMPLATECACHE),
     # --- package: the offline zip --------------------------------------------------------------------------------
     m("package: the zip unpacks into site/", PACKAGE,
       '                name = member_name(f"{folder}/{path.relative_to(site_dir).as_posix()}")',
@@ -285,6 +297,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"stale: {mutation.name}: {problem}")
         print(f"{len(chosen)} mutations, {len(stale)} stale")
         return 1 if stale else 0
+    # Stopped with `kill`: unwind as with Ctrl-C, so that the running pytest is stopped and the scratch copy removed.
+    signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(143))
     outcomes = []
     with tempfile.TemporaryDirectory(prefix="mutants-") as scratch:
         root = scratch_copy(Path(scratch) / "project")
