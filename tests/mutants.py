@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -97,7 +98,9 @@ MUTATIONS: tuple[Mutation, ...] = (
     m("markup: character codes allowed", TEXT, "    if HTML_ENTITY.search(value):", "    if False:",
       T_UNTRUSTED, "-k", "html"),
     m("markup: no bound on brackets", TEXT, "    if text.count(\"[\") > MAX_BRACKETS:", "    if False:",
-      T_UNTRUSTED, "tests/test_untrusted_property.py"),
+      T_UNTRUSTED, "-k", "bound"),
+    m("markup: no bound on line prefixes", TEXT, "    if _DEEP_PREFIX.search(text):", "    if False:",
+      T_UNTRUSTED, "-k", "bound"),
     # --- the parity check ----------------------------------------------------------------------------------------
     m("parity: English thousands separators read as decimals", PARITY,
       '        digits = digits.replace(",", "")', "        pass", T_PARITY),
@@ -113,6 +116,14 @@ MUTATIONS: tuple[Mutation, ...] = (
       "        if False and (period := _PERIOD.match(text, match.end())):", T_PARITY),
     m("parity: a dose's period may differ", PARITY,
       "one.unit == other.unit and not (one.period and other.period):", "one.unit == other.unit:", T_PARITY),
+    m("parity: « les 12 premières semaines » loses its unit", PARITY,
+      '(?:(?:premiers|premières|derniers|dernières) )?', "", T_PARITY),
+    m("parity: thousands grouped by spaces not read", PARITY,
+      '_NUMBER = re.compile(rf"(?<![\\w.,/])\\d+(?:[{_SPACES}]\\d{{3}}(?!\\d))*(?:[.,]\\d+)*")',
+      '_NUMBER = re.compile(rf"(?<![\\w.,/])\\d+(?:[.,]\\d+)*")', T_PARITY),
+    m("parity: « à » does not join a range", PARITY,
+      '_RANGE_JOIN = re.compile(r"\\s*(?:to|à|–|—|-|and|et|or|ou)\\s*$", re.IGNORECASE)',
+      '_RANGE_JOIN = re.compile(r"\\s*(?:to|–|—|-|and|et|or|ou)\\s*$", re.IGNORECASE)', T_PARITY),
     m("parity: Roman numerals not read", PARITY, "    for match in _ROMAN.finditer(text):",
       "    for match in ():", T_PARITY),
     m("parity: interface strings not checked", "calcguide/catalogue.py",
@@ -203,6 +214,9 @@ MUTATIONS: tuple[Mutation, ...] = (
     m("templatecache: the filters ignored", TEMPLATECACHE,
       '    parts += [f"filter {key}={_code_of(value)}" for key, value in sorted(environment.filters.items())]', "",
       T_TEMPLATECACHE),
+    m("templatecache: a nested function's memory address in the key", TEMPLATECACHE,
+      "    if isinstance(value, types.CodeType):\n        return _code_digest(value)",
+      "    if False:\n        pass", T_TEMPLATECACHE),
     # --- package: the offline zip --------------------------------------------------------------------------------
     m("package: the zip unpacks into site/", PACKAGE,
       '                name = member_name(f"{folder}/{path.relative_to(site_dir).as_posix()}")',
@@ -243,7 +257,7 @@ def applies(mutation: Mutation, root: Path) -> str | None:
     return None if count == 1 else f"the original text occurs {count} times in {mutation.file} (expected once)"
 
 
-def run_one(mutation: Mutation, root: Path) -> Outcome:
+def run_one(mutation: Mutation, root: Path, every_failure: bool = False) -> Outcome:
     if problem := applies(mutation, root):
         return Outcome(mutation, "stale", problem)
     path = root / mutation.file
@@ -251,13 +265,14 @@ def run_one(mutation: Mutation, root: Path) -> Outcome:
     path.write_text(source.replace(mutation.original, mutation.mutated), encoding="utf-8")
     start = time.monotonic()
     try:
-        done = subprocess.run([sys.executable, "-m", "pytest", *mutation.tests, "-m", mutation.markers, "-x", "-q",
+        stop = [] if every_failure else ["-x"]  # the first failure is enough to kill it
+        done = subprocess.run([sys.executable, "-m", "pytest", *mutation.tests, "-m", mutation.markers, *stop, "-q",
                                "-p", "no:cacheprovider", "-p", "no:randomly", "-n", "0", "-rf"],
                               cwd=root, capture_output=True, text=True)
     finally:
         path.write_text(source, encoding="utf-8")
         shutil.rmtree(root / "build", ignore_errors=True)
-    failed = re.findall(r"^(?:FAILED|ERROR) (\S+)", done.stdout, re.MULTILINE)
+    failed = re.findall(r"^(?:FAILED|ERROR) (.+?)(?: - .*)?$", done.stdout, re.MULTILINE)
     seconds = time.monotonic() - start
     if done.returncode == 0:
         return Outcome(mutation, "survived", mutation.equivalent, seconds)
@@ -271,6 +286,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", help="run the mutations whose name or file contains this text")
     parser.add_argument("--list", action="store_true", help="check that every mutation applies; run nothing")
+    parser.add_argument("--every-failure", action="store_true",
+                        help="run all the guarding tests of each mutation and name every one that fails")
     args = parser.parse_args(argv)
     chosen = [mutation for mutation in MUTATIONS
               if not args.only or args.only in mutation.name or args.only in mutation.file]
@@ -280,14 +297,17 @@ def main(argv: list[str] | None = None) -> int:
             print(f"stale: {mutation.name}: {problem}")
         print(f"{len(chosen)} mutations, {len(stale)} stale")
         return 1 if stale else 0
+    # Stopped with `kill`: unwind as with Ctrl-C, so that the running pytest is stopped and the scratch copy removed.
+    signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(143))
     outcomes = []
     with tempfile.TemporaryDirectory(prefix="mutants-") as scratch:
         root = scratch_copy(Path(scratch) / "project")
         for number, mutation in enumerate(chosen, start=1):
-            outcome = run_one(mutation, root)
+            outcome = run_one(mutation, root, args.every_failure)
             outcomes.append(outcome)
+            detail = "\n      ".join(outcome.failed if args.every_failure and outcome.failed else [outcome.detail])
             print(f"[{number}/{len(chosen)}] {outcome.result:8} {outcome.seconds:5.0f} s  {mutation.name}"
-                  + (f"\n      {outcome.detail}" if outcome.detail else ""), flush=True)
+                  + (f"\n      {detail}" if detail else ""), flush=True)
     killed = sum(outcome.result == "killed" for outcome in outcomes)
     survivors = [outcome for outcome in outcomes if outcome.result == "survived" and not outcome.mutation.equivalent]
     equivalent = [outcome for outcome in outcomes if outcome.result == "survived" and outcome.mutation.equivalent]

@@ -71,6 +71,8 @@ SLIPS = [
     ("240 mg a day", "240 mg par semaine", "the French text says 240 mg/week where the English says 240 mg/day"),
     ("10 mg weekly", "10 mg par jour", "the French text says 10 mg/day where the English says 10 mg/week"),
     ("for 12 months", "pendant 12 ans", "the French text says 12 years where the English says 12 months"),
+    ("within the first 12 months", "dans les 12 premières semaines",
+     "the French text says 12 weeks where the English says 12 months"),
     # A duration may be left to the sentence ("after 75" is « après 75 ans »), a unit of measure never.
     ("give 3 mg", "donner 3", "the French text says 3 where the English says 3 mg"),
     ("up to 40%", "jusqu'à 40", "the French text says 40 where the English says 40%"),

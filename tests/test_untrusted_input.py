@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from calcguide.content import load_guide
+from calcguide.content import ContentErrors, load_guide
 from calcguide.fragments import CONTENT_MARKDOWN, Setting
 from calcguide.content.regular import MAX_FILE_BYTES
 from conftest import PROJECT, errors_of, replace_in, run_build
@@ -102,6 +102,29 @@ def test_text_over_the_length_limit_is_refused(content_copy):
 
 ALIAS_BOMB = "\n".join(["a: &a [x, x, x, x, x, x, x, x, x]"] + [
     f"{chr(98 + level)}: &{chr(98 + level)} [{', '.join(['*' + chr(97 + level)] * 9)}]" for level in range(8)])
+
+
+def test_more_brackets_than_the_bound_are_refused_and_the_bound_itself_is_not(content_copy):
+    # 60 brackets are far more than a paragraph needs; the bound keeps nested brackets from slowing the renderer.
+    set_text(content_copy, *REGIMEN, "en", "240 to 480 mg a day for 1 to 12 years " + "[x] " * 59
+             + "[@palmieri-1995].")
+    assert not [error for error in errors_of_content(content_copy) if error.startswith(REGIMEN[0] + ":")]
+    text_refused(content_copy, "240 to 480 mg a day for 1 to 12 years " + "[x] " * 60 + "[@palmieri-1995].",
+                 "the text holds 61 brackets [ ]; the limit is 60")
+
+
+def test_a_line_prefix_deeper_than_the_bound_is_refused(content_copy):
+    text_refused(content_copy, "240 to 480 mg a day for 1 to 12 years [@palmieri-1995].\n" + "> " * 9 + "x",
+                 "a line starts with more than 16 spaces, quote or list marks")
+
+
+def errors_of_content(content: Path) -> list[str]:
+    """Every error of the content, or none."""
+    try:
+        load_guide(content)
+    except ContentErrors as errors:
+        return [str(error) for error in errors.errors]
+    return []
 
 
 def test_alias_bomb_is_refused_at_its_first_anchor(content_copy):
