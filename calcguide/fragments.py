@@ -172,7 +172,7 @@ class ContentMarkdown:
 
     def _inline(self, children: list[Token], setting: Setting) -> str:
         out = []
-        for child in children:
+        for child in _grouped_citations(children):
             kind = child.type
             if kind == "text":
                 out.append(self._text(child.content, setting))
@@ -198,14 +198,17 @@ class ContentMarkdown:
 
     @staticmethod
     def _citation(ids: list[str], setting: Setting) -> str:
+        """One bracket of citations, "[3, 7]": numbers in order, each once, kept on one line with their brackets
+        (a no-break space before, no break inside: guide.css `.cg-cites`). A link's class says how many digits its
+        number has, so that the stylesheet can let the brackets in over its tap target's empty sides evenly."""
         if setting.cite is None:
             return ""
-        links = []
-        for ref_id in ids:
-            citation = setting.cite(ref_id)
-            links.append(f'<a class="cite" data-cg-ref="{escape_attribute(citation.tooltip)}" '
-                         f'href="{escape_attribute(citation.href)}">{citation.number}</a>')
-        return "&nbsp;[" + ", ".join(links) + "]"
+        citations = sorted({(citation := setting.cite(ref_id)).number: citation for ref_id in ids}.values(),
+                           key=lambda citation: citation.number)
+        links = [f'<a class="cite cite--d{min(len(str(citation.number)), 3)}" '
+                 f'data-cg-ref="{escape_attribute(citation.tooltip)}" '
+                 f'href="{escape_attribute(citation.href)}">{citation.number}</a>' for citation in citations]
+        return '&nbsp;<span class="cg-cites">[' + ", ".join(links) + "]</span>"
 
     def _text(self, text: str, setting: Setting) -> str:
         return abbreviated(typeset(text, setting.lang), setting)
@@ -220,6 +223,24 @@ class ContentMarkdown:
             elif child.type in ("softbreak", "hardbreak"):
                 words.append(" ")
         return "".join(words)
+
+
+def _grouped_citations(children: list[Token]) -> list[Token]:
+    """The inline tokens with adjacent citations ("[@a] [@b]", only white space between them) made one, so that
+    they read "[3, 7]" as citations of one place do."""
+    grouped: list[Token] = []
+    for child in children:
+        if child.type == "citation":
+            between = len(grouped)
+            while between and grouped[between - 1].type in ("text", "softbreak") and not grouped[between - 1].content.strip():
+                between -= 1
+            if between and grouped[between - 1].type == "citation":
+                previous = grouped[between - 1]
+                merged = Token("citation", "", 0, meta={"ids": previous.meta["ids"] + child.meta["ids"]})
+                grouped[between - 1:] = [merged]
+                continue
+        grouped.append(child)
+    return grouped
 
 
 _ABBREVIATION_PATTERNS: dict[tuple[str, ...], re.Pattern] = {}

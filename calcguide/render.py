@@ -77,7 +77,8 @@ class Renderer:
                                date_text=self._date_text, url=self._url)
             env.globals.update(link=self._link, treatment_link=self._treatment_link, ref_link=self._ref_link,
                                guide=guide, strings=catalogue, page_link=self._page_link, page_title=self._page_title,
-                               citation_of=self._citation_of, settings=self.settings, ris_file=RIS_FILE,
+                               citation_of=self._citation_of, public_address=self._public_address,
+                               settings=self.settings, ris_file=RIS_FILE,
                                bibtex_file=BIBTEX_FILE, langs=LANGS)
 
     # --- values -------------------------------------------------------------------------------------------------
@@ -161,6 +162,12 @@ class Renderer:
     def _link(self, context: jinja2.runtime.Context, kind: str, anchor: str = "") -> str:
         target = self.page_of_kind[kind].paths[context["lang"]]
         return Trusted(self.href(context["page"], context["lang"], target) + (f"#{anchor}" if anchor else ""))
+
+    @jinja2.pass_context
+    def _public_address(self, context: jinja2.runtime.Context, kind: str, anchor: str = "") -> str:
+        """The public address of a page (and section) of the guide, for paper; empty without a public address."""
+        address = self.settings.page_url(context["lang"], self.page_of_kind[kind].url(context["lang"]))
+        return Trusted(address + (f"#{anchor}" if anchor else "")) if address else Trusted("")
 
     @jinja2.pass_context
     def _treatment_link(self, context: jinja2.runtime.Context, treatment_id: str) -> str:
