@@ -26,7 +26,7 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
 from .policy import check_fragment
-from .typography import typeset
+from .typography import lower_first_word, typeset
 
 # `[@ref-id]` or `[@one; @two]`: citations of references by id.
 CITATION = re.compile(r"\[@([a-z0-9][a-z0-9-]*(?:[ \t]*;[ \t]*@[a-z0-9][a-z0-9-]*)*)\]")
@@ -62,18 +62,21 @@ class Setting:
     lang: str
     cite: Callable[[str], Citation] | None = None
     abbreviations: dict[str, str] = field(default_factory=dict)
+    proper_nouns: frozenset[str] = frozenset()  # words that keep their capital after a colon (French)
 
 
 @dataclass(frozen=True)
 class Fragment:
     """A content text, rendered: `html` (its blocks: paragraphs, lists), `inline` (the inside of its one paragraph;
     for several blocks, their insides one per line), `blocks` (whether it has several blocks), and `text` (plain
-    text, without citations: for attributes, the page head and tooltips)."""
+    text, without citations: for attributes, the page head and tooltips); in French, `after_colon` is `inline` as it
+    reads after a colon the page puts before it ("Mécanisme : le diltiazem…"), empty when it is the same."""
 
     html: str
     inline: str
     text: str
     blocks: bool = False
+    after_colon: str = ""  # French: `inline` with its first word in lower case, for after a generated colon
 
 
 def _citation_rule(state: StateInline, silent: bool) -> bool:
@@ -151,7 +154,9 @@ class ContentMarkdown:
         blocks = not (len(tokens) == 3 and tokens[0].type == "paragraph_open")
         inline = "<br>\n".join(self._inline(token.children or [], setting) for token in paragraphs)
         plain = " ".join(self._plain(token.children or [], setting) for token in paragraphs)
-        return Fragment(check_fragment(html), check_fragment(inline), plain, blocks)
+        after_colon = lower_first_word(inline, setting.proper_nouns) if setting.lang == "fr" and not blocks else ""
+        return Fragment(check_fragment(html), check_fragment(inline), plain, blocks,
+                        check_fragment(after_colon) if after_colon else "")
 
     def _block(self, token: Token, setting: Setting) -> str:
         if token.type == "inline":
@@ -268,7 +273,8 @@ def plain(text: str, setting: Setting) -> Fragment:
     abbreviations; typeset only if the caller typeset it (the `tr` filter does; a reference keeps the typography
     of its own language)."""
     html = abbreviated(text, setting)
-    return Fragment(f"<p>{html}</p>\n", check_fragment(html), text)
+    after_colon = lower_first_word(html, setting.proper_nouns) if setting.lang == "fr" else ""
+    return Fragment(f"<p>{html}</p>\n", check_fragment(html), text, False, after_colon)
 
 
 CONTENT_MARKDOWN = ContentMarkdown()

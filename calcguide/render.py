@@ -24,7 +24,8 @@ from .export import BIBTEX_FILE, RIS_FILE
 from .pagefacts import PageFacts, page_facts
 from .fragments import CONTENT_MARKDOWN, Citation, Fragment, Setting, allowed_link, plain
 from .placeholders import FragmentTable, write_tables
-from .typography import plain_text
+from .content.crosscheck import texts_in
+from .typography import plain_text, proper_nouns, written_date
 
 LINE_BREAKS = re.compile(r"[ \t\r\n]+")
 
@@ -100,7 +101,8 @@ class Renderer:
     def begin(self, page: Page, lang: str, cite: bool = True) -> FragmentTable:
         """Start rendering `page` in `lang`: a fresh table of fragments, and how its texts are set."""
         self.table = FragmentTable()
-        self.setting = Setting(lang, self._citation_for(page, lang) if cite else None, self._abbreviations(lang))
+        self.setting = Setting(lang, self._citation_for(page, lang) if cite else None, self._abbreviations(lang),
+                               self._proper_nouns())
         self._page_dir = posixpath.dirname(page.paths[lang])
         return self.table
 
@@ -126,9 +128,8 @@ class Renderer:
     @jinja2.pass_context
     def _date_text(self, context: jinja2.runtime.Context, date: "dt.date") -> str:
         """A date as readers of the language write it (the pattern is an interface string, `date_format`)."""
-        from babel.dates import format_date
-
-        return Trusted(format_date(date, self.catalogue.ui["date_format"][context["lang"]], locale=context["lang"]))
+        lang = context["lang"]
+        return Trusted(written_date(date, lang, self.catalogue.ui["date_format"][lang]))
 
     @staticmethod
     def _url(address: str) -> str:
@@ -201,6 +202,16 @@ class Renderer:
         return cite
 
     @functools.cache
+    def _proper_nouns(self) -> frozenset[str]:
+        """The words content writes with a capital inside a sentence, and brand names: they keep their capital
+        after a colon in French (calcguide/typography.py)."""
+        texts = [text for location, text in texts_in(self.guide.model_dump(), ()) if location[-1:] == ("fr",)]
+        brands = {brand.name for treatment in self.guide.treatments for brand in treatment.brands}
+        common = {word.lower() for treatment in self.guide.treatments for word in treatment.name["fr"].split()}
+        return proper_nouns(texts) | frozenset(word for name in brands for word in name.split()
+                                               if word.lower() not in common)
+
+    @functools.cache
     def _tooltip(self, ref_id: str) -> str:
         """The reference as plain text, for the citation's data-cg-ref attribute (escaped there)."""
         text = self.text_env.get_template("reference-tooltip.j2").module.reference_tooltip(self.guide.reference(ref_id))
@@ -248,6 +259,7 @@ class Renderer:
     def _guide_page(self, lang: str, page: Page, facts: PageFacts) -> dict[str, Any]:
         description = facts.description or plain_text(page.titles[lang], lang)  # a page without a summary of its own
         return {"id": page.page_id, "description": description, "last_reviewed": facts.last_reviewed.isoformat(),
+                "last_reviewed_text": written_date(facts.last_reviewed, lang, self.catalogue.ui["date_format"][lang]),
                 "citation": self._citation_of({"lang": lang}, page.page_id)}
 
     def _nav(self, lang: str) -> tuple[list[Any], tuple[str, ...]]:
