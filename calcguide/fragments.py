@@ -273,8 +273,8 @@ def plain(text: str, setting: Setting) -> Fragment:
     abbreviations; typeset only if the caller typeset it (the `tr` filter does; a reference keeps the typography
     of its own language)."""
     html = abbreviated(text, setting)
-    after_colon = lower_first_word(html, setting.proper_nouns) if setting.lang == "fr" else ""
-    return Fragment(f"<p>{html}</p>\n", check_fragment(html), text, False, after_colon)
+    # A name or a title keeps its capital after a colon ("Voir : Bilan initial"): no `after_colon` form.
+    return Fragment(f"<p>{html}</p>\n", check_fragment(html), text)
 
 
 CONTENT_MARKDOWN = ContentMarkdown()
