@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -34,6 +34,9 @@ PLACEHOLDER = re.compile(OPEN + "([" + _DIGITS + "]+)" + CLOSE)
 # A tag (its quoted attribute values may hold ">"), or a placeholder.
 _TOKEN = re.compile(r"""<(?:[^>"']|"[^"]*"|'[^']*')*>|""" + PLACEHOLDER.pattern)
 _START_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)\b")
+# The end of a line's text so far is a colon, perhaps followed by closing or opening tags and spaces.
+AFTER_COLON = re.compile(r":(?:\s|&nbsp;|\u00a0|\u202f|</?(?:strong|b|em|span)>)*\Z")
+EMPHASIS = frozenset({"strong", "b", "em", "span"})  # a text alone in one still goes on after the colon before it
 # Elements whose content may be blocks: a text of several paragraphs or a list may stand alone in them.
 FLOW_CONTAINERS = frozenset({"td", "th", "li", "dd", "div", "section", "article", "aside", "blockquote", "details",
                              "figure", "footer", "header", "main"})
@@ -66,13 +69,14 @@ class FragmentTable:
         return placeholder(number)
 
     def to_json(self) -> list[list[Any]]:
-        return [[fragment.html, fragment.inline, fragment.text, fragment.blocks] for fragment in self.fragments]
+        return [[fragment.html, fragment.inline, fragment.text, fragment.blocks, fragment.after_colon]
+                for fragment in self.fragments]
 
     @classmethod
     def from_json(cls, data: list[list[Any]]) -> "FragmentTable":
         table = cls()
-        for html, inline, text, blocks in data:
-            table.add(Fragment(html, inline, text, blocks))
+        for html, inline, text, blocks, *after_colon in data:
+            table.add(Fragment(html, inline, text, blocks, *after_colon))
         return table
 
     def fragment(self, match: re.Match) -> Fragment:
@@ -109,9 +113,16 @@ class FragmentTable:
             position = token.end()
             text = token.group(0)
             if not text.startswith("<"):  # a placeholder inside a line
-                out.append(self.fragment(token).inline)
+                fragment = self.fragment(token)
+                # After a colon of the page ("Mécanisme :", "Diltiazem + Colchicine :"), French goes on in lower
+                # case (the fragment says how, and only where it may: calcguide/typography.py).
+                after_colon = fragment.after_colon and AFTER_COLON.search(html, max(0, token.start() - 120), token.start())
+                out.append(fragment.after_colon if after_colon else fragment.inline)
             elif (element := _START_TAG.match(text)) and index + 2 < len(tokens) and self._alone(html, tokens, index):
                 fragment = self.fragment(tokens[index + 1])
+                if (fragment.after_colon and element.group(1).lower() in EMPHASIS
+                        and AFTER_COLON.search(html, max(0, token.start() - 120), token.start())):
+                    fragment = replace(fragment, inline=fragment.after_colon)
                 close = tokens[index + 2]
                 out.append(self._alone_in(element.group(1).lower(), self._attributes(text), fragment, close.group(0)))
                 position, index = close.end(), index + 2

@@ -24,7 +24,8 @@ from .export import bibtex_file, ris_file
 from .pagefacts import PageFacts, page_facts
 from .fragments import CONTENT_MARKDOWN, Citation, Fragment, Setting, allowed_link, plain
 from .placeholders import FragmentTable, write_tables
-from .typography import plain_text
+from .content.crosscheck import texts_in
+from .typography import plain_text, proper_nouns, written_date
 
 LINE_BREAKS = re.compile(r"[ \t\r\n]+")
 
@@ -77,7 +78,8 @@ class Renderer:
                                date_text=self._date_text, url=self._url)
             env.globals.update(link=self._link, treatment_link=self._treatment_link, ref_link=self._ref_link,
                                guide=guide, strings=catalogue, page_link=self._page_link, page_title=self._page_title,
-                               citation_of=self._citation_of, settings=self.settings, ris_file=ris_file(guide),
+                               citation_of=self._citation_of, public_address=self._public_address,
+                               settings=self.settings, ris_file=ris_file(guide),
                                bibtex_file=bibtex_file(guide), langs=LANGS)
 
     # --- values -------------------------------------------------------------------------------------------------
@@ -99,7 +101,8 @@ class Renderer:
     def begin(self, page: Page, lang: str, cite: bool = True) -> FragmentTable:
         """Start rendering `page` in `lang`: a fresh table of fragments, and how its texts are set."""
         self.table = FragmentTable()
-        self.setting = Setting(lang, self._citation_for(page, lang) if cite else None, self._abbreviations(lang))
+        self.setting = Setting(lang, self._citation_for(page, lang) if cite else None, self._abbreviations(lang),
+                               self._proper_nouns())
         self._page_dir = posixpath.dirname(page.paths[lang])
         return self.table
 
@@ -125,9 +128,8 @@ class Renderer:
     @jinja2.pass_context
     def _date_text(self, context: jinja2.runtime.Context, date: "dt.date") -> str:
         """A date as readers of the language write it (the pattern is an interface string, `date_format`)."""
-        from babel.dates import format_date
-
-        return Trusted(format_date(date, self.catalogue.ui["date_format"][context["lang"]], locale=context["lang"]))
+        lang = context["lang"]
+        return Trusted(written_date(date, lang, self.catalogue.ui["date_format"][lang]))
 
     @staticmethod
     def _url(address: str) -> str:
@@ -163,6 +165,12 @@ class Renderer:
         return Trusted(self.href(context["page"], context["lang"], target) + (f"#{anchor}" if anchor else ""))
 
     @jinja2.pass_context
+    def _public_address(self, context: jinja2.runtime.Context, kind: str, anchor: str = "") -> str:
+        """The public address of a page (and section) of the guide, for paper; empty without a public address."""
+        address = self.settings.page_url(context["lang"], self.page_of_kind[kind].url(context["lang"]))
+        return Trusted(address + (f"#{anchor}" if anchor else "")) if address else Trusted("")
+
+    @jinja2.pass_context
     def _treatment_link(self, context: jinja2.runtime.Context, treatment_id: str) -> str:
         return Trusted(self.href(context["page"], context["lang"], self.page_of_treatment[treatment_id].paths[context["lang"]]))
 
@@ -192,6 +200,16 @@ class Renderer:
             return Citation(self.guide.reference_number(ref_id), f"{address}#{ref_id}", self._tooltip(ref_id))
 
         return cite
+
+    @functools.cache
+    def _proper_nouns(self) -> frozenset[str]:
+        """The words content writes with a capital inside a sentence, and brand names: they keep their capital
+        after a colon in French (calcguide/typography.py)."""
+        texts = [text for location, text in texts_in(self.guide.model_dump(), ()) if location[-1:] == ("fr",)]
+        brands = {brand.name for treatment in self.guide.treatments for brand in treatment.brands}
+        common = {word.lower() for treatment in self.guide.treatments for word in treatment.name["fr"].split()}
+        return proper_nouns(texts) | frozenset(word for name in brands for word in name.split()
+                                               if word.lower() not in common)
 
     @functools.cache
     def _tooltip(self, ref_id: str) -> str:
@@ -241,6 +259,7 @@ class Renderer:
     def _guide_page(self, lang: str, page: Page, facts: PageFacts) -> dict[str, Any]:
         description = facts.description or plain_text(page.titles[lang], lang)  # a page without a summary of its own
         return {"id": page.page_id, "description": description, "last_reviewed": facts.last_reviewed.isoformat(),
+                "last_reviewed_text": written_date(facts.last_reviewed, lang, self.catalogue.ui["date_format"][lang]),
                 "citation": self._citation_of({"lang": lang}, page.page_id)}
 
     def _nav(self, lang: str) -> tuple[list[Any], tuple[str, ...]]:

@@ -25,7 +25,7 @@ from .catalogue import Catalogue
 from .pages import RenderedLanguage
 from .templatecache import ThemeBytecodeCache
 from .fragments import CONTENT_MARKDOWN, Setting
-from .typography import markdown_extensions, plain_text
+from .typography import markdown_extensions, plain_text, written_date
 
 
 def words_of(text: str, lang: str) -> str:
@@ -84,6 +84,7 @@ def language_config(base: dict[str, Any], project: Path, guide: Guide, catalogue
                 "title": plain_text(guide.site.title[lang], lang),
                 "version": guide.site.version,
                 "last_reviewed": guide.last_reviewed.isoformat(),
+                "last_reviewed_text": written_date(guide.last_reviewed, lang, catalogue.ui["date_format"][lang]),
                 "disclaimer": words_of(guide.site.disclaimer[lang], lang),  # the theme escapes it
                 "public_url": settings.public_url or "",  # the chooser's address (hreflang x-default); "" when none
                 "contact": guide.site.contact.model_dump() if guide.site.contact else None,
@@ -277,6 +278,7 @@ def write_language_chooser(guide: Guide, catalogue: Catalogue, project: Path, si
                              undefined=jinja2.StrictUndefined)
     env.filters["typeset"] = plain_text
     env.filters["words"] = words_of  # a content text's words, without its markup and citations
+    env.filters["date_text"] = lambda date, lang: written_date(date, lang, catalogue.ui["date_format"][lang])
     public_url = (settings or PublishSettings()).public_url
     html = env.get_template("language-chooser.html.j2").render(
         guide=guide, strings=catalogue, langs=LANGS, public_url=public_url, handout_name=handout_name,

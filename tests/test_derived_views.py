@@ -67,14 +67,14 @@ def elements(html: str) -> list[Element]:
 
 def key(text: str) -> str:
     """A text as a reader compares it: no citations, Markdown marks, spaces, quotes or apostrophe variants; a
-    decimal comma and point alike."""
+    decimal comma and point alike; capitals alike (after a colon French goes on in lower case)."""
     text = unescape(text)
     text = re.sub(r"\s*\[@[^\]]+\]", "", text)  # a source citation [@id]
     text = re.sub(r"\[(\d+(?:,\s*\d+)*)\]", "", text)  # a built citation [3] or [3, 4]
     text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)  # a Markdown link keeps its words
     text = text.replace("’", "'").replace("–", "-")
     text = re.sub(r"(\d)[.,](\d)", r"\1.\2", text)
-    return re.sub(r"[\s*_`«»\"“”]", "", text)
+    return re.sub(r"[\s*_`«»\"“”]", "", text).lower()
 
 
 def page_text(html: str) -> str:
