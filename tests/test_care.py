@@ -4,17 +4,14 @@ status badge in a prescriber's words, evidence apart; Safety at a glance, one ro
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT, replace_in
+from conftest import PROJECT, errors_of, markdown_with_an_editor
 from lxml import html as lxml_html
 
 from calcguide.catalogue import date_in_words
-from calcguide.content import LANGS, load_guide
-from calcguide.render import load_catalogue, render
-from calcguide.placeholders import read_tables
+from calcguide.content import LANGS
 
 SHORT_FIELDS = ("contraindications", "pregnancy", "kidney", "monitoring")
 
@@ -58,7 +55,7 @@ def test_every_page_says_it_is_a_draft_while_no_editor_is_named(built, guide, ca
         assert len(found) == 1 and notice in words(found[0]), path
 
 
-def test_the_chooser_and_the_offline_index_say_it_is_a_draft_in_each_language(built, bundle, catalogue):
+def test_the_chooser_and_the_offline_index_say_it_is_a_draft_in_each_language(built, bundle, guide, catalogue):
     for index in (built.site_dir / "index.html", bundle / "index.html"):
         page = tree(index)
         for lang in LANGS:
@@ -68,11 +65,7 @@ def test_the_chooser_and_the_offline_index_say_it_is_a_draft_in_each_language(bu
         # Its date is what was done, in each language's words.
         review = words(page.xpath('//*[contains(@class, "cg-review")]')[0])
         for lang in LANGS:
-            assert spaced(f'{catalogue.ui["checked_on"][lang]} {date_in_words(catalogue, guide_date(), lang)}') in review
-
-
-def guide_date():
-    return load_guide(PROJECT / "content").last_reviewed
+            assert spaced(f'{catalogue.ui["checked_on"][lang]} {date_in_words(catalogue, guide.last_reviewed, lang)}') in review
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -129,18 +122,12 @@ def test_the_printed_handout_says_draft_on_page_1(built, catalogue, lang):
 
 def test_once_an_editor_is_named_the_notice_goes_and_the_date_says_reviewed(content_copy, tmp_path, catalogue):
     """The other state, at the render stage (the built pages with editors are checked in test_published_site)."""
-    replace_in(content_copy / "site.yml", "editors: []", (
-        "editors:\n  - name: Test Editor\n    role: {en: Editor, fr: Éditeur}\n"
-        "    affiliation: {en: A hospital, fr: Un hôpital}\n    interests: {en: None declared, fr: Aucun lien déclaré}"))
-    guide = load_guide(content_copy)
-    rendered = render(guide, catalogue, PROJECT, tmp_path / "docs")
+    pages = markdown_with_an_editor(content_copy, tmp_path / "docs", catalogue)
     for lang in LANGS:
-        for page in rendered[lang].pages:
-            fragments = read_tables(tmp_path / "docs" / f"{lang}.fragments.json")[page.paths[lang]]
-            markdown = fragments.fill((tmp_path / "docs" / lang / page.paths[lang]).read_text(encoding="utf-8"))
+        for page_id, markdown in pages[lang].items():
             dates = markdown[markdown.index('<p class="cg-page-dates"'):]
             dates = dates[:dates.index("</p>")]
-            assert spaced(catalogue.ui["last_reviewed"][lang]) in spaced(dates), page.paths[lang]
+            assert spaced(catalogue.ui["last_reviewed"][lang]) in spaced(dates), page_id
             assert spaced(catalogue.ui["checked_on"][lang]) not in spaced(dates)
             assert "cg-draft" not in markdown
 
@@ -233,8 +220,6 @@ def test_every_drug_page_opens_with_before_prescribing_linked_to_its_details(bui
 
 
 def test_every_drug_has_its_short_safety_lines_and_a_drug_without_them_is_refused(guide, content_copy):
-    from conftest import errors_of
-
     for treatment in guide.treatments:
         if treatment.kind == "drug":
             for field in SHORT_FIELDS:
