@@ -74,7 +74,9 @@ def plan_pages(guide: Guide, catalogue: Catalogue) -> list[Page]:
         simple("algorithm", guide.algorithm.title),
         simple("treatments", guide.tiers.title),
         *treatment_pages,
-        simple("safety"),  # "Safety at a glance": each systemic drug's safety, linked to its page; searched first for safety words
+        # "Safety at a glance": each systemic drug's safety, linked to its page; searched first for safety words.
+        # Wide: the table takes the screen's width (no table of contents beside it).
+        simple("safety", wide=True),
         simple("classification", guide.classification.title),
         simple("diseases", guide.diseases.title),
         simple("focus", guide.focus.title, guide.focus.slug),

@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 import jinja2
 
-from .catalogue import Catalogue, load_catalogue  # noqa: F401 - load_catalogue: the render stage's other entry point
+from .catalogue import Catalogue, date_in_words, load_catalogue  # noqa: F401 - load_catalogue: the render stage's other entry point
 from .content import LANGS, Guide, Text
 from .pages import NAV_SECTION_LIMIT, Page, RenderedLanguage, plan_pages  # noqa: F401 - what other stages import
 from .deployment import PublishSettings
@@ -25,7 +25,7 @@ from .pagefacts import PageFacts, page_facts
 from .fragments import CONTENT_MARKDOWN, Citation, Fragment, Setting, allowed_link, plain
 from .placeholders import FragmentTable, write_tables
 from .content.crosscheck import texts_in
-from .typography import plain_text, proper_nouns, written_date
+from .typography import plain_text, proper_nouns
 
 LINE_BREAKS = re.compile(r"[ \t\r\n]+")
 
@@ -128,8 +128,7 @@ class Renderer:
     @jinja2.pass_context
     def _date_text(self, context: jinja2.runtime.Context, date: "dt.date") -> str:
         """A date as readers of the language write it (the pattern is an interface string, `date_format`)."""
-        lang = context["lang"]
-        return Trusted(written_date(date, lang, self.catalogue.ui["date_format"][lang]))
+        return Trusted(date_in_words(self.catalogue, date, context["lang"]))
 
     @staticmethod
     def _url(address: str) -> str:
@@ -235,10 +234,12 @@ class Renderer:
             counterparts = "".join(f"  {code}: {page.url(code)}\n" for code in LANGS)
             # A page may stay out of search (none does today: Safety at a glance answers the safety questions).
             search = "search:\n  exclude: true\n" if page.context.get("search_exclude") else ""
+            # A page that needs the width of the screen (Safety at a glance) leaves out the table of contents.
+            wide = "hide:\n  - toc\n" if page.context.get("wide") else ""
             # What the theme shows around the page (meta description, "Cite this page"): JSON is YAML.
             guide_page = json.dumps(self._guide_page(lang, page, facts), ensure_ascii=False)
             front_matter = (f"---\ntitle: {_yaml_str(plain_text(page.titles[lang], lang))}\nalternates:\n"
-                            f"{counterparts}guide_page: {guide_page}\n{search}---\n\n")
+                            f"{counterparts}guide_page: {guide_page}\n{search}{wide}---\n\n")
             target = docs_dir / page.paths[lang]
             target.parent.mkdir(parents=True, exist_ok=True)
             _write_if_changed(target, front_matter + body)
@@ -259,7 +260,7 @@ class Renderer:
     def _guide_page(self, lang: str, page: Page, facts: PageFacts) -> dict[str, Any]:
         description = facts.description or plain_text(page.titles[lang], lang)  # a page without a summary of its own
         return {"id": page.page_id, "description": description, "last_reviewed": facts.last_reviewed.isoformat(),
-                "last_reviewed_text": written_date(facts.last_reviewed, lang, self.catalogue.ui["date_format"][lang]),
+                "last_reviewed_text": date_in_words(self.catalogue, facts.last_reviewed, lang),
                 "citation": self._citation_of({"lang": lang}, page.page_id)}
 
     def _nav(self, lang: str) -> tuple[list[Any], tuple[str, ...]]:

@@ -21,7 +21,7 @@ import yaml
 from .content import LANGS, Guide
 from .deployment import PublishSettings
 from .export import BIBTEX_SUFFIX, RIS_SUFFIX, bibtex_file, ris_file
-from .catalogue import Catalogue
+from .catalogue import Catalogue, date_in_words, page_date_label
 from .pages import RenderedLanguage
 from .templatecache import ThemeBytecodeCache
 from .fragments import CONTENT_MARKDOWN, Setting
@@ -84,7 +84,11 @@ def language_config(base: dict[str, Any], project: Path, guide: Guide, catalogue
                 "title": plain_text(guide.site.title[lang], lang),
                 "version": guide.site.version,
                 "last_reviewed": guide.last_reviewed.isoformat(),
-                "last_reviewed_text": written_date(guide.last_reviewed, lang, catalogue.ui["date_format"][lang]),
+                # Until the site names its editors every page says it is a draft, and its date says only what was
+                # done (issue 23); both go away by themselves once editors are named.
+                "draft": not guide.site.editors,
+                "date_label": plain_text(page_date_label(catalogue, bool(guide.site.editors), lang), lang),
+                "last_reviewed_text": date_in_words(catalogue, guide.last_reviewed, lang),
                 "disclaimer": words_of(guide.site.disclaimer[lang], lang),  # the theme escapes it
                 "public_url": settings.public_url or "",  # the chooser's address (hreflang x-default); "" when none
                 "contact": guide.site.contact.model_dump() if guide.site.contact else None,
@@ -282,7 +286,7 @@ def write_language_chooser(guide: Guide, catalogue: Catalogue, project: Path, si
     public_url = (settings or PublishSettings()).public_url
     html = env.get_template("language-chooser.html.j2").render(
         guide=guide, strings=catalogue, langs=LANGS, public_url=public_url, handout_name=handout_name,
-        leaflet_name=leaflet_name)
+        leaflet_name=leaflet_name, date_in_words=lambda date, lang: date_in_words(catalogue, date, lang))
     if public_url:  # crawlers look for /sitemap.xml: it names each language's sitemap
         index = env.get_template("sitemap-index.xml.j2").render(guide=guide, langs=LANGS, public_url=public_url)
         (site_dir / "sitemap.xml").write_text(index, encoding="utf-8")

@@ -111,13 +111,14 @@ def test_every_treatment_page_shows_tier_regimen_evidence_cautions_and_a_linked_
     assert len(urls) >= 18
     for url in urls:
         content = article(read(built, lang, url))
-        assert "cg-badge--tier" in content, url
+        assert "cg-badge--status" in content, url
+        assert re.search(r'<td><a href="\.\./(treatments|traitements)\.html#[a-z-]+">', content), url  # its tier
         assert 'id="regimen"' in content and text_of(section(content, "regimen")).strip(), url
         assert "cg-badge--evidence" in content, url
         # Adverse effects and safety at body-text size, not in a small admonition (issue 11).
         assert 'id="cautions"' in content and text_of(section(content, "cautions")).strip(), url
         assert "admonition" not in section(content, "cautions"), url
-        assert "<dt>" in section(content, "safety"), url
+        assert '<dt id="safety-' in section(content, "safety"), url
         references = section(content, "references")
         assert re.search(r'href="https://(doi\.org/10\.|pubmed\.ncbi\.nlm\.nih\.gov/\d+)', references), url
 

@@ -143,7 +143,9 @@ def boxes_without_their_action(guide: Guide, view: View) -> list[str]:
 
 
 def glance_rows_without_their_action(guide: Guide, view: View) -> list[str]:
-    """A row of Safety at a glance that does not show the action of each of its drug's interactions."""
+    """A row of Safety at a glance that does not show the action of each of its drug's interactions with the
+    guide's other treatments, or that names another interaction without its action (issue 23: the row counts
+    those and links to them)."""
     problems = []
     rows = [key(e.text) for e in elements(view.html) if e.tag == "tr"]
     for treatment in guide.treatments:
@@ -155,7 +157,8 @@ def glance_rows_without_their_action(guide: Guide, view: View) -> list[str]:
             problems.append(f"Safety at a glance ({view.lang}) has no row for {treatment.id}")
             continue
         for shown in guide.interactions_of(treatment.id):
-            if key(shown.interaction.action[view.lang]) not in row:
+            named = shown.partner is not None or key(shown.interaction.other[view.lang]) in row
+            if named and key(shown.interaction.action[view.lang]) not in row:
                 problems.append(f"the row of {treatment.id} in Safety at a glance ({view.lang}) lacks the action of "
                                 f"its interaction with {shown.other_than(treatment.id) or shown.interaction.other[view.lang]}")
     return problems
@@ -261,3 +264,15 @@ def test_an_interaction_summary_is_refused_with_its_location(content_copy):
     errors = errors_of(content_copy)
     assert any(error.startswith("treatments/diltiazem.yml:") and "summary" in error and "action" in error
                for error in errors), errors
+
+
+def test_a_glance_row_naming_an_interaction_without_its_action_is_found(walked):
+    guide, all_views = walked
+    view = next(v for v in all_views if v.name == "safety" and v.lang == "en")
+    assert glance_rows_without_their_action(guide, view) == []
+    other = next(shown.interaction.other["en"] for shown in guide.interactions_of("diltiazem") if shown.partner is None)
+    row = view.html.index("diltiazem.html#before-prescribing")
+    mark = view.html.index('<ul class="cg-glance__interactions">', row) + len('<ul class="cg-glance__interactions">')
+    named = view.html[:mark] + f"<li>{other}</li>" + view.html[mark:]
+    assert named != view.html
+    assert any("lacks the action" in problem for problem in glance_rows_without_their_action(guide, View("safety", "en", named)))

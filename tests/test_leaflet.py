@@ -22,10 +22,8 @@ from calcguide.content.leaflet import leaflet_texts
 from calcguide.deployment import PublishSettings
 from calcguide.handout import LEAFLET, HandoutRenderer
 from calcguide.package import offline_bundles
-from calcguide.placeholders import read_tables
-from calcguide.render import render
 from calcguide.search import read_index
-from conftest import PROJECT, errors_of, line_of, replace_in
+from conftest import PROJECT, errors_of, line_of, markdown_with_an_editor, replace_in
 from pdfs import A4_POINTS, printed_sizes
 from phone import phone_view
 from readability import leaflet_blocks, leaflet_prose, readability
@@ -245,16 +243,10 @@ def spaced(text: str) -> str:
 
 
 def test_the_draft_notice_goes_once_an_editor_is_named(content_copy, tmp_path, catalogue):
-    replace_in(content_copy / "site.yml", "editors: []", (
-        "editors:\n  - name: Test Editor\n    role: {en: Editor, fr: Éditeur}\n"
-        "    affiliation: {en: A hospital, fr: Un hôpital}\n    interests: {en: None declared, fr: Aucun lien déclaré}"))
+    pages = markdown_with_an_editor(content_copy, tmp_path / "docs", catalogue)
     guide = load_guide(content_copy)
-    rendered = render(guide, catalogue, PROJECT, tmp_path / "docs")
     for lang in LANGS:
-        page = next(page for page in rendered[lang].pages if page.kind == "leaflet")
-        # What the page says: its Markdown with each content placeholder filled by its fragment.
-        fragments = read_tables(tmp_path / "docs" / f"{lang}.fragments.json")[page.paths[lang]]
-        markdown = fragments.fill((tmp_path / "docs" / lang / page.paths[lang]).read_text(encoding="utf-8"))
+        markdown = pages[lang]["leaflet"]
         assert catalogue.ui["leaflet_draft"][lang].split()[0] not in markdown
         assert guide.leaflet.questions.title[lang] in markdown
 

@@ -330,6 +330,26 @@ def test_about_names_the_editors_only_when_there_are_some(built, built_with_addr
 
 
 @pytest.mark.slow
+def test_once_editors_are_named_no_page_chooser_or_handout_says_draft_and_dates_say_reviewed(built_with_address,
+                                                                                         catalogue):
+    """The other state of issue 23's draft notice (tests/test_care.py checks the shipped, draft state)."""
+    chooser = (built_with_address.site_dir / "index.html").read_text(encoding="utf-8")
+    assert "cg-draft" not in chooser
+    for lang in LANGS:
+        reviewed = catalogue.ui["last_reviewed"][lang].replace("'", "’")
+        pages = [path for path in (built_with_address.site_dir / lang).rglob("*.html") if "assets" not in path.parts
+                 and path.name != "404.html"]
+        assert len(pages) >= 30
+        for path in pages:
+            text = path.read_text(encoding="utf-8")
+            assert 'class="cg-draft"' not in text, path
+            assert reviewed in text.replace("'", "’"), path
+            assert catalogue.ui["checked_on"][lang].replace("'", "’") not in text.replace("'", "’"), path
+        first_page = PdfReader(built_with_address.dist_dir / f"handout-{lang}.pdf").pages[0].extract_text()
+        assert " ".join(catalogue.ui["draft_notice"][lang].split()[:4]) not in " ".join(first_page.split())
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", LANGS)
 def test_only_pages_touched_by_the_newest_version_say_so(built_with_address, catalogue, lang):
     noted = {page.relative_to(built_with_address.site_dir / lang).as_posix()

@@ -147,10 +147,17 @@ class Diseases(Model):
 Indication = Literal["localized", "disseminated", "complication"]
 
 
+# What the guide advises for the treatments of a tier, in the words a prescriber uses (issue 23): the status badge
+# of each of its treatments (words in templates/strings.yml `advice:`), unless the treatment is no longer
+# recommended. `supportive` is for a tier of supportive care, should one appear.
+Advice = Literal["first-line", "small-lesions", "extensive", "refractory", "supportive"]
+
+
 class Tier(Model):
     id: Id
     name: Text
     description: Text
+    advice: Advice
     # The leaflet's part on this tier; then each of its treatments needs its own patient text.
     patient: PatientText | None = None
 
