@@ -45,7 +45,7 @@ def engine_files() -> list[Path]:
 
 
 def mentions(words: set[str], files: list[Path]) -> list[str]:
-    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
                          + r")(?![\w])", re.IGNORECASE)
     found = []
     for path in files:
