@@ -45,7 +45,7 @@ def engine_files() -> list[Path]:
 
 
 def mentions(words: set[str], files: list[Path]) -> list[str]:
-    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
                          + r")(?![\w])", re.IGNORECASE)
     found = []
     for path in files:
@@ -75,6 +75,15 @@ def test_the_grep_finds_a_drug_named_in_a_template(words, tmp_path):
     template.write_text("{# e.g. Diltiazem, as in [@Bienvenu-2014] #}\nWarfarin-free and anti-TNF\n", encoding="utf-8")
     found = mentions(words, [template])
     assert [hit.rsplit(" ", 1)[-1] for hit in found] == ["'Diltiazem'", "'Bienvenu'", "'Warfarin'", "'anti-TNF'"]
+
+
+def test_the_condition_is_not_named_inside_an_identifier_either():
+    """`CalcinosisType` is one word to the grep above; the condition's name is looked for inside words too."""
+    inside = re.compile("|".join(CONDITION), re.IGNORECASE)
+    found = [f"{path.relative_to(PROJECT)}:{number}" for path in engine_files()
+             for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1)
+             if inside.search(line)]
+    assert found == []
 
 
 def test_the_minimal_guide_names_none_of_its_own_words_in_the_engine_either():

@@ -83,7 +83,8 @@ def replace_texts(value, texts, citation: str):  # noqa: ANN001, ANN201 - YAML d
         if set(value) == {"en", "fr"} and all(isinstance(text, str) for text in value.values()):
             return {lang: f"{next(texts)} " + (" ".join(match.group(0) for match in CITATION.finditer(value[lang])) or f"[@{citation}]")
                     for lang in ("en", "fr")}
-        return {key: replace_texts(child, texts, citation) for key, child in value.items()}
+        # A page's `slug` is an address per language, an id, not a text.
+        return {key: child if key == "slug" else replace_texts(child, texts, citation) for key, child in value.items()}
     if isinstance(value, list):
         return [replace_texts(child, texts, citation) for child in value]
     return value

@@ -110,7 +110,9 @@ class CarePage(SitePage):
 SerumStatus = Literal["normal", "abnormal", "variable", "high-phosphate"]
 
 
-class CalcinosisType(Model):
+class ConditionType(Model):
+    """A type of the condition (classification.yml): its mechanism, serum findings and causes."""
+
     id: Id
     name: Text
     mechanism: Text
@@ -123,7 +125,7 @@ class Classification(Model):
     title: Text
     last_reviewed: dt.date
     intro: Text
-    types: list[CalcinosisType] = Field(min_length=1)
+    types: list[ConditionType] = Field(min_length=1)
     sections: list[Section] = []
 
 
