@@ -11,9 +11,9 @@ import pytest
 from pypdf import PdfReader
 
 from browser import visit
+from calcguide.catalogue import date_in_words
 from calcguide.content import LANGS
 from calcguide.package import offline_bundles
-from calcguide.typography import written_date
 from pdfs import A4_POINTS, printed_sizes
 
 pytestmark = pytest.mark.browser
@@ -69,7 +69,7 @@ def test_printed_algorithm_ends_with_title_version_review_date_source_and_discla
     text = words(pdf_text(print_to_pdf(browser, (built.site_dir / lang / path).as_uri())))
     source = guide.reference(guide.site.source_review)
     # Without a public address (the `built` fixture) the page says which version it is, never a made-up address.
-    reviewed = written_date(guide.algorithm.last_reviewed, lang, catalogue.ui["date_format"][lang])
+    reviewed = date_in_words(catalogue, guide.algorithm.last_reviewed, lang)  # in words (issue 23)
     for expected in (guide.site.title[lang], guide.site.version, reviewed,
                      source.doi, guide.site.disclaimer[lang]):
         assert words(expected) in text, expected
