@@ -25,14 +25,14 @@ from .csp import OurScripts, offline_policy, with_policy_meta, write_nginx_csp
 from .failure import StageFailure, describe
 from .deployment import PublishSettings
 from .handout import copy_handouts, write_handouts
-from .package import write_offline_bundle
+from .package import SHIM, write_offline_bundle
 from .publish import publish_together, recover, work_folder_lock
 from .release import release_problems
 from .catalogue import Catalogue, load_catalogue
 from .pages import RenderedLanguage
 from .render import render
 from .search import enrich_search_index
-from .site import SHIM, build_language, docs_problems, mkdocs_input, prune_unused_assets, read_base_config, write_language_chooser
+from .site import build_language, docs_problems, mkdocs_input, prune_unused_assets, read_base_config, write_language_chooser
 from .templatecache import bytecode_cache
 
 
@@ -210,8 +210,9 @@ def _pdf(context: BuildContext) -> None:
 
 def _bundle(context: BuildContext) -> None:
     # From file:// there is no server to send the policy: every page of the bundle carries it (calcguide/csp.py).
-    ours, shim = _our_scripts(context), (context.layout.project / SHIM).read_text(encoding="utf-8")
-    write_offline_bundle(context.guide, context.site, context.dist,
+    ours, shim_path = _our_scripts(context), context.layout.project / SHIM
+    shim = shim_path.read_text(encoding="utf-8") if shim_path.is_file() else None  # else the bundle says it
+    write_offline_bundle(context.guide, context.site, context.dist, shim_path,
                          lambda html: with_policy_meta(html, offline_policy(html, ours, shim)))
 
 
