@@ -18,6 +18,7 @@ from watchdog.events import FileCreatedEvent, FileDeletedEvent, FileModifiedEven
 from watchdog.observers import Observer
 
 from .failure import describe
+from .incremental import LiveState
 from .pipeline import PREVIEW_STAGES, Layout, Timings, run_stages
 
 WATCHED = ("content", "templates", "docs")
@@ -38,10 +39,13 @@ class Preview:
     def __init__(self, layout: Layout):
         self.layout = layout
         self.built_inputs: dict[str, str] = {}  # language → digest of its MkDocs input at the last build
+        # The output kept between rebuilds, so that a save rebuilds only the pages it changes.
+        self.live = LiveState(layout.work_dir / "live")
 
     def rebuild(self) -> list[str]:
         """Run the preview stages; return the languages MkDocs rebuilt."""
-        return run_stages(self.layout, PREVIEW_STAGES, Timings(), self.built_inputs, parallel=False).built
+        return run_stages(self.layout, PREVIEW_STAGES, Timings(), self.built_inputs, parallel=False,
+                          live=self.live).built
 
     def rebuild_and_report(self, debug: bool = False) -> bool:
         """Rebuild, print what happened; never raises (an editor's mistake must not stop the preview)."""

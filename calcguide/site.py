@@ -172,8 +172,9 @@ def read_base_config(project: Path) -> dict[str, Any]:
 
 
 def build_language(guide: Guide, catalogue: Catalogue, language: RenderedLanguage, project: Path, work_dir: Path,
-                   site_dir: Path, settings: PublishSettings | None = None) -> None:
-    """Run MkDocs for one language into site_dir/<lang>/."""
+                   site_dir: Path, settings: PublishSettings | None = None, dirty: bool = False) -> None:
+    """Run MkDocs for one language into site_dir/<lang>/; `dirty` (the preview, calcguide/incremental.py): only
+    the pages whose Markdown is newer than their HTML, into the last build's output."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
@@ -199,7 +200,9 @@ def build_language(guide: Guide, catalogue: Catalogue, language: RenderedLanguag
         mkdocs_config.plugins["calcguide-error-page"] = ErrorPageBase(lang)
         # Content fragments in place of their placeholders, before anything reads the pages' HTML.
         mkdocs_config.plugins["calcguide-fragments"] = fragment_swap_plugin(language.fragments)
-        build(mkdocs_config)
+        if dirty:
+            mkdocs_config.plugins["calcguide-titles-of-unbuilt-pages"] = _titles_of_unbuilt_pages()
+        build(mkdocs_config, dirty=dirty)
     except (Abort, ConfigurationError, PluginError) as exc:
         because = "".join(f" {warning}" for warning in warnings.seen)
         raise SiteBuildError(f"MkDocs could not build the {lang} site: {exc}{because}") from None
@@ -208,6 +211,24 @@ def build_language(guide: Guide, catalogue: Catalogue, language: RenderedLanguag
     if not (settings and settings.public_url):  # a sitemap of relative addresses would mislead crawlers
         for sitemap in ("sitemap.xml", "sitemap.xml.gz"):
             (site_dir / lang / sitemap).unlink(missing_ok=True)
+
+
+def _titles_of_unbuilt_pages():  # noqa: ANN202 - an MkDocs plugin (mkdocs is imported only here)
+    """In a dirty build, the pages MkDocs does not rebuild still read their front matter, as a whole build reads
+    it (the source, then the plugins' `page_markdown`: calcguide/themetext.py escapes the title), since the
+    navigation and the previous/next links of the rebuilt pages show their titles."""
+    from mkdocs.plugins import BasePlugin
+
+    class TitlesOfUnbuiltPages(BasePlugin):
+        def on_nav(self, nav, config, files):  # noqa: ANN001, ANN201 - MkDocs' hook
+            for page in nav.pages:
+                if not page.file.is_modified():
+                    page.read_source(config)
+                    page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config,
+                                                                    files=files)
+            return nav
+
+    return TitlesOfUnbuiltPages()
 
 
 def mkdocs_input(project: Path, language: RenderedLanguage, settings: str) -> str:
@@ -332,4 +353,14 @@ def _route_mkdocs_warnings() -> _WarningPrinter:
         logger.setLevel(logging.WARNING)
         logger.propagate = False
     printer.seen.clear()
+    # A dirty build (the preview) warns that it is one, which strict mode would count as a failure: the preview
+    # rebuilds whole what a dirty build cannot keep right (calcguide/incremental.py).
+    build_logger = logging.getLogger("mkdocs.commands.build")
+    if not any(isinstance(existing, _DirtyBuildNotice) for existing in build_logger.filters):
+        build_logger.addFilter(_DirtyBuildNotice())
     return printer
+
+
+class _DirtyBuildNotice(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "'dirty' build" not in record.getMessage()
