@@ -11,6 +11,8 @@ that is not one of ours (calcguide/csp.py lists them). A handout may hold no scr
 """
 from __future__ import annotations
 
+import functools
+
 import json
 import re
 from dataclasses import dataclass
@@ -89,11 +91,13 @@ class _Reader(HTMLParser):
             self.in_content = False
 
 
-def read_elements(html: str) -> list[Element]:
+# The audit, the server policy and the offline bundle each read every page of a build: each page is parsed once.
+@functools.lru_cache(maxsize=256)
+def read_elements(html: str) -> tuple[Element, ...]:
     reader = _Reader()
     reader.feed(html)
     reader.close()
-    return reader.elements
+    return tuple(reader.elements)
 
 
 _TRIMMED = "".join(chr(code) for code in range(33))

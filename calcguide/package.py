@@ -89,10 +89,12 @@ def write_offline_bundle(guide: Guide, site_dir: Path, dist_dir: Path, shim: Pat
                 relative = inside
             name = member_name(f"{folder}/{relative}")
             if path.suffix == ".html":
-                html = point_to_shared(path.read_text(encoding="utf-8"), relative, shared)
-                if inside and lang in LANGS:
-                    html = with_shim(html, relative)
-                archive.writestr(name, page_policy(html) if page_policy else html)
+                # The policy is read off the page as the site has it (its inline scripts, which the addresses
+                # and the shim's external script leave as they are): the audit and the server policy have
+                # parsed that same text already (calcguide/audit.py).
+                html = path.read_text(encoding="utf-8")
+                html = point_to_shared(page_policy(html) if page_policy else html, relative, shared)
+                archive.writestr(name, with_shim(html, relative) if inside and lang in LANGS else html)
             else:
                 archive.write(path, name)
         archive.write(shim, member_name(f"{folder}/{SHIM_TARGET}"))
