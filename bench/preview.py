@@ -40,12 +40,19 @@ def _edit_reference(content: Path, lang: str, marker: str) -> tuple[Path, str]:
     return source, yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
 
 
+_ORIGINALS: dict[Path, str] = {}
+
+
 def _edit_algorithm(content: Path, lang: str, marker: str) -> tuple[Path, str]:
+    # Edited as text: algorithm.yml holds flow mappings with "?" in them, which the project's loader reads and
+    # PyYAML does not. The marker goes at the end of the first node's detail in that language.
     source = content / "algorithm.yml"
-    data = yaml.safe_load(source.read_text(encoding="utf-8"))
-    node = data["nodes"][0]
-    node["detail"][lang] = node["detail"][lang].split(" benchmark")[0] + f" {marker}."
-    return source, yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    original = _ORIGINALS.setdefault(source, source.read_text(encoding="utf-8"))
+    lines = original.split("\n")
+    detail = next(number for number, line in enumerate(lines) if line.strip() == "detail:")
+    line = next(number for number in range(detail + 1, len(lines)) if lines[number].strip().startswith(f"{lang}: "))
+    lines[line] += f" {marker}."
+    return source, "\n".join(lines)
 
 
 EDITS = (("treatment", _edit_treatment), ("reference", _edit_reference), ("algorithm", _edit_algorithm))
