@@ -68,8 +68,12 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts
 	touch $@ node_modules/.site-installed
 
-APT_UPDATE  := apt-get update -qq
-APT_INSTALL := DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends
+# Machines that install updates in the background hold the package manager's lock for minutes: wait for it (up to
+# ten minutes) instead of failing with "Could not get lock /var/lib/dpkg/lock-frontend". Every apt-get of this
+# file goes through these two (tests/test_makefile.py checks it).
+APT_WAIT    := -o DPkg::Lock::Timeout=600
+APT_UPDATE  := apt-get $(APT_WAIT) update -qq
+APT_INSTALL := DEBIAN_FRONTEND=noninteractive apt-get $(APT_WAIT) install -y -qq --no-install-recommends
 
 # Chromium prints the PDF handouts; fonts so that printed text is embedded and readable.
 system-deps:

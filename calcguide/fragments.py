@@ -16,6 +16,8 @@ calcguide/placeholders.py.
 """
 from __future__ import annotations
 
+import functools
+
 import re
 from dataclasses import dataclass, field
 from typing import Callable
@@ -131,6 +133,11 @@ class ContentMarkdown:
 
     def problems(self, text: str, blocks: bool) -> list[str]:
         """What in text the guide's Markdown does not allow, in an editor's words (empty when nothing)."""
+        return list(self._problems(text, blocks))
+
+    # The check depends on the text alone; a preview checks every text on every save, and few have changed.
+    @functools.lru_cache(maxsize=16384)  # noqa: B019 - one instance for the whole process (CONTENT_MARKDOWN)
+    def _problems(self, text: str, blocks: bool) -> tuple[str, ...]:
         tokens, refused = self.parse(text)
         found = [f"link target {url!r} is not allowed; links must start with https:// (or http://, mailto:, #)"
                  for url in refused]
@@ -143,7 +150,7 @@ class ContentMarkdown:
             elif sum(token.type == "paragraph_open" for token in tokens) > 1:
                 found.append("this field is one paragraph: remove the blank line (paragraphs are for section "
                              "bodies)")
-        return list(dict.fromkeys(found))
+        return tuple(dict.fromkeys(found))
 
     # --- rendering ----------------------------------------------------------------------------------------------
 

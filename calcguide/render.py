@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import json
 import posixpath
 import re
@@ -45,6 +46,18 @@ class _PageEnvironment(jinja2.Environment):
     concat = staticmethod(lambda parts: Trusted("".join(parts)))
 
 
+# Rendered fragments by what shapes them (Renderer._fragments); the last few shapes only, so memory stays bounded.
+_FRAGMENTS: dict[str, dict[tuple[str, str, bool, str], Fragment]] = {}
+
+
+def _fragments_shaped_by(shape: str) -> dict[tuple[str, str, bool, str], Fragment]:
+    if shape not in _FRAGMENTS:
+        while len(_FRAGMENTS) >= 4:
+            del _FRAGMENTS[next(iter(_FRAGMENTS))]
+        _FRAGMENTS[shape] = {}
+    return _FRAGMENTS[shape]
+
+
 class Renderer:
     """The Jinja environment bound to one guide; `render_language` writes one language's Markdown tree.
 
@@ -64,7 +77,12 @@ class Renderer:
         self.table = FragmentTable()  # the fragments of the page being rendered
         self.setting = Setting("en")
         self._page_dir = ""
-        self._fragments: dict[tuple[str, str, bool, str], Fragment] = {}
+        # What a fragment depends on besides its text, language and page folder: the references (numbers,
+        # tooltips), the glossary (abbreviations), the catalogue (the reference page's address), the tooltip's
+        # template. Fragments are kept under it from one render to the next (the preview renders on every save).
+        self._fragments = _fragments_shaped_by(hashlib.sha256("\0".join([
+            repr(guide.references), repr(guide.glossary), repr(catalogue),
+            (templates_dir / "reference-tooltip.j2").read_text(encoding="utf-8")]).encode()).hexdigest())
         options = dict(loader=jinja2.FileSystemLoader(templates_dir), undefined=jinja2.StrictUndefined,
                        keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
                        bytecode_cache=bytecode_cache)  # compiling the templates was most of this stage
