@@ -19,19 +19,28 @@ def small_site(root: Path) -> tuple[Path, Path]:
     for name in ("index.html", "en/index.html", "fr/index.html", "en/treatments/diltiazem.html", "404.html",
                  "en/sitemap.xml", "robots.txt"):
         (site / name).parent.mkdir(parents=True, exist_ok=True)
-        (site / name).write_text(f"<!doctype html><meta charset=utf-8><title>{name}</title>", encoding="utf-8")
+        (site / name).write_text(f"<!doctype html><html><head><meta charset=utf-8><title>{name}</title></head>"
+                                 "<body></body></html>", encoding="utf-8")
     dist.mkdir()
     (dist / "handout-en.pdf").write_bytes(b"%PDF-1.7 handout")
     return site, dist
 
 
+def bundle(tmp_path: Path, site: Path, dist: Path) -> Path:
+    """The offline zip of a small site, with a stand-in for the iframe-worker shim that the bundle carries."""
+    shim = tmp_path / "shim.js"
+    shim.write_text("/* shim */", encoding="utf-8")
+    return write_offline_bundle(GUIDE, site, dist, shim)
+
+
 def test_the_zip_unpacks_into_one_folder_named_after_the_guide_and_its_version(tmp_path):
     site, dist = small_site(tmp_path)
-    bundle = write_offline_bundle(GUIDE, site, dist)
-    assert bundle == dist / "calcinosis-guide-offline-2.3.1.zip"
-    with zipfile.ZipFile(bundle) as archive:
+    zipped = bundle(tmp_path, site, dist)
+    assert zipped == dist / "calcinosis-guide-offline-2.3.1.zip"
+    with zipfile.ZipFile(zipped) as archive:
         names = sorted(archive.namelist())
-    assert names == ["calcinosis-guide-offline-2.3.1/en/index.html",
+    assert names == ["calcinosis-guide-offline-2.3.1/assets/vendor/iframe-worker/shim.js",
+                     "calcinosis-guide-offline-2.3.1/en/index.html",
                      "calcinosis-guide-offline-2.3.1/en/treatments/diltiazem.html",
                      "calcinosis-guide-offline-2.3.1/fr/index.html",
                      "calcinosis-guide-offline-2.3.1/handout-en.pdf",
@@ -58,7 +67,7 @@ def test_a_symbolic_link_in_the_site_is_refused_never_followed(tmp_path, link):
     else:
         os.symlink(secret, site / "en" / "assets")
     with pytest.raises(BundleError, match=r"site/en/(notes\.html|assets) is a symbolic link; .* never followed"):
-        write_offline_bundle(GUIDE, site, dist)
+        bundle(tmp_path, site, dist)
 
 
 def test_a_symbolic_link_among_the_handouts_is_refused(tmp_path):
@@ -66,7 +75,7 @@ def test_a_symbolic_link_among_the_handouts_is_refused(tmp_path):
     (tmp_path / "passwd").write_text("root:x:0:0", encoding="utf-8")
     os.symlink(tmp_path / "passwd", dist / "handout-fr.pdf")
     with pytest.raises(BundleError, match=r"dist/handout-fr\.pdf is a symbolic link"):
-        write_offline_bundle(GUIDE, site, dist)
+        bundle(tmp_path, site, dist)
 
 
 @pytest.mark.parametrize("name", ["calcinosis-guide-offline-1/../../etc/passwd", "../x.html", "/etc/passwd",
