@@ -72,7 +72,7 @@ class Fragment:
     """A content text, rendered: `html` (its blocks: paragraphs, lists), `inline` (the inside of its one paragraph;
     for several blocks, their insides one per line), `blocks` (whether it has several blocks), and `text` (plain
     text, without citations: for attributes, the page head and tooltips); in French, `after_colon` is `inline` as it
-    reads after a colon the page puts before it ("Mécanisme : le diltiazem…"), empty when it is the same."""
+    reads after a colon the page puts before it ("Mécanisme : le médicament…"), empty when it is the same."""
 
     html: str
     inline: str

@@ -114,7 +114,7 @@ class FragmentTable:
             text = token.group(0)
             if not text.startswith("<"):  # a placeholder inside a line
                 fragment = self.fragment(token)
-                # After a colon of the page ("Mécanisme :", "Diltiazem + Colchicine :"), French goes on in lower
+                # After a colon of the page ("Mécanisme :", "A + B :"), French goes on in lower
                 # case (the fragment says how, and only where it may: calcguide/typography.py).
                 after_colon = fragment.after_colon and AFTER_COLON.search(html, max(0, token.start() - 120), token.start())
                 out.append(fragment.after_colon if after_colon else fragment.inline)

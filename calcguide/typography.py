@@ -191,7 +191,7 @@ _LEADING_TAGS = re.compile(r"(?:<[^>]*>|\s)*")
 
 
 def lower_first_word(html: str, proper_nouns: frozenset[str]) -> str:
-    """A content text's inline HTML to follow a generated colon in French ("Mécanisme : le diltiazem…"): its
+    """A content text's inline HTML to follow a generated colon in French ("Mécanisme : le médicament…"): its
     first letter in lower case, unless its first word is a proper noun (one the guide writes with a capital inside
     a sentence, or a brand), an abbreviation (AMM, CRAT) or a single letter. Empty when nothing changes."""
     start = _LEADING_TAGS.match(html).end()
@@ -208,7 +208,7 @@ def lower_first_word(html: str, proper_nouns: frozenset[str]) -> str:
 
 def proper_nouns(texts: Iterable[str]) -> frozenset[str]:
     """The words that texts write with a capital inside a sentence (after a lower-case word): names of people,
-    places, bodies and brands ("Raynaud", "Tildiem"), which keep their capital after a colon."""
+    places, bodies and brands ("Raynaud", a brand), which keep their capital after a colon."""
     found = set()
     for text in texts:
         found.update(re.findall(r"(?<=[^\W\d_,;:.!?»)\]] )([A-ZÀ-ÖØ-Þ][^\W\d_]+)", text))

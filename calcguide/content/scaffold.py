@@ -57,6 +57,11 @@ def treatment_text(treatment_id: str, kind: str, header: str) -> str:
                 f"    - with: {_todo('the drug or class it interacts with', 'le médicament ou la classe concerné', cited=False)}\n"
                 f"      mechanism: {_todo('the mechanism of the interaction', 'le mécanisme de l’interaction')}\n"
                 f"      action: {_todo('what to do, short: shown word for word in every view', 'la conduite à tenir, brève')}")
+        elif name == "short":
+            safety.append(
+                "  short:                   # one short line each, said from the fields above, for \"Before prescribing\"\n"
+                + "\n".join(f"    {line}: {_todo('one short line: ' + _WHAT[line], 'une ligne brève : ' + _SAFETY_FR[line])}"
+                             for line in ("contraindications", "pregnancy", "kidney", "monitoring")))
         else:
             safety.append(f"  {name}: {_todo(_WHAT[name], _SAFETY_FR[name])}")
     safety_block = "\n".join(safety)
