@@ -109,7 +109,11 @@ def regimens_without_their_note(guide: Guide, view: View) -> list[str]:
     """A view, or a row of one of its tables, that shows a regimen with a dose note but not the note."""
     problems = []
     page = page_text(view.html)
-    rows = [key(e.text) for e in elements(view.html) if e.tag == "tr"]
+    found = elements(view.html)
+    rows = [key(e.text) for e in found if e.tag == "tr"]
+    # Where a row names interactions: its interactions cell (a contraindication may name the same drug, as a
+    # contraindication, in its own cell).
+    lists = [key(e.text) for e in found if "cg-glance__interactions" in (e.attrs.get("class") or "")]
     for treatment in guide.treatments:
         note = treatment.safety.dose_note if treatment.safety else None
         if note is None:
@@ -147,7 +151,11 @@ def glance_rows_without_their_action(guide: Guide, view: View) -> list[str]:
     guide's other treatments, or that names another interaction without its action (issue 23: the row counts
     those and links to them)."""
     problems = []
-    rows = [key(e.text) for e in elements(view.html) if e.tag == "tr"]
+    found = elements(view.html)
+    rows = [key(e.text) for e in found if e.tag == "tr"]
+    # Where a row names interactions: its interactions cell (a contraindication may name the same drug, as a
+    # contraindication, in its own cell).
+    lists = [key(e.text) for e in found if "cg-glance__interactions" in (e.attrs.get("class") or "")]
     for treatment in guide.treatments:
         if treatment.kind != "drug" or not treatment.safety:
             continue
@@ -157,7 +165,8 @@ def glance_rows_without_their_action(guide: Guide, view: View) -> list[str]:
             problems.append(f"Safety at a glance ({view.lang}) has no row for {treatment.id}")
             continue
         for shown in guide.interactions_of(treatment.id):
-            named = shown.partner is not None or key(shown.interaction.other[view.lang]) in row
+            listed = next((cell for cell in lists if cell and cell in row), "")
+            named = shown.partner is not None or key(shown.interaction.other[view.lang]) in listed
             if named and key(shown.interaction.action[view.lang]) not in row:
                 problems.append(f"the row of {treatment.id} in Safety at a glance ({view.lang}) lacks the action of "
                                 f"its interaction with {shown.other_than(treatment.id) or shown.interaction.other[view.lang]}")

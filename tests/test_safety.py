@@ -54,7 +54,7 @@ def a_drug_with_safety(content: Path) -> Path:
 # What a drug must state, written out here (README, 'Editing the content'): a field dropped from the code's list
 # is then a test that fails, not a test that disappears.
 DRUG_FIELDS = ("contraindications", "pregnancy", "breastfeeding", "kidney", "liver", "children", "monitoring",
-               "interactions")
+               "interactions", "short")
 LOCAL_FIELDS = ("contraindications", "pregnancy", "before_treatment")
 
 
