@@ -141,7 +141,8 @@ class HandoutRenderer(Renderer):
             stylesheet=Markup(stylesheet), site=self.guide.site, guide=self.guide,
             ui={key: plain_text(text[lang], lang) for key, text in self.catalogue.ui.items()},
             short_title=plain_text(self.guide.site.short_title[lang], lang),
-            reviewed=written_date(self.guide.last_reviewed, lang, self.catalogue.ui["date_format"][lang]),
+            # The running head is one text run (an artifact, calcguide/pdftags.py): plain spaces.
+            reviewed=written_date(self.guide.last_reviewed, lang, self.catalogue.ui["date_format"][lang]).replace("\u00a0", " "),
             body=Markup(table.swap(UNADDRESSED_LINK.sub(r"\1", markdown.markdown(
                 body, extensions=[*MARKDOWN_EXTENSIONS, *markdown_extensions(lang)])))))
         check_handout(html, f"{printout.kind}-{lang}.html")

@@ -183,9 +183,11 @@ class Renderer:
 
     @jinja2.pass_context
     def _public_address(self, context: jinja2.runtime.Context, kind: str, anchor: str = "") -> str:
-        """The public address of a page (and section) of the guide, for paper; empty without a public address."""
-        address = self.settings.page_url(context["lang"], self.page_of_kind[kind].url(context["lang"]))
-        return Trusted(address + (f"#{anchor}" if anchor else "")) if address else Trusted("")
+        """Where a page (and section) of the guide is online, for paper: its path after the language's address,
+        which the sheet prints once (the handout's head, the page's footer); empty without a public address."""
+        if not self.settings.language_url(context["lang"]):
+            return Trusted("")
+        return Trusted(self.page_of_kind[kind].url(context["lang"]) + (f"#{anchor}" if anchor else ""))
 
     @jinja2.pass_context
     def _treatment_link(self, context: jinja2.runtime.Context, treatment_id: str) -> str:

@@ -192,7 +192,8 @@ def test_every_fragment_reaches_its_page_whole_and_unchanged(marked):
         for path, table in tables.items():
             html = (marked.site_dir / lang / path.removesuffix(".md")).with_suffix(".html").read_text(encoding="utf-8")
             for fragment in table.fragments:
-                forms = (fragment.html, fragment.inline, escape_text(fragment.text))
+                forms = (fragment.html, fragment.inline, escape_text(fragment.text),
+                         *([fragment.after_colon] if fragment.after_colon else []))  # French, after a colon
                 assert any(form in html for form in forms), (path, fragment.inline[:80])
 
 
@@ -214,7 +215,8 @@ def test_every_marker_shows_in_the_site_as_text(marked):
 
     for path in content_files(marked.content_dir):
         collect(load_yaml(path.read_text(encoding="utf-8")))
-    assert written and sorted(marker for marker in written if marker not in site) == []
+    # After a colon of the page a French text goes on in lower case ("mark00037").
+    assert written and sorted(marker for marker in written if marker not in site and "m" + marker[1:] not in site) == []
     assert "{x}" in site  # braces are words, never an attribute list
 
 
