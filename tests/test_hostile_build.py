@@ -49,7 +49,8 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Layout:
         set_text(project / "content", "site.yml", "title", lang, TITLE)
         set_text(project / "content", "site.yml", "short_title", lang, SHORT_TITLE)
         set_text(project / "content", "treatments/diltiazem.yml", "name", lang, NAME)
-    replace_in(project / "templates" / "strings.yml", "print: {en: Print,", f"print: {{en: '{PRINT.replace(chr(39), chr(39) * 2)}',")
+    replace_in(project / "templates" / "strings.yml", "print: {en: Print, fr: Imprimer}",
+               f"print: {{en: '{PRINT.replace(chr(39), chr(39) * 2)}', fr: 'Imprimer (1)'}}")
     layout = layout_of(project, root)
     build_everything(layout)
     return layout

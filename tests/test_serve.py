@@ -26,7 +26,7 @@ def test_preview_rebuilds_only_the_language_whose_text_changed(content_copy, tmp
 
     source = content_copy / "treatments" / "diltiazem.yml"
     data = yaml.safe_load(source.read_text())
-    data["summary"]["en"] = "An edited English summary (the 2014 review, a series of 78 patients)."
+    data["summary"]["en"] = "An edited English summary. The 2014 review; 78 patients."
     source.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
 
     assert preview.rebuild() == ["en"]
@@ -59,7 +59,7 @@ def test_any_failing_stage_is_reported_and_the_last_good_site_stays(content_copy
     monkeypatch.setattr("calcguide.pipeline.enrich_search_index", broken_search)
     source = content_copy / "treatments" / "diltiazem.yml"
     data = yaml.safe_load(source.read_text())
-    data["summary"]["en"] = "An edit made while a stage is broken (2014, 78 patients)."
+    data["summary"]["en"] = "An edit made while a stage is broken. The 2014 review; 78 patients."
     source.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
     assert not preview.rebuild_and_report()
     assert "KeyError" in capsys.readouterr().err
