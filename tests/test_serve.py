@@ -28,7 +28,7 @@ def test_preview_rebuilds_only_the_language_whose_text_changed(content_copy, tmp
 
     source = content_copy / "treatments" / "diltiazem.yml"
     data = yaml.safe_load(source.read_text())
-    data["summary"]["en"] = "An edited English summary."
+    data["summary"]["en"] = "An edited English summary. The 2014 review; 78 patients."
     source.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
 
     assert preview.rebuild() == ["en"]
@@ -61,7 +61,7 @@ def test_any_failing_stage_is_reported_and_the_last_good_site_stays(content_copy
     monkeypatch.setattr("calcguide.pipeline.enrich_search_index", broken_search)
     source = content_copy / "treatments" / "diltiazem.yml"
     data = yaml.safe_load(source.read_text())
-    data["summary"]["en"] = "An edit made while a stage is broken."
+    data["summary"]["en"] = "An edit made while a stage is broken. The 2014 review; 78 patients."
     source.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
     assert not preview.rebuild_and_report()
     assert "KeyError" in capsys.readouterr().err
@@ -129,7 +129,8 @@ def test_an_open_tab_reloads_itself_after_a_content_edit(content_copy, tmp_path,
 
         source = content_copy / "treatments" / "diltiazem.yml"
         data = yaml.safe_load(source.read_text())
-        data["summary"]["en"] = "Summary edited while the tab is open."
+        # The French summary's numbers stay in the English one: the build checks that both say the same numbers.
+        data["summary"]["en"] = "Summary edited while the tab is open. The 2014 review; 78 patients."
         source.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
 
         page.get_by_text("Summary edited while the tab is open.").wait_for(timeout=60_000)
@@ -160,7 +161,8 @@ def test_the_open_tab_shows_the_located_mistakes_of_a_failed_rebuild_until_a_goo
         source.write_text(good.replace("last_reviewed: 2026-12-04", "last_reviewed: not-a-date", 1))
         overlay.wait_for(state="visible", timeout=120_000)  # the tab reloaded with the notice
         messages = page.locator(".calcguide-preview-error").all_text_contents()
-        assert any(message.startswith("treatments/diltiazem.yml:4") and "last_reviewed" in message
+        line = next(number for number, text in enumerate(good.splitlines(), 1) if text.startswith("last_reviewed:"))
+        assert any(message.startswith(f"treatments/diltiazem.yml:{line}") and "last_reviewed" in message
                    for message in messages), messages
         assert page.locator("article h1").first.is_visible()  # the last good page stays under it
 

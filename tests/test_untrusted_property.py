@@ -77,11 +77,13 @@ def earliest_citable(content: Path) -> str:
 
 
 def replace_texts(value, texts, citation: str):  # noqa: ANN001, ANN201 - YAML data in, YAML data out
-    """value with every bilingual text replaced by the next of `texts`, followed by the citations the text had (the
+    """value with every bilingual text replaced by the next of `texts` (the same in both languages), followed by the citations the text had (the
     cross-file rules read them), or by `citation`."""
     if isinstance(value, dict):
         if set(value) == {"en", "fr"} and all(isinstance(text, str) for text in value.values()):
-            return {lang: f"{next(texts)} " + (" ".join(match.group(0) for match in CITATION.finditer(value[lang])) or f"[@{citation}]")
+            # One drawn text for both languages: they must state the same numbers (calcguide/content/parity.py).
+            text = next(texts)
+            return {lang: f"{text} " + (" ".join(match.group(0) for match in CITATION.finditer(value[lang])) or f"[@{citation}]")
                     for lang in ("en", "fr")}
         # A page's `slug` is an address per language, an id, not a text.
         return {key: child if key == "slug" else replace_texts(child, texts, citation) for key, child in value.items()}
