@@ -54,3 +54,12 @@ def test_adjacent_citations_group_in_one_bracket_in_number_order_each_once():
     # Citations of two places of a sentence stay apart.
     html = CONTENT_MARKDOWN.render("One [@a], two [@b].", Setting("en", cite)).inline
     assert html.count('<span class="cg-cites">') == 2
+
+
+def test_the_indentation_of_a_page_goes_but_its_scripts_and_preformatted_text_keep_theirs():
+    from calcguide.placeholders import without_indentation
+
+    page = ('<div>\n    <p>one\n      two</p>\n<pre>\n  kept\n</pre>\n  <script>\n  var a = 1;\n</script>'
+            '\n  <STYLE>\n  p {}\n</STYLE>\n\t<textarea>\n  typed</textarea>')
+    assert without_indentation(page) == ('<div>\n<p>one\ntwo</p>\n<pre>\n  kept\n</pre>\n<script>\n  var a = 1;\n'
+                                         '</script>\n<STYLE>\n  p {}\n</STYLE>\n<textarea>\n  typed</textarea>')
