@@ -27,10 +27,10 @@ def focused_elements(page, tabs: int) -> list[dict]:
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_keyboard_reaches_search_language_switch_and_print(built, browser, lang):
+def test_keyboard_reaches_search_language_switch_and_print(bundle, browser, lang):
     other = next(code for code in LANGS if code != lang)
     with visit(browser, viewport={"width": 1280, "height": 900}) as session:
-        session.page.goto((built.site_dir / lang / "index.html").as_uri())
+        session.page.goto((bundle / lang / "index.html").as_uri())  # from file://: the offline bundle
         focused = [element for element in focused_elements(session.page, TABS_TO_TRY) if element["visible"]]
     assert any("md-search__input" in element["classes"] for element in focused), focused
     assert any(element["tag"] == "a" and element["hreflang"] == other for element in focused), focused

@@ -16,7 +16,9 @@ pytestmark = pytest.mark.slow
 def _edit(content, treatment: str, field: str, lang: str, text: str) -> None:
     source = content / "treatments" / f"{treatment}.yml"
     data = yaml.safe_load(source.read_text())
-    data[field][lang] = text
+    # The new sentence goes before the old text, which keeps the numbers the other language states (the build
+    # checks that both languages give the same numbers).
+    data[field][lang] = f"{text} {data[field][lang]}"
     source.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
 
 

@@ -386,12 +386,12 @@ SEARCHES = {"en": ("leaflet", "patient", "patient leaflet"), "fr": ("fiche patie
 
 @pytest.mark.browser
 @pytest.mark.parametrize("lang", LANGS)
-def test_search_finds_the_leaflet_by_its_words(built, browser, catalogue, lang):
+def test_search_finds_the_leaflet_by_its_words(built, bundle, browser, catalogue, lang):
     target = leaflet_path(catalogue, lang)
     missed = []
     with visit(browser) as session:
         watch_search(session.page)
-        session.page.goto((built.site_dir / lang / "index.html").as_uri())
+        session.page.goto((bundle / lang / "index.html").as_uri())  # from file://: the bundle (its pages load the shim)
         for query in SEARCHES[lang]:
             found = [link.split("?")[0].split("#")[0].rsplit("/", 1)[-1] for link in search(session.page, query)]
             if target not in found[:5]:

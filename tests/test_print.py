@@ -159,7 +159,7 @@ def test_handout_text_is_never_smaller_than_8_points(built, lang):
 def test_every_handout_page_says_its_number_and_after_the_first_its_guide_version_and_date(built, guide, catalogue,
                                                                                           lang):
     reader = handout(built, lang)
-    reviewed = " ".join(written_date(guide.last_reviewed, lang, catalogue.ui["date_format"][lang]).split())
+    reviewed = " ".join(date_in_words(catalogue, guide.last_reviewed, lang).split())
     total = len(reader.pages)
     for number, page in enumerate(reader.pages, start=1):
         text = page.extract_text()
@@ -381,11 +381,16 @@ def test_chart_text_is_at_least_9_points_on_the_handout_and_the_printed_page(bui
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_see_on_paper_names_its_page_and_section(built, browser, guide, catalogue, lang):
     text = words(pdf_text(handout(built, lang)))
+    from calcguide.render import Renderer
+    from conftest import PROJECT
+
+    renderer = Renderer(guide, catalogue, PROJECT / "templates")
     targets = [target for node in guide.algorithm.nodes for target in node.pages]
     assert any(target.section for target in targets)
     for target in targets:
-        page_title = words(catalogue.pages[target.page].title[lang])
-        if target.section:
+        if target.section:  # "(section of the page “Assessing response”)": the page's name in the interface strings
+            page_title = words(catalogue.pages[target.page].title[lang])
             assert f"{words(catalogue.ui['paper_of_page'][lang])} {page_title}" in text, target
-        else:
+        else:  # "Juvenile dermatomyositis (page of the guide)": the title the page shows (a chapter may name itself)
+            page_title = words(renderer._page(target.page).titles[lang])
             assert f"{page_title} {words(catalogue.ui['paper_page'][lang])}" in text, target

@@ -1,5 +1,6 @@
 """Search quality: what clinicians type (tests/search_queries.yml) finds the right page first and within the first
-five results, per category and language, on the site served over loopback and opened from file:// (the targets:
+five results, per category and language, on the site served over loopback and the offline bundle opened from
+file:// (the site itself is for serving: only the bundle's pages load the file:// shim) (the targets:
 tests/search_targets.py); a page's first view loads no index, opening search loads it; a page found while a word
 is typed key by key stays found; previews are one sentence; the arrow keys and Enter open a result. What the
 search adapter writes (its worker, Material's left as installed) is checked in test_search_worker.py, the same
@@ -71,12 +72,12 @@ def _search_all(page, lang_root: str, lang: str, asked: list[tuple[str, str, lis
 
 
 @pytest.fixture(scope="module")
-def runs(built, browser, pytestconfig) -> dict[str, Run]:
+def runs(built, bundle, browser, pytestconfig) -> dict[str, Run]:
     """Every query of both languages, once with the site served over loopback and once from file://."""
     results = {}
     for mode in MODES:
         with serve_folder(built.site_dir) if mode == "served" else nullcontext(None) as origin:
-            base = f"{origin}/" if origin else built.site_dir.as_uri() + "/"
+            base = f"{origin}/" if origin else bundle.as_uri() + "/"
             start = time.perf_counter()
             answers, outside, errors = [], [], []
             for lang in LANGS:
@@ -249,11 +250,11 @@ def test_a_page_once_found_stays_found_while_its_name_is_typed_key_by_key(built,
 @pytest.mark.browser
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("lang", LANGS)
-def test_arrow_keys_then_enter_open_the_highlighted_result(built, browser, lang, mode):
+def test_arrow_keys_then_enter_open_the_highlighted_result(built, bundle, browser, lang, mode):
     guide = load_guide(built.content_dir)
     treatment = guide.treatment("colchicine")
     with serve_folder(built.site_dir) if mode == "served" else nullcontext(None) as origin:
-        base = f"{origin}/" if origin else built.site_dir.as_uri() + "/"
+        base = f"{origin}/" if origin else bundle.as_uri() + "/"
         with visit(browser, allowed_origin=origin) as session:
             page = session.page
             watch_search(page)
@@ -295,7 +296,7 @@ def _index_requests(requests: list[str]) -> list[str]:
 
 @pytest.mark.browser
 @pytest.mark.parametrize("mode", MODES)
-def test_a_first_view_loads_no_search_index_and_opening_search_loads_it(built, browser, mode):
+def test_a_first_view_loads_no_search_index_and_opening_search_loads_it(built, bundle, browser, mode):
     """On a server and from file://, a page's first view requests no index; the first time the reader opens search
     (the "/" key on a wide screen, the magnifier on a 360 px phone), the worker loads this language's one index
     file, and the search answers."""
@@ -303,7 +304,7 @@ def test_a_first_view_loads_no_search_index_and_opening_search_loads_it(built, b
     rituximab = guide.treatment("rituximab")
     brand = rituximab.brands[-1].name
     with serve_folder(built.site_dir) if mode == "served" else nullcontext(None) as origin:
-        base = f"{origin}/" if origin else built.site_dir.as_uri() + "/"
+        base = f"{origin}/" if origin else bundle.as_uri() + "/"
         for lang, viewport in zip(LANGS, ({"width": 1280, "height": 900}, {"width": 360, "height": 740})):
             with visit(browser, allowed_origin=origin, viewport=viewport) as session:
                 page, requests = session.page, []
