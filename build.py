@@ -55,8 +55,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = PublishSettings.from_command_line(args.public_url, args.release)
     except PublishSettingsError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_CONTENT_ERROR
+        if not (args.release and args.command == "check"):
+            print(f"error: {error}", file=sys.stderr)
+            return EXIT_CONTENT_ERROR
+        # `check --release` lists every missing item at once, the refused address among them.
+        settings = PublishSettings(None, True, public_url_problem=str(error))
     try:
         if args.command == "check":
             guide, _ = validate(layout, settings, _warn)
@@ -79,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.debug:
             raise
         for error in errors.errors:
-            print(error, file=sys.stderr)
+            print(error.for_editor(), file=sys.stderr)
         print(f"{len(errors.errors)} content error(s); nothing was written", file=sys.stderr)
         return EXIT_CONTENT_ERROR
     except SiteBuildError as error:

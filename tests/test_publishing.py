@@ -125,6 +125,21 @@ def test_release_check_fails_on_shipped_content_with_one_located_error_per_missi
     assert all(error.startswith("site.yml:") and error.split(":")[1].isdigit() for error in errors[1:])
 
 
+def test_release_check_lists_a_placeholder_address_with_every_other_missing_item():
+    # Issue 30, item 6: a refused address does not stop the check before the rest is listed.
+    result = run_build("check", "--release", "--public-url", "https://example.org/guide/")
+    assert result.returncode == 2
+    errors = [line for line in result.stderr.splitlines() if not line.endswith("nothing was written")]
+    assert len(errors) == 3, result.stderr
+    assert errors[0].startswith("build.py: --public-url: ") and "placeholder" in errors[0]
+    assert {error.split(": ")[1] for error in errors[1:]} == {"editors", "contact"}
+
+
+def test_everyday_build_still_refuses_a_placeholder_address_at_once():
+    result = run_build("check", "--public-url", "https://example.org/guide/")
+    assert result.returncode == 2 and "placeholder" in result.stderr
+
+
 def test_everyday_check_warns_about_release_items_but_passes():
     result = run_build("check")
     assert result.returncode == 0

@@ -9,7 +9,7 @@ from .editorial import editorial_errors
 from .errors import ContentError, ContentErrors
 from .files import CONTENT_FILES, TREATMENTS_DIR
 from .regular import check_tree
-from .messages import validate_model
+from .messages import Salvaged, salvage, validate_model
 from .schema import Guide, Treatment
 from .source import SourceFile
 from .text import Model
@@ -76,20 +76,59 @@ def _unexpected_extension(path: Path) -> str:
     return f"only .yml files belong here; rename it to {path.stem}.yml if it is content, or move it out of content/"
 
 
+def _between_files(parsed: dict[str, Any], sources: dict[str, SourceFile],
+                   treatments: list[tuple[Treatment, SourceFile]], invalid_treatments: list[str],
+                   salvaged: dict[str, Salvaged], salvaged_treatments: list[tuple[Treatment, SourceFile]],
+                   ) -> list[ContentError]:
+    """The checks between files, also on what validates of the files that do not (so that one wrong field does
+    not hide the mistakes of the next round), leaving out what follows from a mistake already reported."""
+    def checks(files: dict[str, Any], every_treatment: list[tuple[Treatment, SourceFile]],
+               undefined: list[str], partial: dict[str, set[str]] | None = None) -> list[ContentError]:
+        return [*cross_check(files, sources, every_treatment, undefined, partial),
+                *editorial_errors(files, sources, every_treatment)]
+
+    if not salvaged:
+        return checks(parsed, treatments, invalid_treatments)
+    whole = {name: value if value is not None else salvaged[sources[name].name].value
+             for name, value in parsed.items()}
+    readable = {source.name for _, source in salvaged_treatments}
+    try:
+        partial = {name: {ident for ids in salvaged[name].broken_ids.values() for ident in ids}
+                   for name in whole if name in salvaged}
+        found = checks(whole, [*treatments, *salvaged_treatments],
+                       [ident for ident in invalid_treatments if f"{TREATMENTS_DIR}/{ident}.yml" not in readable],
+                       partial)
+    except Exception:  # noqa: BLE001 - a shape the partial files cannot give: check the valid files only
+        return checks(parsed, treatments, invalid_treatments)
+    return [error for error in found if not _follows_from(error, salvaged)]
+
+
+def _follows_from(error: ContentError, salvaged: dict[str, Salvaged]) -> bool:
+    """An error at (or inside) a field whose own mistake is already reported."""
+    if error.file not in salvaged:
+        return False
+    parts = tuple(error.field.split(".")) if error.field else ()
+    return any(parts[:len(where)] == tuple(str(part) for part in where) for where in salvaged[error.file].broken)
+
+
 def load_guide(root: Path) -> Guide:
     """Read, validate and cross-check all of `root` (the content/ folder); raise ContentErrors with every mistake."""
     root = Path(root)
     errors: list[ContentError] = []
     parsed: dict[str, Any] = {}
     sources: dict[str, SourceFile] = {}
+    salvaged: dict[str, Salvaged] = {}  # what validates of the files that do not, by file name
 
     for content_file in CONTENT_FILES:
         value, source, problems = load_document(root / content_file.name, content_file.model, root)
         errors.extend(problems)
         if source.data is not None:
             parsed[content_file.name], sources[content_file.name] = value, source
+            if value is None:
+                salvaged[source.name] = salvage(content_file.model, source.data)
 
     treatments: list[tuple[Treatment, SourceFile]] = []
+    salvaged_treatments: list[tuple[Treatment, SourceFile]] = []
     invalid_treatments: list[str] = []  # still defined, so that their mistakes are not reported twice
     treatment_files, unexpected = content_inventory(root)
     errors.extend(unexpected)
@@ -100,6 +139,11 @@ def load_guide(root: Path) -> Guide:
         errors.extend(problems)
         if value is None:
             invalid_treatments.append(path.stem)
+            if source.data is not None:
+                salvaged[source.name] = salvage(Treatment, source.data)
+                if salvaged[source.name].value.id != path.stem:
+                    salvaged[source.name].value = salvaged[source.name].value.model_copy(update={"id": path.stem})
+                salvaged_treatments.append((salvaged[source.name].value, source))
         else:
             treatments.append((value, source))
             if value.id != path.stem:
@@ -109,8 +153,7 @@ def load_guide(root: Path) -> Guide:
                     f"{value.id!r} cannot name a treatment: {TREATMENTS_DIR}/{value.id}.md would be taken for the "
                     "landing page of the Treatments section; rename the file (and its id)")))
 
-    errors.extend(cross_check(parsed, sources, treatments, invalid_treatments))
-    errors.extend(editorial_errors(parsed, sources, treatments))
+    errors.extend(_between_files(parsed, sources, treatments, invalid_treatments, salvaged, salvaged_treatments))
     if errors:
         raise ContentErrors(errors)
     return Guide(**{content_file.field: parsed[content_file.name] for content_file in CONTENT_FILES},

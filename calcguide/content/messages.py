@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import functools
+import typing
+from dataclasses import dataclass, field
+from typing import Annotated, Any
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from .errors import ContentError
 from .source import ImpossibleDate, Location, SourceFile
@@ -39,6 +42,13 @@ def explain(error: dict) -> str:
     if isinstance(given, ImpossibleDate):
         return f"{given} is not a date of the calendar ({given.reason}); expected a real date written YYYY-MM-DD"
     got = f", not {describe(given)}"
+    if kind == "extra_forbidden" and (given is None or " " in field):
+        # `{en: Editor, section editor, fr: …}`: YAML ends the text at the comma and reads the rest as a key.
+        return (f"{field!r} is read as a field of its own: a text before it holds a comma (or a colon) inside "
+                "{ … }, where YAML ends the text; put the whole text in quotes (en: \"…, …\")")
+    if kind in ("string_type", "model_type") and isinstance(given, (dict, list)) and field in LANGS:
+        return ("expected a text, but YAML read a block or a list because the text starts with { or [ or holds "
+                "': '; put the whole text in quotes")
     expected = {
         "missing": "this field is required",
         "extra_forbidden": "unknown field; check its spelling against the other entries of this file",
@@ -92,3 +102,65 @@ def validate_model(source: SourceFile, model: type[Model], data: Any, prefix: Lo
             location = (*prefix, *problem["loc"])
             errors.append(source.error(location, explain(problem)))
         return None, errors
+
+
+@functools.lru_cache(maxsize=None)
+def _field_adapter(model: type[Model], name: str) -> TypeAdapter:
+    info = model.model_fields[name]
+    return TypeAdapter(Annotated[info.annotation, info])
+
+
+def _empty(model: type[Model], name: str) -> Any:
+    """What stands for a field that is missing or wrong: an empty list, or nothing."""
+    info = model.model_fields[name]
+    if not info.is_required():
+        return info.get_default(call_default_factory=True)
+    return [] if typing.get_origin(info.annotation) is list else None
+
+
+@dataclass
+class Salvaged:
+    """What validates of a file that does not: its valid fields and list items, and where the rest stood, so
+    that the checks between files run on what is right and say nothing about what is already reported."""
+
+    value: Any
+    broken: set[Location] = field(default_factory=set)  # top-level fields, or (list field, position)
+    broken_ids: dict[str, set[str]] = field(default_factory=dict)  # list field → ids of its items that failed
+
+
+def salvage(model: type[Model], data: dict) -> Salvaged:
+    """The model built from every field (and every item of a list field) that validates alone; the others are
+    empty (`_empty`) and listed in `broken`. Checks across a whole model (its own validators) are not run: the
+    failed validation already reported them."""
+    values: dict[str, Any] = {}
+    result = Salvaged(None)
+    for name in model.model_fields:
+        if name not in data:
+            values[name] = _empty(model, name)
+            if model.model_fields[name].is_required():
+                result.broken.add((name,))
+            continue
+        adapter = _field_adapter(model, name)
+        try:
+            values[name] = adapter.validate_python(data[name])
+            continue
+        except ValidationError:
+            pass
+        values[name] = _empty(model, name)
+        items = data[name]
+        if not (isinstance(items, list) and isinstance(values[name], list)):
+            result.broken.add((name,))
+            continue
+        kept = []
+        for position, item in enumerate(items):
+            try:
+                kept.append(adapter.validate_python([item])[0])
+            except ValidationError:
+                result.broken.add((name, position))
+                if isinstance(item, dict) and isinstance(item.get("id"), str):
+                    result.broken_ids.setdefault(name, set()).add(item["id"])
+        values[name] = kept
+        if not any(where[0] == name for where in result.broken):
+            result.broken.add((name,))  # the list as a whole (too short, too long)
+    result.value = model.model_construct(**values)
+    return result
