@@ -3,6 +3,8 @@
 
     python build.py            validate content/, render, build both sites, package  (site/, dist/)
     python build.py check      validate content/ only and report every mistake at once
+    python build.py reviewed   record what every page shows now, after reviewing the pages whose date you moved
+                               (content/reviewed.yml; refused while a page changed without a new date)
     python build.py serve      live preview on http://127.0.0.1:8000/, rebuilt when content/, templates/ or docs/ change
 
     --public-url https://…/    the address the guide is published at (or the CALCGUIDE_PUBLIC_URL variable): canonical
@@ -36,7 +38,7 @@ EXIT_BUILD_ERROR = 1
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", nargs="?", default="build", choices=["build", "check", "serve"])
+    parser.add_argument("command", nargs="?", default="build", choices=["build", "check", "serve", "reviewed"])
     parser.add_argument("--content", type=Path, help="content folder (default: content/)")
     parser.add_argument("--site-dir", type=Path, help="output folder for the sites (default: site/)")
     parser.add_argument("--dist-dir", type=Path, help="output folder for the bundle and PDFs (default: dist/)")
@@ -64,6 +66,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "check":
             guide, _ = validate(layout, settings, _warn)
             print(f"content OK: {len(guide.treatments)} treatments, {len(guide.references.references)} references")
+        elif args.command == "reviewed":
+            from calcguide.reviewed import record_reviews
+
+            guide, _ = validate(layout)
+            if refused := record_reviews(guide, layout.content_dir):
+                raise ContentErrors(refused)
+            print(f"recorded the review of every page in {layout.content_dir.name}/reviewed.yml")
         elif args.command == "serve":
             from calcguide.serve import serve
 

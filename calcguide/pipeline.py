@@ -21,6 +21,7 @@ from typing import IO, Callable
 from .audit import check_site
 from .content import ContentErrors, Guide, load_guide
 from .printbudget import budget_problems
+from .reviewed import review_problems
 from .content.regular import check_tree
 from .csp import OurScripts, offline_policy, with_policy_meta, write_nginx_csp
 from .failure import StageFailure, describe
@@ -116,6 +117,12 @@ def validate(layout: Layout, settings: PublishSettings | None = None,
             raise ContentErrors(problems)
         for problem in problems:
             warn(f"not ready for release: {problem.for_editor()}")
+        # A page whose shown content changed while its date did not move (calcguide/reviewed.py).
+        changed = review_problems(guide, layout.content_dir)
+        if changed and settings.release:
+            raise ContentErrors(changed)
+        for problem in changed:
+            warn(f"page changed since its review: {problem.for_editor()}")
     return guide, catalogue
 
 

@@ -114,3 +114,22 @@ def test_positions_are_counted_from_one_in_words():
     assert field_in_words("brands.0.countries.2") == "the first brand › the third country"
     assert field_in_words("search_terms.en.0") == "search_terms › en › the first item"
     assert field_in_words("regimen.fr") == "regimen › fr"
+
+
+def test_a_new_algorithm_box_with_four_mistakes_is_reported_in_one_run(content_copy):
+    # The editor's third task (README): a box without its French label, a misspelt treatment, a link to a
+    # section that does not exist, and an arrow that skips rows. The box that fails its schema is still checked.
+    algorithm = content_copy / "algorithm.yml"
+    text = algorithm.read_text(encoding="utf-8")
+    text = text.replace("edges:\n", (
+        "  - id: ulcers\n    kind: action\n    label: {en: \"Ulcer, pain or infection: supportive care\"}\n"
+        "    treatments: [surgical-excison]\n    pages: [\"care#infections\"]\nedges:\n"), 1)
+    text = text.replace("key_references:", "  - {from: surgery, to: ulcers}\n  - {from: start, to: ulcers}\n"
+                        "key_references:", 1)
+    algorithm.write_text(text, encoding="utf-8")
+    errors = errors_of(content_copy)
+    assert len(errors) == 4, "\n".join(errors)
+    assert any("label.fr: this field is required" in error for error in errors)
+    assert any("unknown treatment id 'surgical-excison'" in error for error in errors)
+    assert any("unknown care section id 'infections'" in error for error in errors)
+    assert any("would cross a row of the chart" in error for error in errors)

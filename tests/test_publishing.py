@@ -15,6 +15,7 @@ from calcguide.export import bibtex
 from calcguide.pagefacts import plain_description
 from calcguide.deployment import PUBLIC_URL_VARIABLE, PublishSettings, PublishSettingsError, parse_public_url
 from calcguide.release import add_months, release_problems
+from calcguide.reviewed import write_record
 
 ADDRESS = "https://calcinosis-guide.test/"
 COMPLETE_SITE = """
@@ -31,6 +32,7 @@ contact: {email: errors@calcinosis-guide.test}
 def complete(content: Path) -> Path:
     """A copy of content/ with everything a release needs that the shipped content lacks (fixture people)."""
     replace_in(content / "site.yml", "editors: []\n", COMPLETE_SITE.lstrip())
+    write_record(load_guide(content), content)  # the editors' review of About, recorded (calcguide/reviewed.py)
     return content
 
 

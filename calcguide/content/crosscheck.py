@@ -139,6 +139,9 @@ def texts_in(value: Any, location: Location) -> Iterator[tuple[Location, str]]:
 # The sections a box may link to, for the pages whose sections are content ids (`diseases#systemic-sclerosis`).
 _SECTION_IDS = {"diseases": "disease", "treatments": "tier", "classification": "classification type",
                 "glossary": "glossary term"}
+# The pages made of sections, whose section ids a box may link to as well (`care#infection`).
+_SECTIONED_PAGES = ("care", "assessment", "evaluation", "jdm")
+_SECTION_IDS.update({page: f"{page} section" for page in _SECTIONED_PAGES})
 
 
 def _check_algorithm(algorithm: Algorithm, source: SourceFile, index: IdIndex,
@@ -279,6 +282,12 @@ def cross_check(parsed: dict[str, Any], sources: dict[str, SourceFile],
         if content_file.defines and content_file.name in partial:
             index.known.setdefault(content_file.defines[0], {}).update(
                 {ident: (None, ()) for ident in partial[content_file.name]})
+    for content_file in CONTENT_FILES:
+        if content_file.page in _SECTIONED_PAGES and parsed.get(content_file.name) is not None:
+            for position, section in enumerate(parsed[content_file.name].sections):
+                if section.id is not None:
+                    index.define(f"{content_file.page} section", section.id, sources[content_file.name],
+                                 ("sections", position))
     for treatment, source in treatments:
         # By its file name, which is what other files name (a wrong `id:` inside is reported by the loader).
         index.define("treatment", PurePosixPath(source.name).stem, source, ())

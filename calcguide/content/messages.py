@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import types
 import typing
 from dataclasses import dataclass, field
 from typing import Annotated, Any
@@ -124,43 +125,75 @@ class Salvaged:
     that the checks between files run on what is right and say nothing about what is already reported."""
 
     value: Any
-    broken: set[Location] = field(default_factory=set)  # top-level fields, or (list field, position)
-    broken_ids: dict[str, set[str]] = field(default_factory=dict)  # list field → ids of its items that failed
+    broken: set[Location] = field(default_factory=set)  # the fields (and list items) that did not validate
+    broken_ids: dict[str, set[str]] = field(default_factory=dict)  # list field → ids of the items left out
+    dropped: set[str] = field(default_factory=set)  # the list fields some items of which were left out
+
+
+def _model_of(annotation: Any) -> type[Model] | None:
+    """The model a field holds (also when it may be None), or None."""
+    candidates = typing.get_args(annotation) if typing.get_origin(annotation) in (typing.Union, types.UnionType) \
+        else (annotation,)
+    models = [c for c in candidates if isinstance(c, type) and issubclass(c, Model)]
+    return models[0] if len(models) == 1 else None
+
+
+def _item_model_of(annotation: Any) -> type[Model] | None:
+    """The model of the items of a list field, or None."""
+    if typing.get_origin(annotation) is list and typing.get_args(annotation):
+        return _model_of(typing.get_args(annotation)[0])
+    return None
 
 
 def salvage(model: type[Model], data: dict) -> Salvaged:
-    """The model built from every field (and every item of a list field) that validates alone; the others are
-    empty (`_empty`) and listed in `broken`. Checks across a whole model (its own validators) are not run: the
-    failed validation already reported them."""
+    """The model built from every field that validates alone; a block (or an item of a list of blocks) that does
+    not is salvaged the same way, field by field; what cannot be is empty (`_empty`). Every field that did not
+    validate is listed in `broken`. Checks across a whole model (its own validators) are not run: the failed
+    validation already reported them."""
     values: dict[str, Any] = {}
     result = Salvaged(None)
-    for name in model.model_fields:
-        if name not in data:
+    for name, info in model.model_fields.items():
+        key = info.alias or name
+        if key not in data:
             values[name] = _empty(model, name)
-            if model.model_fields[name].is_required():
-                result.broken.add((name,))
+            if info.is_required():
+                result.broken.add((key,))
             continue
         adapter = _field_adapter(model, name)
         try:
-            values[name] = adapter.validate_python(data[name])
+            values[name] = adapter.validate_python(data[name] if key == name else data[key])
             continue
         except ValidationError:
             pass
+        given = data[key]
+        inner, item_model = _model_of(info.annotation), _item_model_of(info.annotation)
+        if inner is not None and isinstance(given, dict):
+            part = salvage(inner, given)
+            values[name] = part.value
+            result.broken |= {(key, *where) for where in part.broken}
+            continue
         values[name] = _empty(model, name)
-        items = data[name]
-        if not (isinstance(items, list) and isinstance(values[name], list)):
-            result.broken.add((name,))
+        if not (isinstance(given, list) and isinstance(values[name], list)):
+            result.broken.add((key,))
             continue
         kept = []
-        for position, item in enumerate(items):
+        for position, item in enumerate(given):
             try:
                 kept.append(adapter.validate_python([item])[0])
+                continue
             except ValidationError:
-                result.broken.add((name, position))
+                pass
+            if item_model is not None and isinstance(item, dict):
+                part = salvage(item_model, item)
+                kept.append(part.value)
+                result.broken |= {(key, position, *where) for where in part.broken}
+            else:
+                result.broken.add((key, position))
+                result.dropped.add(key)
                 if isinstance(item, dict) and isinstance(item.get("id"), str):
-                    result.broken_ids.setdefault(name, set()).add(item["id"])
+                    result.broken_ids.setdefault(key, set()).add(item["id"])
         values[name] = kept
-        if not any(where[0] == name for where in result.broken):
-            result.broken.add((name,))  # the list as a whole (too short, too long)
+        if not any(where[0] == key for where in result.broken):
+            result.broken.add((key,))  # the list as a whole (too short, too long)
     result.value = model.model_construct(**values)
     return result
