@@ -77,6 +77,14 @@ def _unexpected_extension(path: Path) -> str:
     return f"only .yml files belong here; rename it to {path.stem}.yml if it is content, or move it out of content/"
 
 
+def _salvage(model: type[Model], data: Any) -> Salvaged | None:
+    """What validates of a file that does not, or None if even that fails (its errors are reported anyway)."""
+    try:
+        return salvage(model, data)
+    except Exception:  # noqa: BLE001 - a validator's own bug on odd input: check the valid files only
+        return None
+
+
 def _between_files(parsed: dict[str, Any], sources: dict[str, SourceFile],
                    treatments: list[tuple[Treatment, SourceFile]], invalid_treatments: list[str],
                    salvaged: dict[str, Salvaged], salvaged_treatments: list[tuple[Treatment, SourceFile]],
@@ -90,7 +98,7 @@ def _between_files(parsed: dict[str, Any], sources: dict[str, SourceFile],
 
     if not salvaged:
         return checks(parsed, treatments, invalid_treatments)
-    whole = {name: value if value is not None else salvaged[sources[name].name].value
+    whole = {name: value if value is not None or name not in salvaged else salvaged[name].value
              for name, value in parsed.items()}
     readable = {source.name for _, source in salvaged_treatments}
     try:
@@ -127,8 +135,8 @@ def load_guide(root: Path) -> Guide:
         errors.extend(problems)
         if source.data is not None:
             parsed[content_file.name], sources[content_file.name] = value, source
-            if value is None:
-                salvaged[source.name] = salvage(content_file.model, source.data)
+            if value is None and (part := _salvage(content_file.model, source.data)) is not None:
+                salvaged[source.name] = part
 
     treatments: list[tuple[Treatment, SourceFile]] = []
     salvaged_treatments: list[tuple[Treatment, SourceFile]] = []
@@ -142,8 +150,8 @@ def load_guide(root: Path) -> Guide:
         errors.extend(problems)
         if value is None:
             invalid_treatments.append(path.stem)
-            if source.data is not None:
-                salvaged[source.name] = salvage(Treatment, source.data)
+            if source.data is not None and (part := _salvage(Treatment, source.data)) is not None:
+                salvaged[source.name] = part
                 if salvaged[source.name].value.id != path.stem:
                     salvaged[source.name].value = salvaged[source.name].value.model_copy(update={"id": path.stem})
                 salvaged_treatments.append((salvaged[source.name].value, source))
