@@ -8,7 +8,7 @@ export NO_MKDOCS_2_WARNING := 1
 # Never let Playwright fetch a browser of its own: it drives Debian's Chromium.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: site test test-fast serve check bench clean system-deps test-system-deps
+.PHONY: site test test-fast mutants serve check bench clean system-deps test-system-deps
 
 site: $(VENV)/.site-deps node_modules/.site-installed system-deps
 	$(PY) build.py
@@ -30,6 +30,11 @@ test: $(VENV)/.test-deps node_modules/.installed system-deps test-system-deps
 # PDF handouts); under a minute on two cores.
 test-fast: $(VENV)/.test-deps node_modules/.installed
 	$(PY) -m pytest $(PARALLEL) -m "not browser and not slow and not checker"
+
+# The project's own mutation testing (tests/mutants.py): each listed regression must make a test fail. Not in CI
+# (it runs the guarding tests once per mutation); README shows its last figure.
+mutants: $(VENV)/.test-deps node_modules/.installed
+	$(PY) tests/mutants.py
 
 bench: $(VENV)/.test-deps node_modules/.installed system-deps
 	$(PY) bench/run.py
@@ -63,8 +68,12 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts
 	touch $@ node_modules/.site-installed
 
-APT_UPDATE  := apt-get update -qq
-APT_INSTALL := DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends
+# Machines that install updates in the background hold the package manager's lock for minutes: wait for it (up to
+# ten minutes) instead of failing with "Could not get lock /var/lib/dpkg/lock-frontend". Every apt-get of this
+# file goes through these two (tests/test_makefile.py checks it).
+APT_WAIT    := -o DPkg::Lock::Timeout=600
+APT_UPDATE  := apt-get $(APT_WAIT) update -qq
+APT_INSTALL := DEBIAN_FRONTEND=noninteractive apt-get $(APT_WAIT) install -y -qq --no-install-recommends
 
 # Chromium prints the PDF handouts; fonts so that printed text is embedded and readable.
 system-deps:

@@ -6,6 +6,14 @@
     python build.py reviewed   record what every page shows now, after reviewing the pages whose date you moved
                                (content/reviewed.yml; refused while a page changed without a new date)
     python build.py serve      live preview on http://127.0.0.1:8000/, rebuilt when content/, templates/ or docs/ change
+    python build.py new treatment ID [--kind drug|local|procedure]
+    python build.py new reference ID
+    python build.py new chapter ID
+                               a new content file (a reference: an entry at the end of references.yml) with every
+                               field to write marked TODO or left empty; `check` names each one until it is written
+
+    --content DIR              the guide to build (default: content/): any folder of the same files, such as the
+                               minimal guide of the tests (tests/guides/minimal/)
 
     --public-url https://…/    the address the guide is published at (or the CALCGUIDE_PUBLIC_URL variable): canonical
                                links, hreflang, the sitemap, the citation address and the handouts' QR code. Without
@@ -24,7 +32,10 @@ import argparse
 import sys
 from pathlib import Path
 
+from calcguide.catalogue import load_catalogue
 from calcguide.content import ContentErrors
+from calcguide.content.editorschema import write_schemas
+from calcguide.content.scaffold import KINDS as SCAFFOLD_KINDS, ScaffoldError, new_file
 from calcguide.failure import describe
 from calcguide.package import measure_bundle, offline_bundles
 from calcguide.pipeline import Layout, Timings, build_everything, validate
@@ -38,7 +49,11 @@ EXIT_BUILD_ERROR = 1
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", nargs="?", default="build", choices=["build", "check", "serve", "reviewed"])
+    parser.add_argument("command", nargs="?", default="build", choices=["build", "check", "serve", "reviewed", "new"])
+    parser.add_argument("what", nargs="?", choices=SCAFFOLD_KINDS, help="with `new`: what to add")
+    parser.add_argument("id", nargs="?", help="with `new`: the id of the new treatment, reference or chapter")
+    parser.add_argument("--kind", default="drug", choices=["drug", "local", "procedure"],
+                        help="with `new treatment`: the kind of treatment, which decides its safety fields")
     parser.add_argument("--content", type=Path, help="content folder (default: content/)")
     parser.add_argument("--site-dir", type=Path, help="output folder for the sites (default: site/)")
     parser.add_argument("--dist-dir", type=Path, help="output folder for the bundle and PDFs (default: dist/)")
@@ -54,6 +69,9 @@ def main(argv: list[str] | None = None) -> int:
     for name in ("content", "site_dir", "dist_dir", "work_dir"):
         if (value := getattr(args, name)) is not None:
             setattr(layout, "content_dir" if name == "content" else name, value.resolve())
+    _write_editor_schemas()
+    if args.command == "new":
+        return _new(parser, args, layout)
     try:
         settings = PublishSettings.from_command_line(args.public_url, args.release)
     except PublishSettingsError as error:
@@ -107,6 +125,28 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{describe(error, PROJECT)[0]}; nothing was written (run with --debug for the details)",
               file=sys.stderr)
         return EXIT_BUILD_ERROR
+
+
+def _new(parser: argparse.ArgumentParser, args: argparse.Namespace, layout: Layout) -> int:
+    if args.what is None or args.id is None:
+        parser.error("new needs what to add and its id: new treatment ID, new reference ID or new chapter ID")
+    try:
+        path = new_file(PROJECT, layout.content_dir, args.what, args.id, args.kind)
+    except ScaffoldError as refused:
+        print(refused.error, file=sys.stderr)
+        return EXIT_CONTENT_ERROR
+    print(f"wrote {path}: replace every TODO and fill every empty value; `build.py check` names what is left")
+    return 0
+
+
+def _write_editor_schemas() -> None:
+    """The JSON Schemas that editors' YAML servers read (schemas/, named on each content file's first line), made
+    again from the models at every run; with the interface words when templates/strings.yml reads."""
+    try:
+        catalogue = load_catalogue(PROJECT / "templates")
+    except ContentErrors:
+        catalogue = None  # check reports it; the schemas are written without the page's words
+    write_schemas(PROJECT, catalogue)
 
 
 def _warn(message: str) -> None:

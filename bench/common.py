@@ -20,6 +20,7 @@ from typing import Any, Callable, Iterator
 import yaml
 
 PROJECT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(PROJECT))  # the page addresses come from the project's own catalogue (calcguide)
 BUILD_PY = PROJECT / "build.py"
 LANGS = ("en", "fr")
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}

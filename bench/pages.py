@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import gzip
 import http.server
+import os
+import subprocess
+import sys
 import io
 import json
 import re
@@ -15,7 +18,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from common import LANGS, chromium, local_tab
+from common import LANGS, PROJECT, BenchError, chromium, local_tab
 
 # Each language's one search index, a script that sets __index (calcguide/search.py writes it).
 INDEX = Path("search/search_index.js")
@@ -121,20 +124,79 @@ TIME_QUERY_JS = """async (query) => {
 }"""
 
 
-def measure_pages(site: Path, dist: Path, quick: bool, queries: int, log: Callable[[str], None]) -> tuple[dict, dict]:
+def first_view(browser: Any, server: "_CountingServer", origin: str, path: str) -> dict[str, Any]:
+    """What a first view of the page at path transfers, compressed: in all, and besides the page's own HTML."""
+    with local_tab(browser, origin) as (tab, outside):
+        server.sent.clear()
+        tab.goto(f"{origin}/{path}", wait_until="networkidle")
+        tab.wait_for_timeout(300)  # anything a script would still fetch (the search index loads on opening)
+        sent = list(server.sent)
+    return {"first_view_compressed_bytes": sum(size for _, size in sent),
+            "besides_html_bytes": sum(size for address, size in sent if address.split("?")[0] != f"/{path}"),
+            "requests": len(sent), "outside_requests": outside}
+
+
+def bare_material_site(root: Path) -> Path:
+    """A bare Material for MkDocs site (one short page, the theme's defaults, no web fonts as ours), the issue's
+    yardstick for what a page loads besides its HTML."""
+    (root / "docs").mkdir(parents=True, exist_ok=True)
+    (root / "docs" / "index.md").write_text("# A page\n\nA paragraph of text.\n", encoding="utf-8")
+    (root / "mkdocs.yml").write_text("site_name: Bare Material\nuse_directory_urls: false\n"
+                                     "theme: {name: material, font: false}\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(root / "mkdocs.yml"),
+                           "-d", str(root / "site")], capture_output=True, text=True,
+                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    if done.returncode:
+        raise BenchError(f"bare Material build failed:\n{done.stderr}")
+    return root / "site"
+
+
+# Lighthouse (npm, pinned in package-lock.json) on the four pages of issue 25, with these Chromium flags and
+# Lighthouse's defaults otherwise (mobile form factor, simulated throttling): bench/lighthouse.mjs.
+LIGHTHOUSE_FLAGS = "--headless=new --no-sandbox --disable-gpu"
+LIGHTHOUSE_PAGES = (("home", "en"), ("algorithm", "fr"), ("treatment", "fr"), ("safety", "en"))
+
+
+def lighthouse_paths(site: Path) -> dict[str, str]:
+    from calcguide.catalogue import load_catalogue
+
+    pages = load_catalogue(PROJECT / "templates").pages
+    paths = {}
+    for kind, lang in LIGHTHOUSE_PAGES:
+        slug = f"{pages['treatment'].slug[lang]}/diltiazem" if kind == "treatment" else pages[kind].slug[lang]
+        paths[f"{kind} ({lang})"] = f"{lang}/{slug}.html"
+    return {name: path for name, path in paths.items() if (site / path).is_file()}
+
+
+def measure_lighthouse(origin: str, paths: dict[str, str]) -> dict[str, Any]:
+    addresses = {name: f"{origin}/{path}" for name, path in paths.items()}
+    done = subprocess.run(["node", str(PROJECT / "bench" / "lighthouse.mjs"), LIGHTHOUSE_FLAGS, *addresses.values()],
+                          cwd=PROJECT, capture_output=True, text=True, timeout=1800,
+                          env=os.environ | {"CHROME_PATH": "/usr/bin/chromium"})
+    if done.returncode:
+        raise BenchError(f"lighthouse failed:\n{done.stderr[-2000:]}")
+    reports = json.loads(done.stdout.strip().splitlines()[-1])
+    pages = {name: reports[address] for name, address in addresses.items()}
+    return {"version": next(iter(pages.values()))["version"], "chrome_flags": LIGHTHOUSE_FLAGS,
+            "settings": next(iter(pages.values()))["settings"], "pages": pages,
+            "performance_min": min(page["performance"] for page in pages.values()),
+            "total_blocking_time_max_ms": max(page["total_blocking_time_ms"] for page in pages.values())}
+
+
+def measure_pages(site: Path, dist: Path, quick: bool, queries: int, log: Callable[[str], None],
+                  bare_root: Path | None = None) -> tuple[dict, dict]:
     pages = []
     search: dict[str, Any] = {}
+    bare = None
+    if bare_root is not None:
+        bare_site = bare_material_site(bare_root)
+        with gzip_server(bare_site) as server, chromium() as browser:
+            bare = first_view(browser, server, f"http://127.0.0.1:{server.server_address[1]}", "index.html")
     with gzip_server(site) as server, chromium() as browser:
         origin = f"http://127.0.0.1:{server.server_address[1]}"
         for path in page_paths(site, quick):
-            with local_tab(browser, origin) as (tab, outside):
-                server.sent.clear()
-                tab.goto(f"{origin}/{path}", wait_until="networkidle")
-                tab.wait_for_timeout(300)  # anything a script would still fetch (the search index loads on opening)
-                sent = list(server.sent)
-                pages.append({"page": path, "html_bytes": (site / path).stat().st_size,
-                              "first_view_compressed_bytes": sum(size for _, size in sent), "requests": len(sent),
-                              "outside_requests": outside})
+            pages.append({"page": path, "html_bytes": (site / path).stat().st_size,
+                          **first_view(browser, server, origin, path)})
         log(f"    {len(pages)} pages weighed")
         for lang in LANGS:
             with local_tab(browser, origin, viewport={"width": 1280, "height": 900}) as (tab, _):
@@ -158,8 +220,17 @@ def measure_pages(site: Path, dist: Path, quick: bool, queries: int, log: Callab
         search["median_ms_max"] = max((search[lang]["median_ms"] or float("inf")) for lang in LANGS)
         search["first_query_ms_max"] = max((search[lang]["first_query"]["ms"] or float("inf")) for lang in LANGS)
         search["index_load_ms_max"] = max(search[lang]["index_load_ms"] for lang in LANGS)
+        log("    lighthouse")
+        lighthouse = measure_lighthouse(origin, lighthouse_paths(site))
+    # Pages of the guide (the language chooser, a page of links only, is not one).
+    guide_pages = [page for page in pages if page["page"] != "index.html"]
+    besides = max(page["besides_html_bytes"] for page in guide_pages)
     weight = {
         "pages": pages,
+        "lighthouse": lighthouse,
+        "bare_material": bare,
+        "besides_html_max_bytes": besides,
+        "besides_html_vs_bare_material": besides / bare["besides_html_bytes"] if bare else None,
         "first_view_max_bytes": max(page["first_view_compressed_bytes"] for page in pages),
         "first_view_median_bytes": statistics.median(page["first_view_compressed_bytes"] for page in pages),
         "html_max_bytes": max(page["html_bytes"] for page in pages),

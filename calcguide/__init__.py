@@ -1,1 +1,1 @@
-"""Calcinosis Guide build: content/ (YAML) → validated models → Markdown → two MkDocs sites → bundle and PDFs."""
+"""The guide build (any guide folder; this one's is content/): content/ (YAML) → validated models → Markdown → two MkDocs sites → bundle and PDFs."""

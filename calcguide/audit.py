@@ -11,6 +11,8 @@ that is not one of ours (calcguide/csp.py lists them). A handout may hold no scr
 """
 from __future__ import annotations
 
+import functools
+
 import json
 import re
 from dataclasses import dataclass
@@ -89,11 +91,13 @@ class _Reader(HTMLParser):
             self.in_content = False
 
 
-def read_elements(html: str) -> list[Element]:
+# The audit, the server policy and the offline bundle each read every page of a build: each page is parsed once.
+@functools.lru_cache(maxsize=256)
+def read_elements(html: str) -> tuple[Element, ...]:
     reader = _Reader()
     reader.feed(html)
     reader.close()
-    return reader.elements
+    return tuple(reader.elements)
 
 
 _TRIMMED = "".join(chr(code) for code in range(33))
@@ -235,20 +239,34 @@ def inline_scripts(html: str) -> list[str]:
 def check_site(folders: Iterable[Path], site_dir: Path, allows_script: Callable[[str], bool]) -> None:
     """Check every page under folders (and their search index, whose texts the search shows as HTML); raise
     OutputCheckError with every finding."""
+    folders = list(folders)
     findings = []
     for folder in folders:
         pages = sorted(folder.rglob("*.html")) if folder.is_dir() else [folder]
         for page in pages:
             name = page.relative_to(site_dir.parent).as_posix()
             findings += [f"{name}: {problem}" for problem in check_html(page.read_text(encoding="utf-8"), allows_script)]
+    findings += _search_index_findings(folders, site_dir)
+    if findings:
+        raise OutputCheckError(findings)
+
+
+def check_search_index(folders: Iterable[Path], site_dir: Path) -> None:
+    """Check the search index under folders alone (the preview checks the pages it rebuilt, and the index)."""
+    if findings := _search_index_findings(folders, site_dir):
+        raise OutputCheckError(findings)
+
+
+def _search_index_findings(folders: Iterable[Path], site_dir: Path) -> list[str]:
+    findings = []
+    for folder in folders:
         for index in sorted(folder.rglob(INDEX.name)) if folder.is_dir() else []:
             name = index.relative_to(site_dir.parent).as_posix()
             for entry in read_index(index.parent.parent).get("docs", []):
                 fragment = f"<p>{entry.get('title', '')}</p>{entry.get('text', '')}"
                 findings += [f"{name} ({entry.get('location', '')}): {problem}"
                              for problem in check_html(fragment, lambda source: False)]
-    if findings:
-        raise OutputCheckError(findings)
+    return findings
 
 
 def check_handout(html: str, name: str) -> None:

@@ -62,5 +62,5 @@ class PublishSettings:
         return f"{self.public_url}{lang}/" if self.public_url else None
 
     def page_url(self, lang: str, path: str) -> str | None:
-        """The address of a page, from its path inside its language's site (`treatments/colchicine.html`)."""
+        """The address of a page, from its path inside its language's site (`treatments/<id>.html`)."""
         return f"{self.public_url}{lang}/{path}" if self.public_url else None

@@ -23,12 +23,13 @@ from typing import Callable, Iterable
 
 from babel import Locale
 
-from .content import Reference
+from .content import Guide, Reference
 
-RIS_FILE = "calcinosis-guide-references.ris"
-BIBTEX_FILE = "calcinosis-guide-references.bib"
+# <the guide's file stem>-references.ris and .bib (content/site.yml names the guide; `export_files`).
+RIS_SUFFIX = "-references.ris"
+BIBTEX_SUFFIX = "-references.bib"
 
-VANCOUVER_NAME = re.compile(r"^(?P<family>.+?)\s+(?P<initials>[A-Z]{1,4})$")  # "de Paulis A", "Davis MDP"
+VANCOUVER_NAME = re.compile(r"^(?P<family>.+?)\s+(?P<initials>[A-Z]{1,4})$")  # "de Surname A", "Surname ABC"
 VOLUME_ISSUE = re.compile(r"^(?P<volume>[^()]+?)\s*\((?P<issue>[^()]+)\)$")  # "35(7)"
 PAGE_RANGE = re.compile(r"^(?P<first>[^-]+)-(?P<last>[^-]+)$")
 PLACE_AND_PUBLISHER = re.compile(r"^(?P<place>[^:]+):\s*(?P<publisher>.+)$")  # "Treasure Island (FL): StatPearls …"
@@ -41,12 +42,12 @@ WEB_KINDS = ("label", "resource", "registration")
 @dataclass(frozen=True)
 class Person:
     family: str
-    initials: str = ""  # empty for a group ("CARRA Legacy Registry investigators")
+    initials: str = ""  # empty for a group ("… Registry investigators")
 
 
 def authors_of(reference: Reference) -> tuple[list[Person], bool]:
     """The named authors in Vancouver order, and whether the list was cut short ("et al."). A list is split at its
-    commas (and the semicolon before a group), which Vancouver puts between authors only: "Smith and Jones A"
+    commas (and the semicolon before a group), which Vancouver puts between authors only: "Surname and Other A"
     is one person. Product information, a
     resource or a trial record has no personal author (its holder is a body: see `holder`)."""
     if reference.kind in WEB_KINDS or not reference.authors or reference.authors.startswith("["):
@@ -221,4 +222,14 @@ def bibtex(references: Iterable[Reference]) -> str:
     return "\n".join(entries)
 
 
-EXPORTS: dict[str, Callable[[Iterable[Reference]], str]] = {RIS_FILE: ris, BIBTEX_FILE: bibtex}
+def ris_file(guide: Guide) -> str:
+    return guide.site.file_stem + RIS_SUFFIX
+
+
+def bibtex_file(guide: Guide) -> str:
+    return guide.site.file_stem + BIBTEX_SUFFIX
+
+
+def export_files(guide: Guide) -> dict[str, Callable[[Iterable[Reference]], str]]:
+    """The reference list's files, by name, and what writes each."""
+    return {ris_file(guide): ris, bibtex_file(guide): bibtex}

@@ -16,6 +16,8 @@ calcguide/placeholders.py.
 """
 from __future__ import annotations
 
+import functools
+
 import re
 from dataclasses import dataclass, field
 from typing import Callable
@@ -26,7 +28,7 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
 from .policy import check_fragment
-from .typography import typeset
+from .typography import lower_first_word, typeset
 
 # `[@ref-id]` or `[@one; @two]`: citations of references by id.
 CITATION = re.compile(r"\[@([a-z0-9][a-z0-9-]*(?:[ \t]*;[ \t]*@[a-z0-9][a-z0-9-]*)*)\]")
@@ -62,18 +64,21 @@ class Setting:
     lang: str
     cite: Callable[[str], Citation] | None = None
     abbreviations: dict[str, str] = field(default_factory=dict)
+    proper_nouns: frozenset[str] = frozenset()  # words that keep their capital after a colon (French)
 
 
 @dataclass(frozen=True)
 class Fragment:
     """A content text, rendered: `html` (its blocks: paragraphs, lists), `inline` (the inside of its one paragraph;
     for several blocks, their insides one per line), `blocks` (whether it has several blocks), and `text` (plain
-    text, without citations: for attributes, the page head and tooltips)."""
+    text, without citations: for attributes, the page head and tooltips); in French, `after_colon` is `inline` as it
+    reads after a colon the page puts before it ("Mécanisme : le médicament…"), empty when it is the same."""
 
     html: str
     inline: str
     text: str
     blocks: bool = False
+    after_colon: str = ""  # French: `inline` with its first word in lower case, for after a generated colon
 
 
 def _citation_rule(state: StateInline, silent: bool) -> bool:
@@ -128,6 +133,11 @@ class ContentMarkdown:
 
     def problems(self, text: str, blocks: bool) -> list[str]:
         """What in text the guide's Markdown does not allow, in an editor's words (empty when nothing)."""
+        return list(self._problems(text, blocks))
+
+    # The check depends on the text alone; a preview checks every text on every save, and few have changed.
+    @functools.lru_cache(maxsize=16384)  # noqa: B019 - one instance for the whole process (CONTENT_MARKDOWN)
+    def _problems(self, text: str, blocks: bool) -> tuple[str, ...]:
         tokens, refused = self.parse(text)
         found = [f"link target {url!r} is not allowed; links must start with https:// (or http://, mailto:, #)"
                  for url in refused]
@@ -140,7 +150,7 @@ class ContentMarkdown:
             elif sum(token.type == "paragraph_open" for token in tokens) > 1:
                 found.append("this field is one paragraph: remove the blank line (paragraphs are for section "
                              "bodies)")
-        return list(dict.fromkeys(found))
+        return tuple(dict.fromkeys(found))
 
     # --- rendering ----------------------------------------------------------------------------------------------
 
@@ -151,7 +161,9 @@ class ContentMarkdown:
         blocks = not (len(tokens) == 3 and tokens[0].type == "paragraph_open")
         inline = "<br>\n".join(self._inline(token.children or [], setting) for token in paragraphs)
         plain = " ".join(self._plain(token.children or [], setting) for token in paragraphs)
-        return Fragment(check_fragment(html), check_fragment(inline), plain, blocks)
+        after_colon = lower_first_word(inline, setting.proper_nouns) if setting.lang == "fr" and not blocks else ""
+        return Fragment(check_fragment(html), check_fragment(inline), plain, blocks,
+                        check_fragment(after_colon) if after_colon else "")
 
     def _block(self, token: Token, setting: Setting) -> str:
         if token.type == "inline":
@@ -172,7 +184,7 @@ class ContentMarkdown:
 
     def _inline(self, children: list[Token], setting: Setting) -> str:
         out = []
-        for child in children:
+        for child in _grouped_citations(children):
             kind = child.type
             if kind == "text":
                 out.append(self._text(child.content, setting))
@@ -198,14 +210,17 @@ class ContentMarkdown:
 
     @staticmethod
     def _citation(ids: list[str], setting: Setting) -> str:
+        """One bracket of citations, "[3, 7]": numbers in order, each once, kept on one line with their brackets
+        (a no-break space before, no break inside: guide.css `.cg-cites`). A link's class says how many digits its
+        number has, so that the stylesheet can let the brackets in over its tap target's empty sides evenly."""
         if setting.cite is None:
             return ""
-        links = []
-        for ref_id in ids:
-            citation = setting.cite(ref_id)
-            links.append(f'<a class="cite" data-cg-ref="{escape_attribute(citation.tooltip)}" '
-                         f'href="{escape_attribute(citation.href)}">{citation.number}</a>')
-        return "&nbsp;[" + ", ".join(links) + "]"
+        citations = sorted({(citation := setting.cite(ref_id)).number: citation for ref_id in ids}.values(),
+                           key=lambda citation: citation.number)
+        links = [f'<a class="cite cite--d{min(len(str(citation.number)), 3)}" '
+                 f'data-cg-ref="{escape_attribute(citation.tooltip)}" '
+                 f'href="{escape_attribute(citation.href)}">{citation.number}</a>' for citation in citations]
+        return '&nbsp;<span class="cg-cites">[' + ", ".join(links) + "]</span>"
 
     def _text(self, text: str, setting: Setting) -> str:
         return abbreviated(typeset(text, setting.lang), setting)
@@ -220,6 +235,24 @@ class ContentMarkdown:
             elif child.type in ("softbreak", "hardbreak"):
                 words.append(" ")
         return "".join(words)
+
+
+def _grouped_citations(children: list[Token]) -> list[Token]:
+    """The inline tokens with adjacent citations ("[@a] [@b]", only white space between them) made one, so that
+    they read "[3, 7]" as citations of one place do."""
+    grouped: list[Token] = []
+    for child in children:
+        if child.type == "citation":
+            between = len(grouped)
+            while between and grouped[between - 1].type in ("text", "softbreak") and not grouped[between - 1].content.strip():
+                between -= 1
+            if between and grouped[between - 1].type == "citation":
+                previous = grouped[between - 1]
+                merged = Token("citation", "", 0, meta={"ids": previous.meta["ids"] + child.meta["ids"]})
+                grouped[between - 1:] = [merged]
+                continue
+        grouped.append(child)
+    return grouped
 
 
 _ABBREVIATION_PATTERNS: dict[tuple[str, ...], re.Pattern] = {}
@@ -247,6 +280,7 @@ def plain(text: str, setting: Setting) -> Fragment:
     abbreviations; typeset only if the caller typeset it (the `tr` filter does; a reference keeps the typography
     of its own language)."""
     html = abbreviated(text, setting)
+    # A name or a title keeps its capital after a colon ("Voir : Bilan initial"): no `after_colon` form.
     return Fragment(f"<p>{html}</p>\n", check_fragment(html), text)
 
 

@@ -54,10 +54,10 @@ class RenderedLanguage:
 def plan_pages(guide: Guide, catalogue: Catalogue) -> list[Page]:
     """Every page of the site, in navigation order; the same list serves both languages."""
 
-    def simple(kind: str, title: Text | None = None, **context: Any) -> Page:
+    def simple(kind: str, title: Text | None = None, slug: Any = None, **context: Any) -> Page:
         strings = catalogue.pages[kind]
-        title = title or strings.title
-        return Page(kind, f"pages/{kind}.md.j2", {lang: strings.slug[lang] + ".md" for lang in LANGS},
+        title, slug = title or strings.title, slug or strings.slug  # a chapter may name its own address
+        return Page(kind, f"pages/{kind}.md.j2", {lang: slug[lang] + ".md" for lang in LANGS},
                     {lang: title[lang] for lang in LANGS}, context)
 
     treatment_dir = catalogue.pages["treatment"].slug
@@ -74,10 +74,12 @@ def plan_pages(guide: Guide, catalogue: Catalogue) -> list[Page]:
         simple("algorithm", guide.algorithm.title),
         simple("treatments", guide.tiers.title),
         *treatment_pages,
-        simple("safety"),  # "Safety at a glance": each systemic drug's safety, linked to its page; searched first for safety words
+        # "Safety at a glance": each systemic drug's safety, linked to its page; searched first for safety words.
+        # Wide: the table takes the screen's width (no table of contents beside it).
+        simple("safety", wide=True),
         simple("classification", guide.classification.title),
         simple("diseases", guide.diseases.title),
-        simple("jdm", guide.jdm.title),
+        simple("focus", guide.focus.title, guide.focus.slug),
         simple("care", guide.care.title),
         simple("leaflet", guide.leaflet.title),  # the patient leaflet, also printed (calcguide/handout.py)
         simple("assessment", guide.assessment.title),

@@ -8,6 +8,7 @@ a staging folder under the work folder, and a failed build leaves the previous o
 """
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import shutil
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Callable
 
-from .audit import check_site
+from .audit import check_search_index, check_site
 from .content import ContentErrors, Guide, load_guide
 from .printbudget import budget_problems
 from .reviewed import review_problems
@@ -27,14 +28,15 @@ from .csp import OurScripts, offline_policy, with_policy_meta, write_nginx_csp
 from .failure import StageFailure, describe
 from .deployment import PublishSettings
 from .handout import copy_handouts, write_handouts
-from .package import write_offline_bundle
+from .incremental import LiveState, html_path, page_shape, pages_to_rebuild, patch_index, sync
+from .package import SHIM, write_offline_bundle
 from .publish import publish_together, recover, work_folder_lock
 from .release import release_problems
 from .catalogue import Catalogue, load_catalogue
 from .pages import RenderedLanguage
 from .render import render
-from .search import enrich_search_index
-from .site import SHIM, build_language, docs_problems, mkdocs_input, prune_unused_assets, read_base_config, write_language_chooser
+from .search import MKDOCS_INDEX, enrich_search_index
+from .site import build_language, docs_problems, mkdocs_input, prune_unused_assets, read_base_config, write_language_chooser
 from .templatecache import bytecode_cache
 
 
@@ -85,6 +87,9 @@ class BuildContext:
     settings: PublishSettings = field(default_factory=PublishSettings)
     warn: Callable[[str], None] = lambda message: None
     work_lock: IO | None = None  # held until the publish has switched site/ and dist/ (calcguide/publish.py)
+    # The preview's memory between rebuilds (calcguide/incremental.py): its output folder stays, MkDocs rebuilds
+    # only the pages a save changed, the search index is patched. None: a build from nothing.
+    live: LiveState | None = None
 
     @property
     def site(self) -> Path:
@@ -110,7 +115,9 @@ def validate(layout: Layout, settings: PublishSettings | None = None,
     errors = check_tree(layout.project / "docs", "docs") + check_tree(layout.project / "templates", "templates")
     if errors or (errors := docs_problems(layout.project)):
         raise ContentErrors(errors)
-    guide, catalogue = load_guide(layout.content_dir), load_catalogue(layout.project / "templates")
+    guide = load_guide(layout.content_dir, lambda exception: warn(
+        f"numbers differ between the languages on purpose: {exception}"))
+    catalogue = load_catalogue(layout.project / "templates")
     if settings is not None:
         problems = release_problems(guide, layout.content_dir, settings)
         if problems and settings.release:
@@ -139,14 +146,21 @@ def _render(context: BuildContext) -> None:
 def _mkdocs(context: BuildContext) -> None:
     layout = context.layout
     languages = context.rendered
+    settings = repr(context.guide.site) + repr(context.catalogue) + repr(context.settings.public_url)
     if context.previous_inputs is not None:
-        settings = repr(context.guide.site) + repr(context.catalogue) + repr(context.settings.public_url)
         inputs = {lang: mkdocs_input(layout.project, language, settings) for lang, language in languages.items()}
         languages = {lang: language for lang, language in languages.items()
                      if inputs[lang] != context.previous_inputs.get(lang) or not (layout.site_dir / lang).is_dir()}
         context.inputs = {lang: inputs[lang] for lang in languages}  # remembered once published
+    dirty = {}
+    if live := context.live:
+        for lang, language in languages.items():
+            shape = page_shape(layout.project, language, settings)
+            dirty[lang] = live.good and live.shapes.get(lang) == shape and (context.site / lang).is_dir()
+            live.shapes[lang], live.dirty[lang] = shape, dirty[lang]
+            live.rebuilt[lang] = pages_to_rebuild(live, language, dirty[lang])
     jobs = {lang: (context.guide, context.catalogue, language, layout.project, layout.work_dir, context.site,
-                   context.settings) for lang, language in languages.items()}
+                   context.settings, dirty.get(lang, False)) for lang, language in languages.items()}
     if context.parallel and len(jobs) > 1 and usable_cores() > 1:
         seconds = build_in_processes(jobs)
     else:
@@ -185,6 +199,10 @@ def build_in_processes(jobs: dict[str, tuple]) -> dict[str, float]:
 
 def _search(context: BuildContext) -> None:
     for lang in context.built:
+        if context.live:  # the rebuilt pages' sections into the last build's index
+            written = context.site / lang / MKDOCS_INDEX
+            index = patch_index(context.live, lang, json.loads(written.read_text(encoding="utf-8")))
+            written.write_text(json.dumps(index), encoding="utf-8")
         enrich_search_index(context.site / lang, context.guide, context.rendered[lang], context.catalogue)
 
 
@@ -202,6 +220,10 @@ def _chooser(context: BuildContext) -> None:
 def _audit(context: BuildContext) -> None:
     # What was built, read back as a browser reads it: nothing hostile, whatever a template or a value did.
     folders = [context.site / lang for lang in context.built] + [context.site / "index.html"]
+    if context.live:  # what this rebuild wrote: the rebuilt pages (and the language's whole search index)
+        folders = [context.site / "index.html"] + [
+            context.site / lang / html_path(path) for lang in context.built for path in context.live.rebuilt[lang]]
+        check_search_index([context.site / lang for lang in context.built], context.site)
     check_site(folders, context.site, _our_scripts(context).allows)
 
 
@@ -224,8 +246,9 @@ def _pdf(context: BuildContext) -> None:
 
 def _bundle(context: BuildContext) -> None:
     # From file:// there is no server to send the policy: every page of the bundle carries it (calcguide/csp.py).
-    ours, shim = _our_scripts(context), (context.layout.project / SHIM).read_text(encoding="utf-8")
-    write_offline_bundle(context.guide, context.site, context.dist,
+    ours, shim_path = _our_scripts(context), context.layout.project / SHIM
+    shim = shim_path.read_text(encoding="utf-8") if shim_path.is_file() else None  # else the bundle says it
+    write_offline_bundle(context.guide, context.site, context.dist, shim_path,
                          lambda html: with_policy_meta(html, offline_policy(html, ours, shim)))
 
 
@@ -236,6 +259,10 @@ def _csp(context: BuildContext) -> None:
 
 def _publish(context: BuildContext) -> None:
     layout = context.layout
+    if context.live:
+        sync(context.site, layout.site_dir)  # the files this rebuild changed, into the served folder
+        context.previous_inputs.update(context.inputs)
+        return
     if context.previous_inputs is None:
         # Together or not at all: the CSP file in dist/ belongs to this site/ (calcguide/publish.py).
         publish_together([(context.site, layout.site_dir), (context.dist, layout.dist_dir)], context.work_lock)
@@ -268,24 +295,32 @@ PREVIEW_STAGES = ("validate", "render", "mkdocs", "search", "prune", "chooser", 
 def run_stages(layout: Layout, names: tuple[str, ...] | None = None, timings: Timings | None = None,
                previous_inputs: dict[str, str] | None = None, parallel: bool = True,
                settings: PublishSettings | None = None,
-               warn: Callable[[str], None] = lambda message: None) -> BuildContext:
-    """Run the stages of STAGES named in `names` (all by default), in the list's order, in a fresh staging folder."""
+               warn: Callable[[str], None] = lambda message: None, live: LiveState | None = None) -> BuildContext:
+    """Run the stages of STAGES named in `names` (all by default), in the list's order, in a fresh staging folder
+    (or, for the preview, in `live.folder`, kept between rebuilds: calcguide/incremental.py)."""
     timings = timings or Timings()
     # One build per work folder; an interrupted publish is finished first (calcguide/publish.py).
     with work_folder_lock(layout.work_dir) as work_lock:
         recover([layout.site_dir, layout.dist_dir])
-        staging = Path(tempfile.mkdtemp(prefix="output-", dir=layout.work_dir))
+        staging = live.folder if live else Path(tempfile.mkdtemp(prefix="output-", dir=layout.work_dir))
         context = BuildContext(layout, staging, timings, previous_inputs, parallel=parallel,
-                               settings=settings or PublishSettings(), warn=warn, work_lock=work_lock)
+                               settings=settings or PublishSettings(), warn=warn, work_lock=work_lock, live=live)
         try:
-            context.dist.mkdir(parents=True)
+            context.dist.mkdir(parents=True, exist_ok=bool(live))
             for stage in STAGES:
                 if names is None or stage.name in names:
                     start = time.perf_counter()
                     stage.run(context)
                     timings.record(stage.name, time.perf_counter() - start)
+            if live:
+                live.good = True
+        except BaseException:
+            if live:
+                live.good = False  # its output is half new: the next rebuild builds everything
+            raise
         finally:
-            shutil.rmtree(staging, ignore_errors=True)
+            if not live:
+                shutil.rmtree(staging, ignore_errors=True)
     return context
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -34,6 +34,9 @@ PLACEHOLDER = re.compile(OPEN + "([" + _DIGITS + "]+)" + CLOSE)
 # A tag (its quoted attribute values may hold ">"), or a placeholder.
 _TOKEN = re.compile(r"""<(?:[^>"']|"[^"]*"|'[^']*')*>|""" + PLACEHOLDER.pattern)
 _START_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)\b")
+# The end of a line's text so far is a colon, perhaps followed by closing or opening tags and spaces.
+AFTER_COLON = re.compile(r":(?:\s|&nbsp;|\u00a0|\u202f|</?(?:strong|b|em|span)>)*\Z")
+EMPHASIS = frozenset({"strong", "b", "em", "span"})  # a text alone in one still goes on after the colon before it
 # Elements whose content may be blocks: a text of several paragraphs or a list may stand alone in them.
 FLOW_CONTAINERS = frozenset({"td", "th", "li", "dd", "div", "section", "article", "aside", "blockquote", "details",
                              "figure", "footer", "header", "main"})
@@ -66,13 +69,14 @@ class FragmentTable:
         return placeholder(number)
 
     def to_json(self) -> list[list[Any]]:
-        return [[fragment.html, fragment.inline, fragment.text, fragment.blocks] for fragment in self.fragments]
+        return [[fragment.html, fragment.inline, fragment.text, fragment.blocks, fragment.after_colon]
+                for fragment in self.fragments]
 
     @classmethod
     def from_json(cls, data: list[list[Any]]) -> "FragmentTable":
         table = cls()
-        for html, inline, text, blocks in data:
-            table.add(Fragment(html, inline, text, blocks))
+        for html, inline, text, blocks, *after_colon in data:
+            table.add(Fragment(html, inline, text, blocks, *after_colon))
         return table
 
     def fragment(self, match: re.Match) -> Fragment:
@@ -109,9 +113,16 @@ class FragmentTable:
             position = token.end()
             text = token.group(0)
             if not text.startswith("<"):  # a placeholder inside a line
-                out.append(self.fragment(token).inline)
+                fragment = self.fragment(token)
+                # After a colon of the page ("Mécanisme :", "A + B :"), French goes on in lower
+                # case (the fragment says how, and only where it may: calcguide/typography.py).
+                after_colon = fragment.after_colon and AFTER_COLON.search(html, max(0, token.start() - 120), token.start())
+                out.append(fragment.after_colon if after_colon else fragment.inline)
             elif (element := _START_TAG.match(text)) and index + 2 < len(tokens) and self._alone(html, tokens, index):
                 fragment = self.fragment(tokens[index + 1])
+                if (fragment.after_colon and element.group(1).lower() in EMPHASIS
+                        and AFTER_COLON.search(html, max(0, token.start() - 120), token.start())):
+                    fragment = replace(fragment, inline=fragment.after_colon)
                 close = tokens[index + 2]
                 out.append(self._alone_in(element.group(1).lower(), self._attributes(text), fragment, close.group(0)))
                 position, index = close.end(), index + 2
@@ -162,6 +173,17 @@ def _toc_items(items: Iterable[Any]) -> Iterable[Any]:
         yield from _toc_items(item.children)
 
 
+# The theme indents its pages for people reading the source; a reader's browser does not need it, and on the
+# offline bundle's budget (issue 25) it weighs about 40 KB compressed. What keeps its spaces: pre, textarea, and
+# scripts and styles (their text is hashed into the CSP as written).
+_INDENTATION = re.compile(r"(<(pre|textarea|script|style)\b.*?</\2\s*>)|\n[ \t]+", re.S | re.I)
+
+
+def without_indentation(html: str) -> str:
+    """A page with the spaces that start its lines removed (a line break stays: the text flows the same)."""
+    return _INDENTATION.sub(lambda match: match.group(1) or "\n", html)
+
+
 def _content_id(slug: str) -> str:
     return re.sub(r"^[^a-z0-9]+", "", slug.lower()) or "section"
 
@@ -192,5 +214,8 @@ def fragment_swap_plugin(path: Path):  # noqa: ANN201 - an MkDocs plugin (mkdocs
             for item in _toc_items(page.toc):
                 item.title = self.current.escaped_text_of(item.title)
             return self.current.swap(html)
+
+        def on_post_page(self, output, page, config):  # noqa: ANN001, ANN201 - MkDocs' hook
+            return without_indentation(output)
 
     return FragmentSwap()

@@ -9,9 +9,9 @@ import nh3
 
 # --- content fragments (calcguide/fragments.py) ------------------------------------------------------------------
 
-FRAGMENT_TAGS = frozenset({"p", "ul", "ol", "li", "em", "strong", "a", "br", "abbr"})
+FRAGMENT_TAGS = frozenset({"p", "ul", "ol", "li", "em", "strong", "a", "br", "abbr", "span"})
 FRAGMENT_ATTRIBUTES = {"a": {"href", "data-cg-ref"}, "abbr": {"title"}, "ol": {"start"}}
-FRAGMENT_CLASSES = {"a": {"cite"}}  # allowed classes (ammonia wants class out of the attributes)
+FRAGMENT_CLASSES = {"a": {"cite", "cite--d1", "cite--d2", "cite--d3"}, "span": {"cg-cites"}}  # allowed classes (ammonia wants class out of the attributes)
 LINK_SCHEMES = frozenset({"https", "http", "mailto"})
 
 

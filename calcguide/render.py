@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import json
 import posixpath
 import re
@@ -16,15 +17,16 @@ from urllib.parse import quote
 
 import jinja2
 
-from .catalogue import Catalogue, load_catalogue  # noqa: F401 - load_catalogue: the render stage's other entry point
+from .catalogue import Catalogue, date_in_words, load_catalogue  # noqa: F401 - load_catalogue: the render stage's other entry point
 from .content import LANGS, Guide, Text
 from .pages import NAV_SECTION_LIMIT, Page, RenderedLanguage, plan_pages  # noqa: F401 - what other stages import
 from .deployment import PublishSettings
-from .export import BIBTEX_FILE, RIS_FILE
+from .export import bibtex_file, ris_file
 from .pagefacts import PageFacts, page_facts
 from .fragments import CONTENT_MARKDOWN, Citation, Fragment, Setting, allowed_link, plain
 from .placeholders import FragmentTable, write_tables
-from .typography import plain_text
+from .content.crosscheck import texts_in
+from .typography import plain_text, proper_nouns
 
 LINE_BREAKS = re.compile(r"[ \t\r\n]+")
 
@@ -42,6 +44,18 @@ URL_SAFE = ":/?#@!$&'()*+,;=%-._~"  # what a link target keeps as written; the r
 class _PageEnvironment(jinja2.Environment):
     # What a macro or a {% set %} block returns: assembled from template text and values already finalized.
     concat = staticmethod(lambda parts: Trusted("".join(parts)))
+
+
+# Rendered fragments by what shapes them (Renderer._fragments); the last few shapes only, so memory stays bounded.
+_FRAGMENTS: dict[str, dict[tuple[str, str, bool, str], Fragment]] = {}
+
+
+def _fragments_shaped_by(shape: str) -> dict[tuple[str, str, bool, str], Fragment]:
+    if shape not in _FRAGMENTS:
+        while len(_FRAGMENTS) >= 4:
+            del _FRAGMENTS[next(iter(_FRAGMENTS))]
+        _FRAGMENTS[shape] = {}
+    return _FRAGMENTS[shape]
 
 
 class Renderer:
@@ -63,7 +77,12 @@ class Renderer:
         self.table = FragmentTable()  # the fragments of the page being rendered
         self.setting = Setting("en")
         self._page_dir = ""
-        self._fragments: dict[tuple[str, str, bool, str], Fragment] = {}
+        # What a fragment depends on besides its text, language and page folder: the references (numbers,
+        # tooltips), the glossary (abbreviations), the catalogue (the reference page's address), the tooltip's
+        # template. Fragments are kept under it from one render to the next (the preview renders on every save).
+        self._fragments = _fragments_shaped_by(hashlib.sha256("\0".join([
+            repr(guide.references), repr(guide.glossary), repr(catalogue),
+            (templates_dir / "reference-tooltip.j2").read_text(encoding="utf-8")]).encode()).hexdigest())
         options = dict(loader=jinja2.FileSystemLoader(templates_dir), undefined=jinja2.StrictUndefined,
                        keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
                        bytecode_cache=bytecode_cache)  # compiling the templates was most of this stage
@@ -77,8 +96,9 @@ class Renderer:
                                date_text=self._date_text, url=self._url)
             env.globals.update(link=self._link, treatment_link=self._treatment_link, ref_link=self._ref_link,
                                guide=guide, strings=catalogue, page_link=self._page_link, page_title=self._page_title,
-                               citation_of=self._citation_of, settings=self.settings, ris_file=RIS_FILE,
-                               bibtex_file=BIBTEX_FILE, langs=LANGS)
+                               citation_of=self._citation_of, public_address=self._public_address,
+                               settings=self.settings, ris_file=ris_file(guide),
+                               bibtex_file=bibtex_file(guide), langs=LANGS)
 
     # --- values -------------------------------------------------------------------------------------------------
 
@@ -99,7 +119,8 @@ class Renderer:
     def begin(self, page: Page, lang: str, cite: bool = True) -> FragmentTable:
         """Start rendering `page` in `lang`: a fresh table of fragments, and how its texts are set."""
         self.table = FragmentTable()
-        self.setting = Setting(lang, self._citation_for(page, lang) if cite else None, self._abbreviations(lang))
+        self.setting = Setting(lang, self._citation_for(page, lang) if cite else None, self._abbreviations(lang),
+                               self._proper_nouns())
         self._page_dir = posixpath.dirname(page.paths[lang])
         return self.table
 
@@ -125,9 +146,7 @@ class Renderer:
     @jinja2.pass_context
     def _date_text(self, context: jinja2.runtime.Context, date: "dt.date") -> str:
         """A date as readers of the language write it (the pattern is an interface string, `date_format`)."""
-        from babel.dates import format_date
-
-        return Trusted(format_date(date, self.catalogue.ui["date_format"][context["lang"]], locale=context["lang"]))
+        return Trusted(date_in_words(self.catalogue, date, context["lang"]))
 
     @staticmethod
     def _url(address: str) -> str:
@@ -163,6 +182,14 @@ class Renderer:
         return Trusted(self.href(context["page"], context["lang"], target) + (f"#{anchor}" if anchor else ""))
 
     @jinja2.pass_context
+    def _public_address(self, context: jinja2.runtime.Context, kind: str, anchor: str = "") -> str:
+        """Where a page (and section) of the guide is online, for paper: its path after the language's address,
+        which the sheet prints once (the handout's head, the page's footer); empty without a public address."""
+        if not self.settings.language_url(context["lang"]):
+            return Trusted("")
+        return Trusted(self.page_of_kind[kind].url(context["lang"]) + (f"#{anchor}" if anchor else ""))
+
+    @jinja2.pass_context
     def _treatment_link(self, context: jinja2.runtime.Context, treatment_id: str) -> str:
         return Trusted(self.href(context["page"], context["lang"], self.page_of_treatment[treatment_id].paths[context["lang"]]))
 
@@ -194,6 +221,16 @@ class Renderer:
         return cite
 
     @functools.cache
+    def _proper_nouns(self) -> frozenset[str]:
+        """The words content writes with a capital inside a sentence, and brand names: they keep their capital
+        after a colon in French (calcguide/typography.py)."""
+        texts = [text for location, text in texts_in(self.guide.model_dump(), ()) if location[-1:] == ("fr",)]
+        brands = {brand.name for treatment in self.guide.treatments for brand in treatment.brands}
+        common = {word.lower() for treatment in self.guide.treatments for word in treatment.name["fr"].split()}
+        return proper_nouns(texts) | frozenset(word for name in brands for word in name.split()
+                                               if word.lower() not in common)
+
+    @functools.cache
     def _tooltip(self, ref_id: str) -> str:
         """The reference as plain text, for the citation's data-cg-ref attribute (escaped there)."""
         text = self.text_env.get_template("reference-tooltip.j2").module.reference_tooltip(self.guide.reference(ref_id))
@@ -217,10 +254,12 @@ class Renderer:
             counterparts = "".join(f"  {code}: {page.url(code)}\n" for code in LANGS)
             # A page may stay out of search (none does today: Safety at a glance answers the safety questions).
             search = "search:\n  exclude: true\n" if page.context.get("search_exclude") else ""
+            # A page that needs the width of the screen (Safety at a glance) leaves out the table of contents.
+            wide = "hide:\n  - toc\n" if page.context.get("wide") else ""
             # What the theme shows around the page (meta description, "Cite this page"): JSON is YAML.
             guide_page = json.dumps(self._guide_page(lang, page, facts), ensure_ascii=False)
             front_matter = (f"---\ntitle: {_yaml_str(plain_text(page.titles[lang], lang))}\nalternates:\n"
-                            f"{counterparts}guide_page: {guide_page}\n{search}---\n\n")
+                            f"{counterparts}guide_page: {guide_page}\n{search}{wide}---\n\n")
             target = docs_dir / page.paths[lang]
             target.parent.mkdir(parents=True, exist_ok=True)
             _write_if_changed(target, front_matter + body)
@@ -241,6 +280,7 @@ class Renderer:
     def _guide_page(self, lang: str, page: Page, facts: PageFacts) -> dict[str, Any]:
         description = facts.description or plain_text(page.titles[lang], lang)  # a page without a summary of its own
         return {"id": page.page_id, "description": description, "last_reviewed": facts.last_reviewed.isoformat(),
+                "last_reviewed_text": date_in_words(self.catalogue, facts.last_reviewed, lang),
                 "citation": self._citation_of({"lang": lang}, page.page_id)}
 
     def _nav(self, lang: str) -> tuple[list[Any], tuple[str, ...]]:
@@ -279,7 +319,7 @@ def render(guide: Guide, catalogue: Catalogue, project: Path, out_dir: Path,
            settings: PublishSettings | None = None) -> dict[str, RenderedLanguage]:
     """Render both languages into out_dir/<lang>/, with the hand-made docs/ (assets, pages) copied alongside,
     and the reference list as RIS and BibTeX files (MkDocs copies them to the site)."""
-    from .export import EXPORTS
+    from .export import export_files
 
     renderer = Renderer(guide, catalogue, project / "templates", bytecode_cache, settings)
     rendered = {}
@@ -287,9 +327,10 @@ def render(guide: Guide, catalogue: Catalogue, project: Path, out_dir: Path,
         docs_dir = out_dir / lang
         shutil.copytree(project / "docs", docs_dir, dirs_exist_ok=True)
         rendered[lang] = renderer.render_language(lang, docs_dir, out_dir / f"{lang}.fragments.json")
-        for name, write in EXPORTS.items():
+        exports = export_files(guide)
+        for name, write in exports.items():
             _write_if_changed(docs_dir / name, write(guide.references.references))
-        _remove_stale(docs_dir, project / "docs", {page.paths[lang] for page in renderer.pages} | set(EXPORTS))
+        _remove_stale(docs_dir, project / "docs", {page.paths[lang] for page in renderer.pages} | set(exports))
     return rendered
 
 

@@ -132,7 +132,7 @@ def shown_content(guide: Guide) -> dict[str, dict[str, list[Any]]]:
             add("algorithm", _treatment_file(shown.owner), shown.interaction)
         if node.tier:
             add("algorithm", "tiers.yml", guide.tier(node.tier).name)
-    for chapter in ("evaluation", "jdm"):
+    for chapter in ("evaluation", "focus"):
         for section in getattr(guide, chapter).sections:
             for treatment_id in section.treatments:
                 add(chapter, _treatment_file(treatment_id), guide.treatment(treatment_id).name)

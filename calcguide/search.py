@@ -15,11 +15,12 @@ removes that), with, for each section:
 * `keywords`, as strong as a title: what the page is about in the words a reader may use instead of the title:
   a treatment's name, drug class, `search_terms` and brand names; Safety at a glance's safety headings; and the
   whole synonym ring (abbreviation, term, `search_terms`, the other language's abbreviation) of each glossary term
-  these words or the section's title mention, so "CCB" or "calcium channel blocker" reach diltiazem;
-* `related`, as strong as the text: the synonym rings of the glossary terms the text mentions, so "STS" finds a
-  section that only says "sodium thiosulfate";
+  these words or the section's title mention, so a glossary abbreviation or synonym reaches the treatment
+  that its class or its name is;
+* `related`, as strong as the text: the synonym rings of the glossary terms the text mentions, so an abbreviation
+  finds a section that only spells the term out;
 * in both, the index word of each abbreviation of those rings (`abbreviation_token`), which the query side uses
-  when a glossary abbreviation is typed as written, before the stop-word list ("LES", lupus, is the French "les");
+  when a glossary abbreviation is typed as written, before the stop-word list (an abbreviation "LES" is also the French article "les");
 * `boost`, by kind of page (`PAGE_BOOST`, Material's per-document boost).
 
 The boosts of the fields are set in mkdocs.yml (`search: fields:`). The worker adds `title_folded` and
@@ -116,7 +117,7 @@ def _spaced(words: Iterable[str]) -> str:
 
 
 def abbreviation_token(abbreviation: str) -> str:
-    """The index word of a glossary abbreviation, matched only as written: "LES" (lupus) is a French stop word,
+    """The index word of a glossary abbreviation, matched only as written: "LES" (an abbreviation) is a French stop word,
     "les", and would never reach the index. Lowercase letters and digits with a marker at each end that no stemmer
     or stop-word list touches ("LES" -> "zzles9"), so that it goes through the index's pipeline unchanged."""
     return "zz" + "".join(char for char in fold(abbreviation).lower() if char.isalnum()) + "9"

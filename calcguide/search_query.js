@@ -1,4 +1,4 @@
-/* Calcinosis Guide search, the query side: what our search worker (search_worker.js, which explains the whole
+/* The guide's search, the query side: what our search worker (search_worker.js, which explains the whole
  * arrangement) does to the index, the queries and the results, in the words of lunr and of Material's index.
  * calcguide/search.py writes this script into each language's worker, after the line that sets CALCGUIDE_SEARCH
  * and before search_worker.js, which calls it: CalcguideSearch.setUp(index), .rewrite(query), .answer(result).
@@ -16,7 +16,7 @@
  *        ("thiosulfa" -> "thiosulf*", "bisphosphonat" -> "bisphosphon*"): results never vanish as the word grows;
  *     3. when neither finds a word of the index, the stems of the index closest to the word typed, counted
  *        against whole words of the index and against stems: one edit (letter added, missing, wrong, or two
- *        swapped) from 5 letters, two from 9 ("diltiazme" -> diltiazem, "tiosulfatte" -> thiosulfate); so a word
+ *        swapped) from 5 letters, two from 9 ("treatmnet" -> treatment, "infectoin" -> infection); so a word
  *        of the index is always matched as typed, never by a neighbour, and exact matches rank first.
  *   Every stem goes to lunr as "stem*^1": Material leaves a term with a boost as it is, and lunr does not stem a
  *   wildcard term again. A stem of three letters or less is matched exactly (the word, through the pipeline), or
@@ -192,7 +192,7 @@ var CalcguideSearch = (function () {
   }
 
   /* The stems of the index closest to a mistyped word: the edits are counted between the word and each word of
-   * the index as written (a reader mistypes whole words: "tiosulfatte" is two edits from "thiosulfate"), and
+   * the index as written (a reader mistypes whole words: "treatmnet" is one swap from "treatment"), and
    * between its stem and each stem; the closest, within the word's allowed edits, win */
   function similar(word, stem, limit) {
     var best = limit + 1, found = [], typed = fold(word)

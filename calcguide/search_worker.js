@@ -1,4 +1,4 @@
-/* Calcinosis Guide search worker. calcguide/search.py writes it into each language's site as
+/* The guide's search worker. calcguide/search.py writes it into each language's site as
  * assets/javascripts/workers/calcguide-search.js, after one line that sets CALCGUIDE_SEARCH (see there), and
  * templates/theme/main.html points Material's __config.search at it, so the page starts this worker instead of
  * Material's. It sits between the page and Material's own worker, unchanged, speaking Material's message protocol

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import shutil
 import sys
 import types
 from pathlib import Path
@@ -20,21 +19,22 @@ import yaml
 
 from .content import LANGS, Guide
 from .deployment import PublishSettings
-from .export import BIBTEX_FILE, RIS_FILE
-from .catalogue import Catalogue
+from .export import BIBTEX_SUFFIX, RIS_SUFFIX, bibtex_file, ris_file
+from .catalogue import Catalogue, date_in_words, page_date_label
 from .pages import RenderedLanguage
 from .templatecache import ThemeBytecodeCache
 from .fragments import CONTENT_MARKDOWN, Setting
-from .typography import markdown_extensions, plain_text
+from .typography import markdown_extensions, plain_text, written_date
 
 
 def words_of(text: str, lang: str) -> str:
     """A content text as plain words (typeset, no markup, no citations), for a place that takes no HTML."""
     return CONTENT_MARKDOWN.render(text, Setting(lang)).text
 
-SHIM = Path("node_modules/iframe-worker/shim/index.js")
 MATERIAL_FAVICON = "assets/images/favicon.png"  # the theme's own icon, copied into every site
-SHIM_TARGET = Path("assets/vendor/iframe-worker/shim.js")
+# The guide's stylesheets (mkdocs.yml `extra_css`, kept as separate files in docs/ for whoever edits them), joined
+# in that order into this one file, which is all a page links besides the theme's own: one request, not five.
+JOINED_CSS = "assets/stylesheets/calcguide.css"
 
 
 class SiteBuildError(Exception):
@@ -61,6 +61,9 @@ def language_config(base: dict[str, Any], project: Path, guide: Guide, catalogue
             for scheme in base["theme"]["palette"]]
     return {
         "INHERIT": str((project / "mkdocs.yml").resolve()),
+        # The stylesheets reach the site joined in one file (join_stylesheets); the sources stay out of it.
+        "extra_css": [JOINED_CSS],
+        "exclude_docs": "\n".join(f"/{source}" for source in stylesheet_sources(base)),
         "site_name": plain_text(guide.site.short_title[lang], lang),
         # Only a real public address: MkDocs then writes canonical links and the sitemap from it. Without one,
         # nothing names an address (each page's description comes from its own summary: templates/theme/main.html).
@@ -84,12 +87,17 @@ def language_config(base: dict[str, Any], project: Path, guide: Guide, catalogue
                 "title": plain_text(guide.site.title[lang], lang),
                 "version": guide.site.version,
                 "last_reviewed": guide.last_reviewed.isoformat(),
+                # Until the site names its editors every page says it is a draft, and its date says only what was
+                # done (issue 23); both go away by themselves once editors are named.
+                "draft": not guide.site.editors,
+                "date_label": plain_text(page_date_label(catalogue, bool(guide.site.editors), lang), lang),
+                "last_reviewed_text": date_in_words(catalogue, guide.last_reviewed, lang),
                 "disclaimer": words_of(guide.site.disclaimer[lang], lang),  # the theme escapes it
                 "public_url": settings.public_url or "",  # the chooser's address (hreflang x-default); "" when none
                 "contact": guide.site.contact.model_dump() if guide.site.contact else None,
                 "handout": handout_name(lang),
-                "ris": RIS_FILE,
-                "bibtex": BIBTEX_FILE,
+                "ris": ris_file(guide),
+                "bibtex": bibtex_file(guide),
                 "ui": {key: plain_text(text[lang], lang) for key, text in catalogue.ui.items()},
             },
         },
@@ -121,8 +129,8 @@ def docs_problems(project: Path) -> list[Any]:
     named = {str(item if isinstance(item, str) else item.get("path", "")) for key in ("extra_javascript", "extra_css")
              for item in base.get(key, [])} | {theme.get("favicon"), theme.get("logo")}
     theme_dirs = [Path(material_templates.__file__).parent, project / theme.get("custom_dir", "templates/theme")]
-    written_by_build = {SHIM_TARGET.as_posix(), "search/search_index.json", "search/search_index.js", "sitemap.xml",
-                        "404.html", RIS_FILE, BIBTEX_FILE}
+    written_by_build = {JOINED_CSS, "search/search_index.json", "search/search_index.js", "sitemap.xml",
+                        "404.html"}
     errors = []
     docs = project / "docs"
     for path in sorted(docs.rglob("*")) if docs.is_dir() else []:
@@ -133,7 +141,7 @@ def docs_problems(project: Path) -> list[Any]:
         if path.suffix.lower() in CODE_SUFFIXES and relative not in named:
             errors.append(ContentError(name, 1, "", "a page, script or picture that mkdocs.yml does not name; list it "
                                        "(extra_javascript, extra_css, theme.favicon) or remove it"))
-        if relative in written_by_build or any((folder / relative).exists() for folder in theme_dirs):
+        if relative in written_by_build or relative.endswith((RIS_SUFFIX, BIBTEX_SUFFIX)) or any((folder / relative).exists() for folder in theme_dirs):
             errors.append(ContentError(name, 1, "", "this file has the path of a file of the theme or of the build, "
                                        "which it would replace; rename it"))
     return errors
@@ -169,8 +177,9 @@ def read_base_config(project: Path) -> dict[str, Any]:
 
 
 def build_language(guide: Guide, catalogue: Catalogue, language: RenderedLanguage, project: Path, work_dir: Path,
-                   site_dir: Path, settings: PublishSettings | None = None) -> None:
-    """Run MkDocs for one language into site_dir/<lang>/."""
+                   site_dir: Path, settings: PublishSettings | None = None, dirty: bool = False) -> None:
+    """Run MkDocs for one language into site_dir/<lang>/; `dirty` (the preview, calcguide/incremental.py): only
+    the pages whose Markdown is newer than their HTML, into the last build's output."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
@@ -182,10 +191,11 @@ def build_language(guide: Guide, catalogue: Catalogue, language: RenderedLanguag
     warnings = _route_mkdocs_warnings()
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     lang = language.lang
-    _vendor_shim(project, language.docs_dir)
+    base = read_base_config(project)
+    join_stylesheets(base, language.docs_dir)
     config_path = work_dir / f"mkdocs.{lang}.yml"
     try:
-        config = language_config(read_base_config(project), project, guide, catalogue, language, site_dir, settings)
+        config = language_config(base, project, guide, catalogue, language, site_dir, settings)
         config_path.write_text("# Generated by calcguide/site.py: mkdocs.yml with this language's settings.\n"
                                + yaml.dump(config, Dumper=_ConfigDumper, allow_unicode=True, sort_keys=False),
                                encoding="utf-8")
@@ -195,7 +205,9 @@ def build_language(guide: Guide, catalogue: Catalogue, language: RenderedLanguag
         mkdocs_config.plugins["calcguide-error-page"] = ErrorPageBase(lang)
         # Content fragments in place of their placeholders, before anything reads the pages' HTML.
         mkdocs_config.plugins["calcguide-fragments"] = fragment_swap_plugin(language.fragments)
-        build(mkdocs_config)
+        if dirty:
+            mkdocs_config.plugins["calcguide-titles-of-unbuilt-pages"] = _titles_of_unbuilt_pages()
+        build(mkdocs_config, dirty=dirty)
     except (Abort, ConfigurationError, PluginError) as exc:
         because = "".join(f" {warning}" for warning in warnings.seen)
         raise SiteBuildError(f"MkDocs could not build the {lang} site: {exc}{because}") from None
@@ -204,6 +216,24 @@ def build_language(guide: Guide, catalogue: Catalogue, language: RenderedLanguag
     if not (settings and settings.public_url):  # a sitemap of relative addresses would mislead crawlers
         for sitemap in ("sitemap.xml", "sitemap.xml.gz"):
             (site_dir / lang / sitemap).unlink(missing_ok=True)
+
+
+def _titles_of_unbuilt_pages():  # noqa: ANN202 - an MkDocs plugin (mkdocs is imported only here)
+    """In a dirty build, the pages MkDocs does not rebuild still read their front matter, as a whole build reads
+    it (the source, then the plugins' `page_markdown`: calcguide/themetext.py escapes the title), since the
+    navigation and the previous/next links of the rebuilt pages show their titles."""
+    from mkdocs.plugins import BasePlugin
+
+    class TitlesOfUnbuiltPages(BasePlugin):
+        def on_nav(self, nav, config, files):  # noqa: ANN001, ANN201 - MkDocs' hook
+            for page in nav.pages:
+                if not page.file.is_modified():
+                    page.read_source(config)
+                    page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config,
+                                                                    files=files)
+            return nav
+
+    return TitlesOfUnbuiltPages()
 
 
 def mkdocs_input(project: Path, language: RenderedLanguage, settings: str) -> str:
@@ -225,13 +255,27 @@ def fingerprint(paths: list[Path], *texts: str) -> str:
     return digest.hexdigest()
 
 
-def _vendor_shim(project: Path, docs_dir: Path) -> None:
-    source = project / SHIM
-    if not source.is_file():
-        raise SiteBuildError(f"{SHIM} is missing; run `make site` (it installs the pinned npm packages)")
-    target = docs_dir / SHIM_TARGET
+def stylesheet_sources(base: dict[str, Any]) -> list[str]:
+    """The guide's stylesheets as mkdocs.yml lists them (`extra_css`), in their order."""
+    return [str(item if isinstance(item, str) else item["path"]) for item in base.get("extra_css", [])]
+
+
+def join_stylesheets(base: dict[str, Any], docs_dir: Path) -> Path:
+    """Write JOINED_CSS into a language's docs folder: the guide's stylesheets one after the other, in mkdocs.yml's
+    order, so that the cascade is the one five links gave. A page blocks its first paint on each stylesheet it
+    links; one file is one round trip, and it compresses better than five."""
+    parts = []
+    for source in stylesheet_sources(base):
+        text = (docs_dir / source).read_text(encoding="utf-8")
+        if text.lstrip().startswith(("@charset", "@import")):  # valid only at the top of a file
+            raise SiteBuildError(f"docs/{source}: @charset and @import cannot be joined into {JOINED_CSS}; remove it")
+        parts.append(f"/* docs/{source} */\n{text.rstrip()}\n")
+    target = docs_dir / JOINED_CSS
     target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(source, target)
+    joined = "\n".join(parts)
+    if not target.is_file() or target.read_text(encoding="utf-8") != joined:  # the preview fingerprints docs_dir
+        target.write_text(joined, encoding="utf-8")
+    return target
 
 
 # Theme files that a French or English site, read online or from file://, never loads: Material copies all its
@@ -277,10 +321,11 @@ def write_language_chooser(guide: Guide, catalogue: Catalogue, project: Path, si
                              undefined=jinja2.StrictUndefined)
     env.filters["typeset"] = plain_text
     env.filters["words"] = words_of  # a content text's words, without its markup and citations
+    env.filters["date_text"] = lambda date, lang: written_date(date, lang, catalogue.ui["date_format"][lang])
     public_url = (settings or PublishSettings()).public_url
     html = env.get_template("language-chooser.html.j2").render(
         guide=guide, strings=catalogue, langs=LANGS, public_url=public_url, handout_name=handout_name,
-        leaflet_name=leaflet_name)
+        leaflet_name=leaflet_name, date_in_words=lambda date, lang: date_in_words(catalogue, date, lang))
     if public_url:  # crawlers look for /sitemap.xml: it names each language's sitemap
         index = env.get_template("sitemap-index.xml.j2").render(guide=guide, langs=LANGS, public_url=public_url)
         (site_dir / "sitemap.xml").write_text(index, encoding="utf-8")
@@ -314,4 +359,14 @@ def _route_mkdocs_warnings() -> _WarningPrinter:
         logger.setLevel(logging.WARNING)
         logger.propagate = False
     printer.seen.clear()
+    # A dirty build (the preview) warns that it is one, which strict mode would count as a failure: the preview
+    # rebuilds whole what a dirty build cannot keep right (calcguide/incremental.py).
+    build_logger = logging.getLogger("mkdocs.commands.build")
+    if not any(isinstance(existing, _DirtyBuildNotice) for existing in build_logger.filters):
+        build_logger.addFilter(_DirtyBuildNotice())
     return printer
+
+
+class _DirtyBuildNotice(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "'dirty' build" not in record.getMessage()

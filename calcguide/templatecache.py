@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import sys
+import types
 from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
@@ -35,11 +36,30 @@ def versions() -> str:
                      f"mkdocs={version('mkdocs')}", f"mkdocs-material={version('mkdocs-material')}"])
 
 
+def _stable(value: Any) -> str:
+    """A constant of compiled code, written the same in every process: a nested function's code by its own
+    contents (its repr holds a memory address), a frozenset in sorted order (its order follows string hashing,
+    which differs from process to process)."""
+    if isinstance(value, types.CodeType):
+        return _code_digest(value)
+    if isinstance(value, frozenset):
+        return "frozenset(" + ",".join(sorted(_stable(item) for item in value)) + ")"
+    if isinstance(value, tuple):
+        return "(" + ",".join(_stable(item) for item in value) + ")"
+    return repr(value)
+
+
+def _code_digest(code: types.CodeType) -> str:
+    parts = [code.co_code.hex(), *code.co_names, *(_stable(constant) for constant in code.co_consts)]
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
 def _code_of(function: Any) -> str:
-    """A function as the optimizer may have run it: its module, name and code (so an edited filter counts)."""
+    """A function as the optimizer may have run it: its module, name and code (so an edited filter counts), the
+    same in every build process (else the cache would never be reused)."""
     function = getattr(function, "__func__", function)
     code = getattr(function, "__code__", None)
-    body = hashlib.sha256(code.co_code + repr(code.co_consts).encode()).hexdigest() if code else ""
+    body = _code_digest(code) if code else ""
     return f"{getattr(function, '__module__', '')}.{getattr(function, '__qualname__', repr(type(function)))}:{body}"
 
 

@@ -17,8 +17,10 @@ Every function here is linear in the length of its text: the patterns are anchor
 """
 from __future__ import annotations
 
+import datetime as dt  # noqa: F401 - the type of written_date's date
 import re
 import xml.etree.ElementTree as etree
+from typing import Iterable
 
 from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
@@ -139,10 +141,82 @@ def _split_leading(word: str) -> tuple[str, str]:
     return word[:len(word) - len(core)], core
 
 
+# A number whose thousands an editor wrote with plain spaces ("1 305", "50 000"): one number, its groups joined
+# by a narrow no-break space, so that a line never breaks inside it. Groups are exactly three digits after a
+# first group of one to three, so that two numbers side by side ("2014 123") are never joined.
+SPACED_THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:[ " + NBSP + r"]\d{3})+(?![\d,.]\d)(?!\d)")
+# Chemical formulas in prose: the digit of a molecule is a subscript (CO₂), wherever the editor typed it plain.
+FORMULAS = {re.compile(r"(?<![\w-])CO2(?![\w-])"): "CO\u2082"}
+# French: the typographic apostrophe between two letters (l’association, aujourd’hui), never in an address.
+# An elision at the end of a text node ("L'" before "<strong>échographie</strong>") is one too.
+APOSTROPHE = re.compile(r"(?<=[^\W\d_])'(?=[^\W\d_]|$)")
+
+
+def grouped_thousands(text: str) -> str:
+    return SPACED_THOUSANDS.sub(lambda match: re.sub("[ " + NBSP + "]", NARROW_NBSP, match.group(0)), text)
+
+
+def formulas(text: str) -> str:
+    for pattern, replacement in FORMULAS.items():
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def french_apostrophes(text: str) -> str:
+    if "'" not in text:
+        return text
+    return _outside(PROTECTED_WORD, text, lambda part: APOSTROPHE.sub("\u2019", part))
+
+
 def typeset(text: str, lang: str) -> str:
-    """One text node of `lang`: quantities, and in French the punctuation."""
-    text = quantities(text, lang)
-    return french_punctuation(text) if lang == "fr" else text
+    """One text node of `lang`: quantities, thousands, formulas, and in French the punctuation and apostrophes."""
+    if any(character.isdigit() for character in text):
+        text = formulas(quantities(grouped_thousands(text), lang))
+    return french_apostrophes(french_punctuation(text)) if lang == "fr" else text
+
+
+def written_date(date: "dt.date", lang: str, pattern: str) -> str:
+    """A date as readers of the language write it in prose (29 November 2026, 29 novembre 2026): `pattern` is the
+    Babel pattern of the interface string `date_format`; the day and the month never part at a line end."""
+    from babel.dates import format_date
+
+    return format_date(date, pattern, locale=lang).replace(" ", NBSP, 1)
+
+
+# --- lower case after a colon (French) ---------------------------------------------------------------------------
+
+# The first word of a text: its letters (an elided article included: "L'association", "L’hydroxyde").
+_FIRST_WORD = re.compile(r"([^\W\d_])([^\W\d_]*(?:['’][^\W\d_]+)?)")
+_LEADING_TAGS = re.compile(r"(?:<[^>]*>|\s)*")
+
+
+def lower_first_word(html: str, proper_nouns: frozenset[str]) -> str:
+    """A content text's inline HTML to follow a generated colon in French ("Mécanisme : le médicament…"): its
+    first letter in lower case, unless its first word is a proper noun (one the guide writes with a capital inside
+    a sentence, or a brand), an abbreviation (AMM, CRAT) or a single letter. Empty when nothing changes."""
+    start = _LEADING_TAGS.match(html).end()
+    word = _FIRST_WORD.match(html, start)
+    if not word or not word.group(1).isupper() or not (word.group(2) or word.group(1) == "À"):
+        return ""
+    if word.group(2) and not word.group(2).replace("'", "").replace("’", "").islower():
+        return ""
+    stem = re.split("['’]", word.group(0))[-1]
+    if word.group(0) in proper_nouns or stem in proper_nouns:
+        return ""
+    return html[:start] + word.group(1).lower() + html[start + 1:]
+
+
+def proper_nouns(texts: Iterable[str]) -> frozenset[str]:
+    """The words that texts write with a capital inside a sentence (after a lower-case word): names of people,
+    places, bodies and brands ("Raynaud", a brand), which keep their capital after a colon."""
+    found = set()
+    for text in texts:
+        found.update(re.findall(r"(?<=[^\W\d_,;:.!?»)\]] )([A-ZÀ-ÖØ-Þ][^\W\d_]+)", text))
+    return frozenset(found - ARTICLES)
+
+
+# Articles begin a sentence, not a name, even where a name starts with one ("Le C", an author).
+ARTICLES = frozenset({"Le", "La", "Les", "Un", "Une", "Des", "Du", "De"})
 
 
 def plain_text(text: str, lang: str) -> str:
@@ -168,11 +242,11 @@ class _PunctuationTreeprocessor(Treeprocessor):
                 or FOREIGN_CLASSES & set(element.get("class", "").split())):
             return
         if element.text:
-            element.text = french_punctuation(element.text)
+            element.text = french_apostrophes(french_punctuation(element.text))
         for child in element:
             self._walk(child)
             if child.tail:
-                child.tail = french_punctuation(child.tail)
+                child.tail = french_apostrophes(french_punctuation(child.tail))
 
 
 class _TableOfContentsTreeprocessor(Treeprocessor):
@@ -184,7 +258,7 @@ class _TableOfContentsTreeprocessor(Treeprocessor):
 
     def _typeset(self, tokens: list[dict]) -> None:
         for token in tokens:
-            token["name"] = french_punctuation(token["name"])
+            token["name"] = french_apostrophes(french_punctuation(token["name"]))
             self._typeset(token.get("children", []))
 
 

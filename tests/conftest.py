@@ -64,10 +64,35 @@ def errors_of(content: Path) -> list[str]:
     return [str(error) for error in caught.value.errors]
 
 
+def line_of(path: Path, start: str) -> int:
+    """The number of the first line of `path` that starts with `start`."""
+    return next(number for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                if line.startswith(start))
+
+
 def replace_in(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"fixture text {old!r} not found in {path.name}"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def markdown_with_an_editor(content: Path, docs_dir: Path, catalogue) -> dict[str, dict[str, str]]:
+    """Name an editor in a copy of the content, render it, and give what each page says, per language and page
+    kind (a treatment page by its id): its Markdown with every content placeholder filled by its fragment."""
+    from calcguide.content import LANGS, load_guide
+    from calcguide.placeholders import read_tables
+    from calcguide.render import render
+
+    replace_in(content / "site.yml", "editors: []", (
+        "editors:\n  - name: Test Editor\n    role: {en: Editor, fr: Éditeur}\n"
+        "    affiliation: {en: A hospital, fr: Un hôpital}\n    interests: {en: None declared, fr: Aucun lien déclaré}"))
+    rendered = render(load_guide(content), catalogue, PROJECT, docs_dir)
+    pages: dict[str, dict[str, str]] = {}
+    for lang in LANGS:
+        tables = read_tables(docs_dir / f"{lang}.fragments.json")
+        pages[lang] = {page.page_id: tables[page.paths[lang]].fill(
+            (docs_dir / lang / page.paths[lang]).read_text(encoding="utf-8")) for page in rendered[lang].pages}
+    return pages
 
 
 @dataclass(frozen=True)

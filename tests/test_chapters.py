@@ -1,4 +1,4 @@
-"""The clinical chapters (evaluation, juvenile dermatomyositis): the same page in both languages, linked to the
+"""The clinical chapters (evaluation.yml, focus.yml): the same page in both languages, linked to the
 treatment pages they discuss, with their references checked like any other; trial registrations as references."""
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from conftest import PROJECT, errors_of, replace_in
 
 HEADING_ANCHOR = re.compile(r"^## .* \{ #([a-z0-9-]+) \}$", re.MULTILINE)
 CITATION_NUMBER = re.compile(r'href="[^"]*references\.html#[^"]*">(\d+)</a>')
-CHAPTERS = ("evaluation", "jdm")
+CHAPTERS = ("evaluation", "focus")
 
 
 @pytest.fixture(scope="module")
@@ -43,8 +43,8 @@ def test_chapter_cites_the_same_references_in_the_same_order_in_both_languages(r
 def test_chapter_section_links_every_treatment_page_it_discusses(rendered):
     guide = rendered[0]
     for lang in LANGS:
-        markdown = _chapter_markdown(rendered, "jdm", lang)
-        for section in guide.jdm.sections:
+        markdown = _chapter_markdown(rendered, "focus", lang)
+        for section in guide.focus.sections:
             for treatment_id in section.treatments:
                 assert f"/{treatment_id}.md)" in markdown
 
@@ -57,9 +57,9 @@ def test_evaluation_page_links_to_the_response_assessment_page(rendered):
 
 
 def test_chapter_section_naming_an_unknown_treatment_is_rejected_with_its_place(content_copy):
-    replace_in(content_copy / "juvenile-dermatomyositis.yml", "treatments: [anti-tnf]", "treatments: [anti-tnfs]")
+    replace_in(content_copy / "focus.yml", "treatments: [anti-tnf]", "treatments: [anti-tnfs]")
     errors = errors_of(content_copy)
-    assert any(error.startswith("juvenile-dermatomyositis.yml:") and "anti-tnfs" in error and "sections.2.treatments.0"
+    assert any(error.startswith("focus.yml:") and "anti-tnfs" in error and "sections.2.treatments.0"
                in error for error in errors), errors
 
 

@@ -61,3 +61,22 @@ def test_tapping_a_citation_shows_its_reference_without_leaving_the_page(browser
         tab.page.locator("h1").tap()
         bubble.wait_for(state="hidden")
         assert tab.console_errors == []
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_a_citation_never_breaks_from_its_brackets_on_a_phone(browser, built, lang):
+    """Each citation ("[3, 7]") is one box on one line, at 360 px where lines are shortest."""
+    pages = [next((built.site_dir / lang).glob(f"*/{name}.html")) for name in ("diltiazem", "anti-tnf")]
+    pages += [path for path in (built.site_dir / lang).glob("*.html") if "cg-cites" in path.read_text(encoding="utf-8")]
+    with visit(browser, viewport={"width": 360, "height": 800}) as tab:
+        checked = 0
+        for path in pages:
+            tab.page.goto(path.as_uri())
+            broken = tab.page.evaluate("""() => Array.from(document.querySelectorAll('.cg-cites'))
+                .filter(cites => cites.getClientRects().length > 1
+                                 || !/^\\[[\\d, ]+\\]$/.test(cites.textContent.replace(/\\s+/g, ' ')))
+                .map(cites => cites.textContent)""")
+            assert broken == [], (path.name, broken)
+            checked += tab.page.locator(".cg-cites").count()
+        assert checked > 100
+        assert tab.console_errors == []

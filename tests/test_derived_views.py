@@ -67,14 +67,14 @@ def elements(html: str) -> list[Element]:
 
 def key(text: str) -> str:
     """A text as a reader compares it: no citations, Markdown marks, spaces, quotes or apostrophe variants; a
-    decimal comma and point alike."""
+    decimal comma and point alike; capitals alike (after a colon French goes on in lower case)."""
     text = unescape(text)
     text = re.sub(r"\s*\[@[^\]]+\]", "", text)  # a source citation [@id]
     text = re.sub(r"\[(\d+(?:,\s*\d+)*)\]", "", text)  # a built citation [3] or [3, 4]
     text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)  # a Markdown link keeps its words
     text = text.replace("’", "'").replace("–", "-")
     text = re.sub(r"(\d)[.,](\d)", r"\1.\2", text)
-    return re.sub(r"[\s*_`«»\"“”]", "", text)
+    return re.sub(r"[\s*_`«»\"“”]", "", text).lower()
 
 
 def page_text(html: str) -> str:
@@ -109,7 +109,11 @@ def regimens_without_their_note(guide: Guide, view: View) -> list[str]:
     """A view, or a row of one of its tables, that shows a regimen with a dose note but not the note."""
     problems = []
     page = page_text(view.html)
-    rows = [key(e.text) for e in elements(view.html) if e.tag == "tr"]
+    found = elements(view.html)
+    rows = [key(e.text) for e in found if e.tag == "tr"]
+    # Where a row names interactions: its interactions cell (a contraindication may name the same drug, as a
+    # contraindication, in its own cell).
+    lists = [key(e.text) for e in found if "cg-glance__interactions" in (e.attrs.get("class") or "")]
     for treatment in guide.treatments:
         note = treatment.safety.dose_note if treatment.safety else None
         if note is None:
@@ -143,9 +147,15 @@ def boxes_without_their_action(guide: Guide, view: View) -> list[str]:
 
 
 def glance_rows_without_their_action(guide: Guide, view: View) -> list[str]:
-    """A row of Safety at a glance that does not show the action of each of its drug's interactions."""
+    """A row of Safety at a glance that does not show the action of each of its drug's interactions with the
+    guide's other treatments, or that names another interaction without its action (issue 23: the row counts
+    those and links to them)."""
     problems = []
-    rows = [key(e.text) for e in elements(view.html) if e.tag == "tr"]
+    found = elements(view.html)
+    rows = [key(e.text) for e in found if e.tag == "tr"]
+    # Where a row names interactions: its interactions cell (a contraindication may name the same drug, as a
+    # contraindication, in its own cell).
+    lists = [key(e.text) for e in found if "cg-glance__interactions" in (e.attrs.get("class") or "")]
     for treatment in guide.treatments:
         if treatment.kind != "drug" or not treatment.safety:
             continue
@@ -155,7 +165,9 @@ def glance_rows_without_their_action(guide: Guide, view: View) -> list[str]:
             problems.append(f"Safety at a glance ({view.lang}) has no row for {treatment.id}")
             continue
         for shown in guide.interactions_of(treatment.id):
-            if key(shown.interaction.action[view.lang]) not in row:
+            listed = next((cell for cell in lists if cell and cell in row), "")
+            named = shown.partner is not None or key(shown.interaction.other[view.lang]) in listed
+            if named and key(shown.interaction.action[view.lang]) not in row:
                 problems.append(f"the row of {treatment.id} in Safety at a glance ({view.lang}) lacks the action of "
                                 f"its interaction with {shown.other_than(treatment.id) or shown.interaction.other[view.lang]}")
     return problems
@@ -261,3 +273,15 @@ def test_an_interaction_summary_is_refused_with_its_location(content_copy):
     errors = errors_of(content_copy)
     assert any(error.startswith("treatments/diltiazem.yml:") and "summary" in error and "action" in error
                for error in errors), errors
+
+
+def test_a_glance_row_naming_an_interaction_without_its_action_is_found(walked):
+    guide, all_views = walked
+    view = next(v for v in all_views if v.name == "safety" and v.lang == "en")
+    assert glance_rows_without_their_action(guide, view) == []
+    other = next(shown.interaction.other["en"] for shown in guide.interactions_of("diltiazem") if shown.partner is None)
+    row = view.html.index("diltiazem.html#before-prescribing")
+    mark = view.html.index('<ul class="cg-glance__interactions">', row) + len('<ul class="cg-glance__interactions">')
+    named = view.html[:mark] + f"<li>{other}</li>" + view.html[mark:]
+    assert named != view.html
+    assert any("lacks the action" in problem for problem in glance_rows_without_their_action(guide, View("safety", "en", named)))

@@ -75,7 +75,7 @@ def test_reference_naming_only_a_group_is_rejected(content_copy):
     errors = errors_in(content_copy, "references.yml")
     assert errors == [f"references.yml:{line_of(path, 'calcinosis investigators')}: references.2.authors: "
                       "reference 'balin-2012' does not name its authors; write them as Surname Initials "
-                      "(e.g. Balin SJ, Wetter DA), as shown in the record you checked. A group alone "
+                      "(e.g. Surname AB, Other CD), as shown in the record you checked. A group alone "
                       "('… investigators') is not an author list; if no record shows the authors, leave the "
                       "reference out"]
 

@@ -44,10 +44,13 @@ def layout_of(project: Path, output: Path) -> Layout:
 def hostile(tmp_path_factory: pytest.TempPathFactory) -> Layout:
     root = tmp_path_factory.mktemp("hostile")
     project = project_copy(root / "project")
-    set_text(project / "content", "site.yml", "title", "en", TITLE)
-    set_text(project / "content", "site.yml", "short_title", "en", SHORT_TITLE)
-    set_text(project / "content", "treatments/diltiazem.yml", "name", "en", NAME)
-    replace_in(project / "templates" / "strings.yml", "print: {en: Print,", f"print: {{en: '{PRINT.replace(chr(39), chr(39) * 2)}',")
+    # In both languages: a text states the same numbers in each (the parity check refuses "alert(1)" in one only).
+    for lang in ("en", "fr"):
+        set_text(project / "content", "site.yml", "title", lang, TITLE)
+        set_text(project / "content", "site.yml", "short_title", lang, SHORT_TITLE)
+        set_text(project / "content", "treatments/diltiazem.yml", "name", lang, NAME)
+    replace_in(project / "templates" / "strings.yml", "print: {en: Print, fr: Imprimer}",
+               f"print: {{en: '{PRINT.replace(chr(39), chr(39) * 2)}', fr: 'Imprimer (1)'}}")
     layout = layout_of(project, root)
     build_everything(layout)
     return layout

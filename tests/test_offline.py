@@ -3,6 +3,7 @@ nothing fetched from outside — the hosted site/ neither."""
 from __future__ import annotations
 
 import html
+import posixpath
 import re
 import zipfile
 from html.parser import HTMLParser
@@ -19,9 +20,9 @@ from calcguide.search import INDEX, read_index
 from conftest import PRINTED_PDF, PROJECT
 from searching import search, watch_search
 
-# The sites' budget: a USB stick or an intranet share carries it easily; it guards against a build that starts to
-# ship what no page uses. Raised from 1 MB when the safety sections, 89 references and three chapters came in.
-SITES_BUDGET = 1_500_000
+# The sites' budget (issue 25): 1024 KB, a USB stick or an intranet share carries it easily; it guards against a
+# build that starts to ship what no page uses, or a second copy of what both languages share.
+SITES_BUDGET = 1024 * 1024
 SEARCHES = [(lang, query) for lang in LANGS for query in ("thiosulfate", "colchicine")]
 
 
@@ -112,10 +113,48 @@ def test_bundle_holds_no_server_only_file(bundle):
 
 def test_bundle_holds_a_palette_only_when_configured_and_no_segmenter_of_a_language_we_do_not_publish(bundle):
     palette = bool(re.search(r"^\s+palette:", (PROJECT / "mkdocs.yml").read_text(encoding="utf-8"), re.MULTILINE))
+    assert bool(list(bundle.glob("assets/stylesheets/palette.*.css"))) == palette
     for lang in LANGS:
-        assets = bundle / lang / "assets"
-        assert bool(list(assets.glob("stylesheets/palette.*.css"))) == palette
-        assert not list(assets.glob("javascripts/lunr/*.js"))  # tinyseg (Japanese), wordcut (Thai)
+        assert not list((bundle / lang).glob("assets/stylesheets/palette.*.css"))  # the one copy is at the top
+        assert not list((bundle / lang).glob("assets/javascripts/lunr/*.js"))  # tinyseg (Japanese), wordcut (Thai)
+
+
+def _loaded_files(bundle: Path, lang: str) -> set[Path]:
+    return {target for page in html_pages(bundle / lang) for _, target in local_targets(page)
+            if not target.suffix == ".html" and not target.suffix == ".pdf"}
+
+
+def test_both_languages_load_one_copy_of_the_theme_and_of_the_guides_files(bundle):
+    """The theme's scripts and stylesheets, ours, the icon and the reference exports: the same files for both
+    languages, kept once at the bundle's top; no file that a page loads has a twin in the other language."""
+    loaded = {lang: _loaded_files(bundle, lang) for lang in LANGS}
+    shared = set.intersection(*loaded.values())
+    names = {path.relative_to(bundle.resolve()).as_posix() for path in shared}
+    assert {"assets/stylesheets/calcguide.css", "assets/javascripts/print.js"} <= names
+    assert any(re.fullmatch(r"assets/javascripts/bundle\.\w+\.min\.js", name) for name in names), names
+    assert any(re.fullmatch(r"assets/stylesheets/main\.\w+\.min\.css", name) for name in names), names
+    digests = {lang: {path.read_bytes() for path in files - shared} for lang, files in loaded.items()}
+    assert set.intersection(*digests.values()) == set()
+
+
+def test_each_language_page_of_the_bundle_loads_the_file_shim_and_no_page_of_the_site_does(built, bundle):
+    shim = re.compile(r'<script src="(?:\.\./)+assets/vendor/iframe-worker/shim\.js"></script></head>')
+    for lang in LANGS:
+        pages = html_pages(bundle / lang)
+        assert pages and all(len(shim.findall(page.read_text(encoding="utf-8"))) == 1 for page in pages)
+    assert (bundle / "assets/vendor/iframe-worker/shim.js").is_file()
+    served = [page for page in html_pages(built.site_dir) if "iframe-worker" in page.read_text(encoding="utf-8")]
+    assert served == []
+    assert not list(built.site_dir.rglob("*iframe-worker*"))
+
+
+def test_a_page_links_the_guides_stylesheets_as_one_file(built):
+    for lang in LANGS:
+        page = (built.site_dir / lang / "index.html").read_text(encoding="utf-8")
+        ours = [href for href in re.findall(r'<link rel="stylesheet" href="([^"]+)"', page)
+                if "/assets/stylesheets/main." not in f"/{href}" and "/palette." not in href]
+        assert ours == ["assets/stylesheets/calcguide.css"]
+        assert not list((built.site_dir / lang / "assets/stylesheets").glob("guide.css"))
 
 
 def test_every_address_in_a_bundle_page_leads_to_a_file_of_the_bundle(bundle, built):
@@ -136,16 +175,38 @@ def test_no_page_names_an_alternate_document_that_the_theme_would_look_up_in_a_s
 
 def test_bundle_holds_the_site_byte_for_byte_so_every_page_checked_in_the_site_is_the_one_readers_open(built, bundle):
     """tests/test_every_page.py opens every page of the bundle; this ties them to the site's own files. A page of
-    the bundle differs from the site's by its Content-Security-Policy <meta> alone (a server sends it as a header)."""
-    policy = re.compile(rb'<meta http-equiv="Content-Security-Policy" content="[^"]*">')
+    the bundle differs from the site's by its Content-Security-Policy <meta> (a server sends it as a header), the
+    file:// search shim, and the addresses of the files both languages share, which lead to the one copy at the
+    top; read back from there, every address and every file is the site's."""
+    policy = re.compile(r'<meta http-equiv="Content-Security-Policy" content="[^"]*">')
+    shim = re.compile(r'<script src="(?:\.\./)+assets/vendor/iframe-worker/shim\.js"></script>')
     site = {path.relative_to(built.site_dir).as_posix(): path.read_bytes() for path in built.site_dir.rglob("*")
-            if path.is_file() and path.name not in SERVER_ONLY}
+            if path.is_file() and path.name not in SERVER_ONLY and path.suffix != ".pdf"}
     unpacked = {path.relative_to(bundle).as_posix(): path.read_bytes() for path in bundle.rglob("*")
                 if path.is_file() and path.suffix != ".pdf"}
+    shared = {name for name in unpacked if not name.endswith(".html") and name.split("/")[0] not in LANGS}
+    shared.discard("assets/vendor/iframe-worker/shim.js")
+
+    def resolved(name: str, page: str, shared: set[str]) -> str:
+        """The page with each relative address replaced by the site file it leads to (a shared copy standing for
+        the page's language's own)."""
+        folder = Path(name).parent.as_posix()
+        lang = name.split("/")[0] if name.split("/")[0] in LANGS else LANGS[0]
+
+        def target(match: re.Match) -> str:
+            path = posixpath.normpath(posixpath.join(folder, match.group(2)))
+            return f'{match.group(1)}<{f"{lang}/{path}" if path in shared else path}>"'
+
+        return re.sub(r'(\s(?:href|src)=")([^"?#:/][^"?#:]*)"', target, page)
+
     pages = [name for name in unpacked if name.endswith(".html")]
-    assert pages and all(len(policy.findall(unpacked[name])) == 1 for name in pages)
-    assert {name: policy.sub(b"", data) for name, data in unpacked.items()} == {
-        name: data for name, data in site.items() if not name.endswith(".pdf")}
+    assert pages and all(len(policy.findall(unpacked[name].decode())) == 1 for name in pages)
+    rebuilt = {name: resolved(name, shim.sub("", policy.sub("", data.decode())), shared) if name.endswith(".html")
+               else data for name, data in unpacked.items()
+               if name not in shared and name != "assets/vendor/iframe-worker/shim.js"}
+    rebuilt |= {f"{lang}/{name}": unpacked[name] for name in shared for lang in LANGS}
+    assert rebuilt == {name: resolved(name, data.decode(), set()) if name.endswith(".html") else data
+                       for name, data in site.items()}
 
 
 @pytest.mark.browser

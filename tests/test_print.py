@@ -11,6 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 from browser import visit
+from calcguide.catalogue import date_in_words
 from calcguide.content import LANGS
 from calcguide.package import offline_bundles
 from pdfs import A4_POINTS, printed_sizes
@@ -68,7 +69,8 @@ def test_printed_algorithm_ends_with_title_version_review_date_source_and_discla
     text = words(pdf_text(print_to_pdf(browser, (built.site_dir / lang / path).as_uri())))
     source = guide.reference(guide.site.source_review)
     # Without a public address (the `built` fixture) the page says which version it is, never a made-up address.
-    for expected in (guide.site.title[lang], guide.site.version, guide.algorithm.last_reviewed.isoformat(),
+    reviewed = date_in_words(catalogue, guide.algorithm.last_reviewed, lang)  # in words (issue 23)
+    for expected in (guide.site.title[lang], guide.site.version, reviewed,
                      source.doi, guide.site.disclaimer[lang]):
         assert words(expected) in text, expected
 
@@ -154,14 +156,16 @@ def test_handout_text_is_never_smaller_than_8_points(built, lang):
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_every_handout_page_says_its_number_and_after_the_first_its_guide_version_and_date(built, guide, lang):
+def test_every_handout_page_says_its_number_and_after_the_first_its_guide_version_and_date(built, guide, catalogue,
+                                                                                          lang):
     reader = handout(built, lang)
+    reviewed = " ".join(written_date(guide.last_reviewed, lang, catalogue.ui["date_format"][lang]).split())
     total = len(reader.pages)
     for number, page in enumerate(reader.pages, start=1):
         text = page.extract_text()
         assert re.search(rf"(?<!\d){number}\s*/\s*{total}(?!\d)", text), text[-200:]
         if number > 1:
-            assert guide.site.version in text and guide.last_reviewed.isoformat() in text
+            assert guide.site.version in text and reviewed in " ".join(text.split()), text[:200]
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -226,3 +230,162 @@ def test_handouts_travel_in_the_offline_bundle(built):
     with zipfile.ZipFile(offline_bundles(built.dist_dir)[0]) as archive:
         names = {Path(name).name for name in archive.namelist()}
     assert {f"handout-{lang}.pdf" for lang in LANGS} <= names
+
+
+# --- the chart on paper: arrows clear of their answers, text at 9 pt, frames in black and white ----------------
+
+
+MM = 96 / 25.4  # CSS pixels per millimetre
+# Where each printed chart is laid out: the A4 width less the page's side margins (print.css, handout.css).
+SITE_PRINT_WIDTH = round((210 - 2 * 13) * MM)
+HANDOUT_PRINT_WIDTH = round((210 - 2 * 11) * MM)
+
+# Every answer's box, and the boxes of what is drawn near it: its arrow's line (the element's left border), its
+# arrowhead (the ::after triangle, from its computed position and borders), every box of the chart and the chart.
+CHART_GEOMETRY = """() => {
+  const rect = r => ({left: r.left, right: r.right, top: r.top, bottom: r.bottom});
+  const chart = document.querySelector('.cg-flow').getBoundingClientRect();
+  const nodes = Array.from(document.querySelectorAll('.cg-flow__node')).map(n => rect(n.getBoundingClientRect()));
+  return Array.from(document.querySelectorAll('.cg-flow__answer')).map(answer => {
+    const arrow = answer.parentElement, box = arrow.getBoundingClientRect(), style = getComputedStyle(arrow);
+    const head = getComputedStyle(arrow, '::after');
+    const paddingLeft = box.left + parseFloat(style.borderLeftWidth);
+    const headLeft = paddingLeft + parseFloat(head.left);
+    const headBottom = box.bottom - parseFloat(style.borderBottomWidth) - parseFloat(head.bottom);
+    return {
+      text: answer.textContent, answer: rect(answer.getBoundingClientRect()),
+      line: {left: box.left, right: paddingLeft, top: box.top, bottom: box.bottom},
+      head: {left: headLeft, right: headLeft + parseFloat(head.borderLeftWidth) + parseFloat(head.borderRightWidth),
+             top: headBottom - parseFloat(head.borderTopWidth), bottom: headBottom},
+      chart: rect(chart), nodes,
+    };
+  });
+}"""
+
+
+def overlap(a: dict, b: dict) -> bool:
+    """Whether two boxes touch or overlap (a shared edge counts: touching is what the reader sees)."""
+    return a["left"] <= b["right"] and b["left"] <= a["right"] and a["top"] <= b["bottom"] and b["top"] <= a["bottom"]
+
+
+def assert_answers_clear_of_arrows(page) -> None:
+    answers = page.evaluate(CHART_GEOMETRY)
+    assert len(answers) >= 5
+    for drawn in answers:
+        answer = drawn["answer"]
+        assert answer["right"] > answer["left"] and answer["bottom"] > answer["top"], drawn["text"]
+        assert not overlap(answer, drawn["line"]), (drawn["text"], "touches its arrow's line")
+        assert not overlap(answer, drawn["head"]), (drawn["text"], "touches its arrowhead")
+        assert drawn["chart"]["left"] <= answer["left"] and answer["right"] <= drawn["chart"]["right"], drawn["text"]
+        touched = [node for node in drawn["nodes"] if overlap(answer, node)]
+        assert touched == [], (drawn["text"], "touches a box of the chart")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_printed_algorithm_page_draws_no_arrow_over_an_answer(built, browser, catalogue, lang):
+    with visit(browser, viewport={"width": SITE_PRINT_WIDTH, "height": 1100}) as visited:
+        visited.page.goto((built.site_dir / lang / page_path(catalogue, "algorithm", lang)).as_uri())
+        visited.page.emulate_media(media="print")
+        assert_answers_clear_of_arrows(visited.page)
+
+
+@pytest.mark.parametrize("width", [1280, 760])
+def test_on_screen_the_chart_draws_no_arrow_over_an_answer(built, browser, catalogue, width):
+    for lang in LANGS:
+        with visit(browser, viewport={"width": width, "height": 900}) as visited:
+            visited.page.goto((built.site_dir / lang / page_path(catalogue, "algorithm", lang)).as_uri())
+            assert_answers_clear_of_arrows(visited.page)
+
+
+def handout_page(guide, catalogue, lang: str, folder: Path) -> str:
+    """The handout page that the build prints, as a file (it loads nothing else)."""
+    from calcguide.handout import HandoutRenderer
+    from conftest import PROJECT
+
+    path = folder / f"handout-{lang}.html"
+    path.write_text(HandoutRenderer(guide, catalogue, PROJECT / "templates").html(lang, PROJECT), encoding="utf-8")
+    return path.as_uri()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_handout_chart_draws_no_arrow_over_an_answer_and_frames_its_status_badges(
+        browser, guide, catalogue, lang, tmp_path):
+    with visit(browser, viewport={"width": HANDOUT_PRINT_WIDTH, "height": 1100}) as visited:
+        visited.page.goto(handout_page(guide, catalogue, lang, tmp_path))
+        visited.page.emulate_media(media="print")
+        assert_answers_clear_of_arrows(visited.page)
+        assert_status_badges_framed_in_black(visited.page)
+
+
+# A status badge on paper: a border of at least 1 px in a dark grey or black, whatever the background.
+BADGE_FRAMES = """() => Array.from(document.querySelectorAll('.cg-badge--status')).map(badge => {
+  const style = getComputedStyle(badge);
+  return {text: badge.textContent, width: parseFloat(style.borderTopWidth), style: style.borderTopStyle,
+          sides: ['Top', 'Right', 'Bottom', 'Left'].map(side => style['border' + side + 'Style']),
+          color: style.borderTopColor.match(/[\\d.]+/g).slice(0, 3).map(Number)};
+})"""
+
+
+def assert_status_badges_framed_in_black(page) -> None:
+    badges = page.evaluate(BADGE_FRAMES)
+    assert badges
+    for badge in badges:
+        assert badge["width"] >= 1 and "none" not in badge["sides"] and "hidden" not in badge["sides"], badge
+        assert max(badge["color"]) <= 0x40, badge  # black on paper, not a colour that greys out
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_printed_treatment_page_frames_its_status_badges_in_black(built, browser, catalogue, lang):
+    folder = catalogue.pages["treatment"].slug[lang]
+    with visit(browser) as visited:
+        for treatment in ("warfarin", "diltiazem", "rituximab"):
+            visited.page.goto((built.site_dir / lang / folder / f"{treatment}.html").as_uri())
+            visited.page.emulate_media(media="print")
+            assert_status_badges_framed_in_black(visited.page)
+
+
+def chart_sizes(reader: PdfReader, first: str, last: str) -> dict[float, str]:
+    """The printed size of every text of the first page's chart: the texts drawn from the line of the run that
+    starts with `first` (its first box) down to the line of the one that starts with `last` (its legend)."""
+    runs: list[tuple[float, float, str]] = []
+
+    def note(text, cm, tm, font, size):  # noqa: ANN001 - pypdf's visitor signature
+        if text.strip():
+            height = tm[5] * cm[3] + cm[5]  # from the bottom of the page, in points
+            runs.append((height, round(size * abs(tm[3]) * abs(cm[3]), 2), text.strip().replace("’", "'")))
+    reader.pages[0].extract_text(visitor_text=note)
+    top = max(height for height, _, text in runs if text.startswith(first))
+    bottom = min(height for height, _, text in runs if text.startswith(last))
+    sizes: dict[float, str] = {}
+    for height, size, text in runs:
+        if bottom - 1 <= height <= top + 1:
+            sizes.setdefault(size, text[:40])
+    assert len([run for run in runs if bottom - 1 <= run[0] <= top + 1]) > 100  # the whole chart, not a line
+    return sizes
+
+
+NINE_POINTS = 8.95  # 9 pt, less the rounding of Chromium's text matrices
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_chart_text_is_at_least_9_points_on_the_handout_and_the_printed_page(built, browser, guide, catalogue, lang):
+    legend = catalogue.ui["flow_legend_status"][lang].split()[0]
+    first = guide.algorithm.nodes[0].label[lang]
+    printed = {"handout": handout(built, lang),
+               "page": print_to_pdf(browser, (built.site_dir / lang / page_path(catalogue, "algorithm", lang)).as_uri())}
+    for name, reader in printed.items():
+        sizes = chart_sizes(reader, first, legend)
+        assert len(sizes) >= 2 and min(sizes) >= NINE_POINTS, (name, sizes)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_see_on_paper_names_its_page_and_section(built, browser, guide, catalogue, lang):
+    text = words(pdf_text(handout(built, lang)))
+    targets = [target for node in guide.algorithm.nodes for target in node.pages]
+    assert any(target.section for target in targets)
+    for target in targets:
+        page_title = words(catalogue.pages[target.page].title[lang])
+        if target.section:
+            assert f"{words(catalogue.ui['paper_of_page'][lang])} {page_title}" in text, target
+        else:
+            assert f"{page_title} {words(catalogue.ui['paper_page'][lang])}" in text, target

@@ -115,3 +115,69 @@ def test_work_folders_of_killed_builds_are_removed_by_the_next_build(tmp_path):
     (work / "docs").mkdir()
     with work_folder_lock(work):
         assert sorted(path.name for path in work.iterdir() if not path.name.startswith(".")) == ["docs"]
+
+
+# A full build (every stage but the printing of the handouts, which publishing does not concern), in a session of
+# its own, that kills its whole process group with SIGKILL just before the n-th file operation of its publish
+# stage on site/ or dist/ (or their .new/.old/… siblings): a rename, a deletion, a folder made, a process started.
+# Python's audit hooks see each operation as it is about to happen, whichever code makes it, so the kill lands at
+# the same point of any implementation of the publish.
+KILLED_FULL_BUILD = """
+import os, signal, sys
+from pathlib import Path
+sys.path.insert(0, {project!r})
+from calcguide import pipeline
+root, stop_at = Path(sys.argv[1]), int(sys.argv[2])
+outputs = (str(root / "site"), str(root / "dist"))
+publishing, seen = False, 0
+
+def touches_outputs(args):
+    for arg in args:
+        if isinstance(arg, (list, tuple)):
+            if touches_outputs(arg):
+                return True
+        elif isinstance(arg, (str, bytes, os.PathLike)) and os.fsdecode(arg).startswith(outputs):
+            return True
+    return False
+
+def kill_at_the_nth_operation(event, args):
+    global seen
+    if publishing and event.startswith(("os.", "shutil.", "subprocess.")) and touches_outputs(args):
+        seen += 1
+        if seen == stop_at:
+            os.killpg(0, signal.SIGKILL)
+
+def publish_stage(context, run=next(stage.run for stage in pipeline.STAGES if stage.name == "publish")):
+    global publishing
+    publishing = True
+    run(context)
+
+pipeline.STAGES = tuple(pipeline.Stage(stage.name, publish_stage) if stage.name == "publish" else stage
+                        for stage in pipeline.STAGES)
+sys.addaudithook(kill_at_the_nth_operation)
+layout = pipeline.Layout(Path({project!r}), Path({project!r}) / "content", root / "site", root / "dist", root / "work")
+pipeline.run_stages(layout, tuple(stage.name for stage in pipeline.STAGES if stage.name != "pdf"), parallel=False)
+"""
+
+
+def state(folder: Path) -> str:
+    if not folder.is_dir():
+        return "missing"
+    return "old" if (folder / "version.txt").is_file() else "new"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stop_at", [3, 6, 10])
+def test_a_full_build_killed_during_its_publish_leaves_site_and_dist_both_old_or_both_new(tmp_path, stop_at):
+    release(tmp_path, "site", "old")
+    release(tmp_path, "dist", "old")
+    script = KILLED_FULL_BUILD.format(project=str(PROJECT))
+    result = subprocess.run([sys.executable, "-c", script, str(tmp_path), str(stop_at)], capture_output=True,
+                            text=True, start_new_session=True)
+    assert result.returncode in (-9, 0), result.stderr  # killed there, or its publish had fewer operations
+    states = (state(tmp_path / "site"), state(tmp_path / "dist"))
+    assert states in {("old", "old"), ("new", "new")}, f"killed at operation {stop_at}: site/ and dist/ {states}"
+    if states == ("new", "new"):
+        assert (tmp_path / "site" / "en" / "index.html").is_file() and list((tmp_path / "dist").glob("*.zip"))
+    recover([tmp_path / "site", tmp_path / "dist"])  # what the next build does first
+    assert (state(tmp_path / "site"), state(tmp_path / "dist")) == states

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import bibtexparser
 import pytest
-from conftest import PROJECT, errors_of, replace_in, run_build
+from conftest import PROJECT, errors_of, line_of, replace_in, run_build
 
 from calcguide.content import load_guide
 from calcguide.export import bibtex
@@ -77,7 +77,8 @@ def test_reference_checked_after_the_page_review_is_a_located_error(content_copy
     replace_in(content_copy / "treatments" / "colchicine.yml", "last_reviewed: 2026-12-04", "last_reviewed: 2026-11-01")
     errors = errors_of(content_copy)
     assert len(errors) == 1
-    assert errors[0].startswith("treatments/colchicine.yml:4: last_reviewed: ")
+    line = line_of(content_copy / "treatments" / "colchicine.yml", "last_reviewed:")
+    assert errors[0].startswith(f"treatments/colchicine.yml:{line}: last_reviewed: ")
     assert re.search(r"[a-z0-9-]+ \(\d{4}-\d\d-\d\d, references\.yml:\d+\)", errors[0])
 
 
@@ -86,7 +87,7 @@ def test_chapter_reviewed_before_its_references_were_checked_is_a_located_error(
     care.write_text(re.sub(r"(?m)^last_reviewed: .*$", "last_reviewed: 2026-01-01", care.read_text(encoding="utf-8"),
                            count=1), encoding="utf-8")
     errors = errors_of(content_copy)
-    assert [error.split(": ")[0] for error in errors] == ["care.yml:2"]
+    assert [error.split(": ")[0] for error in errors] == [f"care.yml:{line_of(care, 'last_reviewed:')}"]
 
 
 # --- changes.yml -------------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from calcguide.content import LANGS, load_guide
 from calcguide.content.safety import REQUIRED
 from calcguide.handout import HandoutRenderer
 from calcguide.render import load_catalogue, render
-from conftest import PROJECT, errors_of, run_build
+from conftest import PROJECT, errors_of, line_of, run_build
 
 PLACEHOLDER = '{en: "Not yet written [@bienvenu-2014]", fr: "Pas encore rédigé [@bienvenu-2014]"}'
 
@@ -51,12 +51,34 @@ def a_drug_with_safety(content: Path) -> Path:
     pytest.skip("no drug has a safety block yet")
 
 
-@pytest.mark.parametrize("field", REQUIRED["drug"])
+# What a drug must state, written out here (README, 'Editing the content'): a field dropped from the code's list
+# is then a test that fails, not a test that disappears.
+DRUG_FIELDS = ("contraindications", "pregnancy", "breastfeeding", "kidney", "liver", "children", "monitoring",
+               "interactions", "short")
+LOCAL_FIELDS = ("contraindications", "pregnancy", "before_treatment")
+
+
+def test_the_required_safety_fields_are_those_the_readme_promises():
+    assert REQUIRED == {"drug": DRUG_FIELDS, "local": LOCAL_FIELDS, "procedure": LOCAL_FIELDS}
+
+
+@pytest.mark.parametrize("field", DRUG_FIELDS)
 def test_removing_any_safety_field_of_a_drug_is_reported_with_file_line_and_field(field, content_copy):
     drug = a_drug_with_safety(content_copy)
     complete_safety(content_copy)
     safety_line = remove_safety_field(drug, field)
     expected = f"treatments/{drug.name}:{safety_line}: safety.{field}: missing"
+    assert any(error.startswith(expected) for error in errors_of(content_copy)), expected
+
+
+@pytest.mark.parametrize("kind", ["local", "procedure"])
+@pytest.mark.parametrize("field", LOCAL_FIELDS)
+def test_removing_any_safety_field_of_a_local_treatment_or_procedure_is_reported(kind, field, content_copy):
+    complete_safety(content_copy)
+    path = next(p for p in sorted((content_copy / "treatments").glob("*.yml"))
+                if yaml.safe_load(p.read_text(encoding="utf-8"))["kind"] == kind)
+    safety_line = remove_safety_field(path, field)
+    expected = f"treatments/{path.name}:{safety_line}: safety.{field}: missing"
     assert any(error.startswith(expected) for error in errors_of(content_copy)), expected
 
 
@@ -77,7 +99,8 @@ def test_a_procedure_without_a_safety_block_is_a_located_error(content_copy):
                 if yaml.safe_load(p.read_text(encoding="utf-8"))["kind"] == "procedure")
     text = path.read_text(encoding="utf-8")
     path.write_text(text[: text.index("safety:\n")], encoding="utf-8")
-    assert any(error.startswith(f"treatments/{path.name}:1: safety: a treatment of kind procedure needs")
+    first = line_of(path, "id:")  # the treatment as a whole: where its fields start, after the schema line
+    assert any(error.startswith(f"treatments/{path.name}:{first}: safety: a treatment of kind procedure needs")
                for error in errors_of(content_copy))
 
 
@@ -105,6 +128,36 @@ def test_unknown_interaction_treatment_is_a_located_error(content_copy):
     line = text.splitlines().index("    - treatment: no-such-treatment") + 1
     assert any(error.startswith(f"treatments/{drug.name}:{line}: safety.interactions.0.treatment: unknown treatment id "
                                 "'no-such-treatment'") for error in errors_of(content_copy))
+
+
+def test_an_empty_list_of_interactions_is_a_missing_field(content_copy):
+    drug = content_copy / "treatments" / "colchicine.yml"
+    text = drug.read_text(encoding="utf-8")
+    start = text.index("  interactions:\n")
+    end = re.compile(r"\n  (?! )|\Z").search(text, start + 1).start()
+    drug.write_text(text[:start] + "  interactions: []" + text[end:], encoding="utf-8")
+    line = drug.read_text(encoding="utf-8").splitlines().index("  interactions: []") + 1
+    assert any(error.startswith(f"treatments/colchicine.yml:{line}: safety.interactions: missing: a treatment of kind "
+                                "drug must state the interactions") for error in errors_of(content_copy))
+
+
+def test_an_interaction_between_two_treatments_written_twice_names_the_first_place(content_copy):
+    # bisphosphonates.yml records its interaction with aluminium hydroxide; writing it again in the other file
+    # would show it twice, perhaps with two different actions.
+    aluminium = content_copy / "treatments" / "aluminium-hydroxide.yml"
+    text = aluminium.read_text(encoding="utf-8")
+    text = text.replace("  interactions:\n", "  interactions:\n    - treatment: bisphosphonates\n"
+                        f"      mechanism: {PLACEHOLDER}\n      action: {PLACEHOLDER}\n", 1)
+    aluminium.write_text(text, encoding="utf-8")
+    line = text.splitlines().index("    - treatment: bisphosphonates") + 1
+    first = (content_copy / "treatments" / "bisphosphonates.yml").read_text(encoding="utf-8").splitlines().index(
+        "    - treatment: aluminium-hydroxide") + 1
+    expected = (f"treatments/bisphosphonates.yml:{first}: safety.interactions.0.treatment: the interaction "
+                f"bisphosphonates–aluminium-hydroxide is already written at treatments/aluminium-hydroxide.yml:{line}")
+    expected_other_way = (f"treatments/aluminium-hydroxide.yml:{line}: safety.interactions.0.treatment: the interaction "
+                          f"aluminium-hydroxide–bisphosphonates is already written at treatments/bisphosphonates.yml:{first}")
+    errors = errors_of(content_copy)
+    assert any(error.startswith((expected, expected_other_way)) for error in errors), errors
 
 
 def test_label_reference_without_holder_is_refused(content_copy):
@@ -160,7 +213,8 @@ def test_interaction_between_two_treatments_of_a_box_shows_on_both_pages_in_the_
             assert f"({pages[other].paths[lang].split('/')[-1]}#interactions)" in section  # links to the other page
         chart = rendered[lang].page_markdown(pages["algorithm"])
         assert marker in box_html(chart, node.id)
-        assert marker in box_html(handouts.html(lang, PROJECT), node.id)
+        # After the box's "A + B :", French goes on in lower case ("interaction marker…").
+        assert marker.lower() in box_html(handouts.html(lang, PROJECT), node.id).lower()
 
 
 def test_safety_at_a_glance_lists_every_systemic_drug_and_only_them(content_copy, tmp_path):
@@ -172,7 +226,8 @@ def test_safety_at_a_glance_lists_every_systemic_drug_and_only_them(content_copy
         table = rendered[lang].page_markdown(page)
         rows = [re.sub(r"<[^>]+>", "", name)  # a name may hold an abbreviation of the glossary
                 for name in re.findall(r'<th scope="row" markdown="span">\[([^\]]+)\]', table)]
-        assert sorted(rows) == sorted(t.name[lang] for t in guide.treatments if t.kind == "drug")
+        names = [t.name[lang].replace("'", "’" if lang == "fr" else "'") for t in guide.treatments if t.kind == "drug"]
+        assert sorted(rows) == sorted(names)  # French names with the typographic apostrophe
 
 
 @pytest.mark.browser
@@ -186,4 +241,5 @@ def test_every_box_interaction_is_printed_in_both_handout_pdfs(built):
         for node in guide.algorithm.nodes:
             for shown in guide.interactions_among(node.treatments):
                 words = re.sub(r"\s*\[@[^\]]+\]", "", shown.interaction.action[lang])
-                assert " ".join(words.split())[:40] in text
+                # After the box's "A + B :" French goes on in lower case.
+                assert " ".join(words.split())[:40].lower().replace("'", "’") in text.lower().replace("'", "’")

@@ -5,6 +5,8 @@ import shutil
 import socket
 import subprocess
 import sys
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 import yaml
@@ -26,7 +28,7 @@ def test_preview_rebuilds_only_the_language_whose_text_changed(content_copy, tmp
 
     source = content_copy / "treatments" / "diltiazem.yml"
     data = yaml.safe_load(source.read_text())
-    data["summary"]["en"] = "An edited English summary."
+    data["summary"]["en"] = "An edited English summary. The 2014 review; 78 patients."
     source.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
 
     assert preview.rebuild() == ["en"]
@@ -59,7 +61,7 @@ def test_any_failing_stage_is_reported_and_the_last_good_site_stays(content_copy
     monkeypatch.setattr("calcguide.pipeline.enrich_search_index", broken_search)
     source = content_copy / "treatments" / "diltiazem.yml"
     data = yaml.safe_load(source.read_text())
-    data["summary"]["en"] = "An edit made while a stage is broken."
+    data["summary"]["en"] = "An edit made while a stage is broken. The 2014 review; 78 patients."
     source.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
     assert not preview.rebuild_and_report()
     assert "KeyError" in capsys.readouterr().err
@@ -91,8 +93,9 @@ def test_a_template_mistake_is_reported_at_its_line(tmp_path, capsys):
     assert "templates/pages/care.md.j2:" in capsys.readouterr().err
 
 
-@pytest.mark.browser
-def test_an_open_tab_reloads_itself_after_a_content_edit(content_copy, tmp_path, browser):
+@contextmanager
+def served_tab(content: Path, tmp_path: Path, browser, address: str):
+    """`build.py serve` on content, and a tab open at address once the server listens (after its first build)."""
     from browser import visit
 
     with socket.socket() as probe:
@@ -100,31 +103,69 @@ def test_an_open_tab_reloads_itself_after_a_content_edit(content_copy, tmp_path,
         port = probe.getsockname()[1]
     log = (tmp_path / "serve.log").open("w")
     server = subprocess.Popen(
-        [sys.executable, str(PROJECT / "build.py"), "serve", "--port", str(port), "--content", str(content_copy),
+        [sys.executable, str(PROJECT / "build.py"), "serve", "--port", str(port), "--content", str(content),
          "--site-dir", str(tmp_path / "site"), "--work-dir", str(tmp_path / "work")],
         stdout=log, stderr=subprocess.STDOUT, cwd=PROJECT)
     try:
         origin = f"http://127.0.0.1:{port}"
         with visit(browser, allowed_origin=origin) as tab:
-            page = tab.page
             for _ in range(600):  # until the server listens (it starts after its first build)
                 try:
-                    page.goto(f"{origin}/en/treatments/diltiazem.html")
+                    tab.page.goto(f"{origin}/{address}")
                     break
                 except PlaywrightError:
-                    page.wait_for_timeout(100)
-            page.evaluate("window.beforeTheEdit = true")
-
-            source = content_copy / "treatments" / "diltiazem.yml"
-            data = yaml.safe_load(source.read_text())
-            data["summary"]["en"] = "Summary edited while the tab is open."
-            source.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
-
-            page.get_by_text("Summary edited while the tab is open.").wait_for(timeout=60_000)
-            assert page.evaluate("window.beforeTheEdit") is None  # a fresh page: the tab reloaded itself
-        built = (tmp_path / "site" / "en" / "treatments" / "diltiazem.html").read_text()
-        assert "livereload" not in built  # the reload script is added as the page is served, never written
+                    tab.page.wait_for_timeout(100)
+            yield tab.page
     finally:
         server.terminate()
         server.wait()
         log.close()
+
+
+@pytest.mark.browser
+def test_an_open_tab_reloads_itself_after_a_content_edit(content_copy, tmp_path, browser):
+    with served_tab(content_copy, tmp_path, browser, "en/treatments/diltiazem.html") as page:
+        page.evaluate("window.beforeTheEdit = true")
+
+        source = content_copy / "treatments" / "diltiazem.yml"
+        data = yaml.safe_load(source.read_text())
+        # The French summary's numbers stay in the English one: the build checks that both say the same numbers.
+        data["summary"]["en"] = "Summary edited while the tab is open. The 2014 review; 78 patients."
+        source.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+
+        page.get_by_text("Summary edited while the tab is open.").wait_for(timeout=60_000)
+        assert page.evaluate("window.beforeTheEdit") is None  # a fresh page: the tab reloaded itself
+    built = (tmp_path / "site" / "en" / "treatments" / "diltiazem.html").read_text()
+    assert "livereload" not in built  # the reload script is added as the page is served, never written
+
+
+def test_while_a_rebuild_fails_every_page_served_shows_its_located_messages_escaped(content_copy, tmp_path):
+    layout = Layout(PROJECT, content_copy, tmp_path / "site", tmp_path / "dist", tmp_path / "work")
+    preview = Preview(layout)
+    assert preview.overlay() == ""
+    preview.errors = ["treatments/diltiazem.yml:4: last_reviewed: <b>not a date</b>"]
+    notice = preview.overlay()
+    assert "treatments/diltiazem.yml:4: last_reviewed: &lt;b&gt;not a date&lt;/b&gt;" in notice
+    assert 'role="alert"' in notice
+
+
+@pytest.mark.browser
+def test_the_open_tab_shows_the_located_mistakes_of_a_failed_rebuild_until_a_good_one(content_copy, tmp_path,
+                                                                                       browser):
+    source = content_copy / "treatments" / "diltiazem.yml"
+    good = source.read_text()
+    with served_tab(content_copy, tmp_path, browser, "en/treatments/colchicine.html") as page:
+        overlay = page.locator("#calcguide-preview-errors")
+        assert overlay.count() == 0
+
+        source.write_text(good.replace("last_reviewed: 2026-12-04", "last_reviewed: not-a-date", 1))
+        overlay.wait_for(state="visible", timeout=120_000)  # the tab reloaded with the notice
+        messages = page.locator(".calcguide-preview-error").all_text_contents()
+        line = next(number for number, text in enumerate(good.splitlines(), 1) if text.startswith("last_reviewed:"))
+        assert any(message.startswith(f"treatments/diltiazem.yml:{line}") and "last_reviewed" in message
+                   for message in messages), messages
+        assert page.locator("article h1").first.is_visible()  # the last good page stays under it
+
+        source.write_text(good.replace("Diltiazem", "Diltiazem (fixed)", 1))
+        overlay.wait_for(state="detached", timeout=120_000)
+    assert "calcguide-preview-errors" not in (tmp_path / "site" / "en" / "treatments" / "colchicine.html").read_text()

@@ -30,8 +30,10 @@ class _ProseText(html.parser.HTMLParser):
     LEFT_OUT = {"script", "style", "code", "pre", "kbd", "samp"}
     VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
-    def __init__(self) -> None:
+    def __init__(self, lang: str = "fr", skipped: frozenset[str] = frozenset()) -> None:
         super().__init__()
+        self.lang = lang
+        self.skipped = {"cg-reflist", "cg-ref"} | skipped
         self.open: list[bool] = []  # for each open element: is its text left out?
         self.parts: list[str] = []
 
@@ -40,9 +42,11 @@ class _ProseText(html.parser.HTMLParser):
             return
         attributes = dict(attrs)
         classes = set((attributes.get("class") or "").split())
-        foreign = not (attributes.get("lang") or "fr").startswith("fr")
+        foreign = not (attributes.get("lang") or self.lang).startswith(self.lang)
+        if tag == "a" and not (self.open and self.open[-1]):
+            self.parts.append(LINK_START)
         self.open.append(bool(self.open and self.open[-1]) or tag in self.LEFT_OUT or foreign
-                         or bool(classes & {"cg-reflist", "cg-ref"}))
+                         or bool(classes & self.skipped))
 
     def handle_endtag(self, tag: str) -> None:
         if tag not in self.VOID and self.open:
@@ -53,10 +57,19 @@ class _ProseText(html.parser.HTMLParser):
             self.parts.append(data)
 
 
-def unspaced_punctuation(html_text: str) -> list[str]:
-    parser = _ProseText()
+LINK_START = "\x00"  # where a link begins in the prose (a title after "Voir :" keeps its capital)
+
+
+def prose(html_text: str, lang: str = "fr", skipped: frozenset[str] = frozenset()) -> str:
+    """A page's prose in `lang`, addresses blanked out, each link's start marked with LINK_START; elements of the
+    `skipped` classes left out too."""
+    parser = _ProseText(lang, skipped)
     parser.feed(html_text)
-    text = ADDRESS.sub(" ", "".join(parser.parts))
+    return ADDRESS.sub(" ", "".join(parser.parts))
+
+
+def unspaced_punctuation(html_text: str) -> list[str]:
+    text = prose(html_text).replace(LINK_START, "")
     return [text[max(0, match.start() - 30):match.end() + 10] for match in UNSPACED.finditer(text)]
 
 
@@ -169,3 +182,91 @@ def test_the_french_handout_is_typeset(built):
 def test_english_pages_keep_english_punctuation(built):
     page = (built.site_dir / "en" / "index.html").read_text(encoding="utf-8")
     assert f"{NBSP}:" not in page and f"{NARROW_NBSP};" not in page
+
+
+# --- every page of both languages: numbers, apostrophes, dates, colons, formulas --------------------------------
+
+# A measure and its unit, or a thousands group, with a space a line may break at (not U+00A0 or U+202F).
+UNITS_OF_MEASURE = r"(?:mg|g|kg|µg|μg|mL|ml|L|dL|dl|mmol|µmol|μmol|mEq|UI|IU|mm|cm|m|Gy|h|min|%|mm\s?Hg)"
+BREAKABLE_QUANTITY = re.compile(r"(?<![\w.,/-])\d+(?:[.,]\d+)?[ \t\n]+" + UNITS_OF_MEASURE + r"(?![\w/'’])")
+BREAKABLE_THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}[ \t\n]\d{3}(?!\d)")
+STRAIGHT_APOSTROPHE = re.compile(r"[^\W\d_]'[^\W\d_]")
+ISO_DATE = re.compile(r"(?<![\w-])(?:19|20)\d\d-[01]\d-[0-3]\d(?![\w-])")
+CAPITAL_AFTER_COLON = re.compile(r"[ \u00a0\u202f]:[ \u00a0\n]+([A-ZÀ-ÖØ-Þ][^\W\d_]*(?:['’][^\W\d_]+)?)")
+
+
+def pages_of(site: Path, lang: str) -> list[Path]:
+    pages = sorted(path for path in (site / lang).rglob("*.html") if "assets" not in path.parts)
+    assert len(pages) > 30
+    return pages
+
+
+def quoted(text: str, match: re.Match) -> str:
+    return text[max(0, match.start() - 25):match.end() + 10].replace(LINK_START, "")
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_no_line_break_inside_a_quantity_or_a_thousands_group_on_any_page(built, lang):
+    found = {}
+    for page in pages_of(built.site_dir, lang):
+        text = prose(page.read_text(encoding="utf-8"), lang).replace(LINK_START, "")
+        breaks = [quoted(text, match) for pattern in (BREAKABLE_QUANTITY, BREAKABLE_THOUSANDS)
+                  for match in pattern.finditer(text)]
+        if breaks:
+            found[page.name] = breaks
+    assert found == {}
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_dates_in_prose_are_written_out_and_co2_has_its_subscript_on_every_page(built, lang):
+    found = {}
+    for page in pages_of(built.site_dir, lang):
+        text = prose(page.read_text(encoding="utf-8"), lang).replace(LINK_START, "")
+        wrong = [quoted(text, match) for pattern in (ISO_DATE, re.compile(r"\bCO2\b")) for match in pattern.finditer(text)]
+        if wrong:
+            found[page.name] = wrong
+    assert found == {}
+
+
+def test_french_prose_uses_the_typographic_apostrophe_on_every_page(french_site: Path):
+    found = {}
+    for page in pages_of(french_site.parent, "fr"):
+        text = prose(page.read_text(encoding="utf-8")).replace(LINK_START, "")
+        if straight := [quoted(text, match) for match in STRAIGHT_APOSTROPHE.finditer(text)]:
+            found[page.name] = straight
+    assert found == {}
+
+
+def test_french_goes_on_in_lower_case_after_a_colon_on_every_page(french_site: Path, guide):
+    from calcguide.render import Renderer
+
+    names = Renderer(guide, load_catalogue(PROJECT / "templates"), PROJECT / "templates")._proper_nouns()
+    found = {}
+    for page in pages_of(french_site.parent, "fr"):
+        # "Cite this page" is a bibliographic reference: "In : Calcinoses sous-cutanées…" names a book.
+        text = prose(page.read_text(encoding="utf-8"), skipped=frozenset({"cg-cite"}))
+        capitals = [quoted(text, match) for match in CAPITAL_AFTER_COLON.finditer(text)
+                    if match.group(1) not in names and not match.group(1).isupper() and len(match.group(1)) > 1]
+        if capitals:
+            found[page.name] = capitals
+    assert found == {}
+
+
+def test_after_a_colon_a_french_text_starts_in_lower_case_unless_a_name_starts_it():
+    from calcguide.typography import lower_first_word
+
+    assert lower_first_word("<strong>Les</strong> sources", frozenset()) == "<strong>les</strong> sources"
+    assert lower_first_word("L’association du diltiazem", frozenset()) == "l’association du diltiazem"
+    assert lower_first_word("À jeun", frozenset()) == "à jeun"
+    assert lower_first_word("Raynaud", frozenset({"Raynaud"})) == ""
+    assert lower_first_word("AMM européenne", frozenset()) == ""
+    assert lower_first_word("« Citation »", frozenset()) == ""
+
+
+def test_thousands_typed_with_spaces_stay_one_number_and_co2_takes_its_subscript():
+    assert typeset("1 305 patients", "en") == f"1{NARROW_NBSP}305{NBSP}patients"
+    assert typeset("50 000 dollars", "fr") == f"50{NARROW_NBSP}000 dollars"
+    assert typeset("en 2014 puis 2015", "fr") == "en 2014 puis 2015"
+    assert typeset("laser CO2", "fr") == "laser CO\u2082" and typeset("CO2-laser", "en") == "CO2-laser"
+    assert typeset("l'association", "fr") == "l\u2019association" and typeset("it's", "en") == "it's"
+    assert typeset("voir https://a.org/l'x", "fr") == "voir https://a.org/l'x"

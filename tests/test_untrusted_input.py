@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from calcguide.content import load_guide
+from calcguide.content import ContentErrors, load_guide
 from calcguide.fragments import CONTENT_MARKDOWN, Setting
 from calcguide.content.regular import MAX_FILE_BYTES
 from conftest import PROJECT, errors_of, replace_in, run_build
@@ -102,6 +102,29 @@ def test_text_over_the_length_limit_is_refused(content_copy):
 
 ALIAS_BOMB = "\n".join(["a: &a [x, x, x, x, x, x, x, x, x]"] + [
     f"{chr(98 + level)}: &{chr(98 + level)} [{', '.join(['*' + chr(97 + level)] * 9)}]" for level in range(8)])
+
+
+def test_more_brackets_than_the_bound_are_refused_and_the_bound_itself_is_not(content_copy):
+    # 60 brackets are far more than a paragraph needs; the bound keeps nested brackets from slowing the renderer.
+    set_text(content_copy, *REGIMEN, "en", "240 to 480 mg a day for 1 to 12 years " + "[x] " * 59
+             + "[@palmieri-1995].")
+    assert not [error for error in errors_of_content(content_copy) if error.startswith(REGIMEN[0] + ":")]
+    text_refused(content_copy, "240 to 480 mg a day for 1 to 12 years " + "[x] " * 60 + "[@palmieri-1995].",
+                 "the text holds 61 brackets [ ]; the limit is 60")
+
+
+def test_a_line_prefix_deeper_than_the_bound_is_refused(content_copy):
+    text_refused(content_copy, "240 to 480 mg a day for 1 to 12 years [@palmieri-1995].\n" + "> " * 9 + "x",
+                 "a line starts with more than 16 spaces, quote or list marks")
+
+
+def errors_of_content(content: Path) -> list[str]:
+    """Every error of the content, or none."""
+    try:
+        load_guide(content)
+    except ContentErrors as errors:
+        return [str(error) for error in errors.errors]
+    return []
 
 
 def test_alias_bomb_is_refused_at_its_first_anchor(content_copy):
@@ -240,7 +263,8 @@ def test_zero_width_space_inside_an_id_is_refused(content_copy):
 
 
 def test_no_break_spaces_of_french_typography_are_allowed(content_copy):
-    set_text(content_copy, *REGIMEN, "fr", "240\u00a0mg par jour\u202f; per os [@palmieri-1995].")
+    set_text(content_copy, *REGIMEN, "fr", "240\u00a0à 480\u00a0mg par jour\u202f; per os, de 1 à 12\u00a0ans "
+             "[@palmieri-1995].")
     load_guide(content_copy)
 
 
@@ -315,17 +339,30 @@ def test_link_that_is_not_to_the_web_is_refused_in_every_form(content_copy, link
     text_refused(content_copy, f"240 mg a day, see {link}.", "not allowed")
 
 
-@pytest.mark.parametrize("image", ["![x](https://example.org/pixel.png)", "![x](data:image/png;base64,AAAA)",
-                                   "![x](x.png)", "![x](<https://example.org/a b.png>)"])
+# Addresses that no other rule refuses (a real host, https), so that only the image rule can refuse them, and
+# refused for that reason.
+@pytest.mark.parametrize("image", ["![x](https://www.ema.europa.eu/pixel.png)", "![x](https://pubmed.ncbi.nlm.nih.gov/a.png)",
+                                   "![x](https://www.ema.europa.eu/a%20b.png)", "![](https://www.ema.europa.eu/p.png)",
+                                   '![x](https://www.ema.europa.eu/p.png "title")'])
 def test_images_are_refused(content_copy, image):
-    set_text(content_copy, *REGIMEN, "en", f"240 mg a day {image}.")
-    assert any(error.startswith(REGIMEN[0]) for error in errors_of(content_copy))
+    text_refused(content_copy, f"240 mg a day {image}.", "images are not allowed in content texts")
 
 
-@pytest.mark.parametrize("markup", ['<img src=x onerror="alert(1)">', "&#106;avascript", "<javascript:alert(1)>"])
-def test_raw_html_and_character_codes_are_refused(content_copy, markup):
-    set_text(content_copy, *REGIMEN, "en", f"240 mg a day {markup}.")
-    assert any(error.startswith(REGIMEN[0]) for error in errors_of(content_copy))
+def test_the_same_address_as_a_link_is_allowed(content_copy):
+    # The control: what is refused above is the image, not its address.
+    set_text(content_copy, *REGIMEN, "en", "240 to 480 mg a day for 1 to 12 years, see "
+             "[x](https://www.ema.europa.eu/pixel.png) [@palmieri-1995].")
+    load_guide(content_copy)
+
+
+@pytest.mark.parametrize("markup, reason", [
+    ('<img src=x onerror="alert(1)">', "HTML (text between < and >) is not allowed in content"),
+    ("<javascript:alert(1)>", "HTML (text between < and >) is not allowed in content"),
+    ("&#106;avascript", "HTML character codes such as '&#106;' are not allowed"),
+    ("&eacute;", "HTML character codes such as '&eacute;' are not allowed"),
+])
+def test_raw_html_and_character_codes_are_refused(content_copy, markup, reason):
+    text_refused(content_copy, f"240 to 480 mg a day for 1 to 12 years {markup} [@palmieri-1995].", reason)
 
 
 @pytest.mark.parametrize("markup", ["{ onclick=alert(1) }", "**480 mg**{: dir=rtl", "{ #__config }", "{ hidden",
@@ -342,8 +379,8 @@ def test_attribute_lists_snippets_and_other_markdown_stay_words(markup):
 
 
 def test_web_links_and_anchors_stay_allowed(content_copy):
-    set_text(content_copy, *REGIMEN, "en", "240 mg a day, see [the label](https://www.ema.europa.eu/x?a=1) and "
-             "[below](#dose) [@palmieri-1995].")
+    set_text(content_copy, *REGIMEN, "en", "240 to 480 mg a day for 1 to 12 years, see "
+             "[the label](https://www.ema.europa.eu/x?a=1) and [below](#dose) [@palmieri-1995].")
     load_guide(content_copy)
 
 

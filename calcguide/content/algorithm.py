@@ -14,13 +14,13 @@ NodeKind = Literal["start", "question", "action"]
 
 # The pages of the guide, other than treatments, that a box of the algorithm may link to (by kind of page, as
 # calcguide/render.py plans them); add a kind here when a new page should be reachable from the chart.
-PageKind = Literal["classification", "diseases", "care", "assessment", "treatments", "glossary", "evaluation", "jdm",
+PageKind = Literal["classification", "diseases", "care", "assessment", "treatments", "glossary", "evaluation", "focus",
                    "safety"]
 
 
 class PageLink(Model):
     """A link from a box to a page of the guide, optionally to one section of it: `diseases` or
-    `diseases#juvenile-dermatomyositis`."""
+    `diseases#<a disease id>`."""
 
     page: PageKind
     section: Id | None = None

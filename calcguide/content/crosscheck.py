@@ -136,11 +136,11 @@ def texts_in(value: Any, location: Location) -> Iterator[tuple[Location, str]]:
             yield from texts_in(child, (*location, position))
 
 
-# The sections a box may link to, for the pages whose sections are content ids (`diseases#systemic-sclerosis`).
+# The sections a box may link to, for the pages whose sections are content ids (`diseases#<a disease id>`).
 _SECTION_IDS = {"diseases": "disease", "treatments": "tier", "classification": "classification type",
                 "glossary": "glossary term"}
 # The pages made of sections, whose section ids a box may link to as well (`care#infection`).
-_SECTIONED_PAGES = ("care", "assessment", "evaluation", "jdm")
+_SECTIONED_PAGES = ("care", "assessment", "evaluation", "focus")
 _SECTION_IDS.update({page: f"{page} section" for page in _SECTIONED_PAGES})
 
 
@@ -337,7 +337,7 @@ def cross_check(parsed: dict[str, Any], sources: dict[str, SourceFile],
         for location, text in texts_in(source.data, ()):
             for ref in cited_ids(text):
                 index.require("reference", ref, source, location)
-            # What looks like a citation but is not one would print as literal text: [@Bienvenu-2014], [x-2014].
+            # What looks like a citation but is not one would print as literal text: [@Surname-2014], [x-2014].
             if "[" in text or "@" in text:
                 index.errors.extend(source.error(location, problem)
                                     for problem in citation_problems(text, CITATION, reference_ids))

@@ -24,7 +24,7 @@ PLACEHOLDERS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(patter
     (r"\[\s*(?:…|\.\.\.|\?+)\s*\]|\?\?\?", "an elision or question mark left in place of text"),
 ))
 
-# At least one person named the way references name them: a surname, then initials ("Balin SJ", "de Paulis A").
+# At least one person named the way references name them: a surname, then initials ("Surname AB", "de Surname A").
 NAMED_AUTHOR = re.compile(r"(?:^|[,;]\s*|\s)[^\W\d_][^\s,;]*\s+[A-Z]{1,3}(?=\s*(?:[,;.]|$)|\s)")
 
 
@@ -56,7 +56,7 @@ def check_reference_authors(references: list[Reference], source: SourceFile) -> 
         if not authors or not NAMED_AUTHOR.search(authors):
             errors.append(source.error(("references", position, "authors"), (
                 f"reference {reference.id!r} does not name its authors; write them as Surname Initials "
-                "(e.g. Balin SJ, Wetter DA), as shown in the record you checked. A group alone "
+                "(e.g. Surname AB, Other CD), as shown in the record you checked. A group alone "
                 "('… investigators') is not an author list; if no record shows the authors, leave the reference out")))
     return errors
 

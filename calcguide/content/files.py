@@ -37,7 +37,8 @@ CONTENT_FILES: tuple[ContentFile, ...] = (
     ContentFile("care", "care.yml", CarePage, page="care"),
     ContentFile("assessment", "assessment.yml", SitePage, page="assessment"),
     ContentFile("evaluation", "evaluation.yml", Chapter, page="evaluation"),
-    ContentFile("jdm", "juvenile-dermatomyositis.yml", Chapter, page="jdm"),
+    # The guide's second chapter, on one group of patients or one disease: its title and address are its own.
+    ContentFile("focus", "focus.yml", Chapter, page="focus"),
     ContentFile("references", "references.yml", References, ("reference", "references"), page="references"),
     ContentFile("glossary", "glossary.yml", Glossary, ("glossary term", "terms"), page="glossary"),
     ContentFile("changes", "changes.yml", Changes, page="whats-new"),

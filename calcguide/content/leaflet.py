@@ -62,7 +62,7 @@ class LeafletPart:
 
 
 def leaflet_parts(guide: "Guide") -> list[LeafletPart]:
-    """The leaflet between its introduction and its questions, in reading order: what calcinosis is and how it
+    """The leaflet between its introduction and its questions, in reading order: what the condition is and how it
     is treated (summary.yml), each tier that has a patient text with its treatments (tiers.yml, treatments/),
     then what to watch for and do at home (care.yml)."""
     parts = [LeafletPart(section.patient.title, section.patient.body)

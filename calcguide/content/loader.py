@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from .crosscheck import cross_check
-from .editorial import editorial_errors
+from .crosscheck import texts_in
+from .editorial import check_placeholders, editorial_errors
 from .errors import ContentError, ContentErrors
 from .files import CONTENT_FILES, TREATMENTS_DIR
 from .regular import check_tree
 from .messages import Salvaged, salvage, validate_model
+from .parity import check_parity
 from .schema import Guide, Treatment
 from .source import SourceFile
 from .text import Model
@@ -122,8 +124,10 @@ def _follows_from(error: ContentError, salvaged: dict[str, Salvaged]) -> bool:
     return any(parts[:len(where)] == tuple(str(part) for part in where) for where in salvaged[error.file].broken)
 
 
-def load_guide(root: Path) -> Guide:
-    """Read, validate and cross-check all of `root` (the content/ folder); raise ContentErrors with every mistake."""
+def load_guide(root: Path, declared: Callable[[ContentError], None] = lambda exception: None) -> Guide:
+    """Read, validate and cross-check all of `root` (the content/ folder); raise ContentErrors with every mistake.
+    Each text whose numbers differ between the languages on purpose (`numbers_differ: <reason>`) is passed to
+    `declared`, so that the build lists them."""
     root = Path(root)
     errors: list[ContentError] = []
     parsed: dict[str, Any] = {}
@@ -145,6 +149,7 @@ def load_guide(root: Path) -> Guide:
     errors.extend(unexpected)
     if not treatment_files:
         errors.append(ContentError(TREATMENTS_DIR, 1, "", "no treatment files; expected one .yml file per treatment"))
+    unfinished: list[SourceFile] = [source for name, source in sources.items() if parsed[name] is None]
     for path in treatment_files:
         value, source, problems = load_document(path, Treatment, root)
         errors.extend(problems)
@@ -155,6 +160,8 @@ def load_guide(root: Path) -> Guide:
                 if salvaged[source.name].value.id != path.stem:
                     salvaged[source.name].value = salvaged[source.name].value.model_copy(update={"id": path.stem})
                 salvaged_treatments.append((salvaged[source.name].value, source))
+            if source.data is not None:
+                unfinished.append(source)
         else:
             treatments.append((value, source))
             if value.id != path.stem:
@@ -165,6 +172,17 @@ def load_guide(root: Path) -> Guide:
                     "landing page of the Treatments section; rename the file (and its id)")))
 
     errors.extend(_between_files(parsed, sources, treatments, invalid_treatments, salvaged, salvaged_treatments))
+    # The same numbers in both languages, in every file that read as YAML (even one with other mistakes).
+    for source in [*sources.values(), *(source for _, source in treatments)]:
+        parity = check_parity(source)
+        errors.extend(parity.errors)
+        for exception in parity.exceptions:
+            declared(exception)
+    # A file that did not validate (a new one from `build.py new`, say) still has its TODOs named, each at its
+    # line, except where that line already has its error.
+    located = {(error.file, error.line) for error in errors}
+    errors.extend(error for source in unfinished for error in check_placeholders(texts_in(source.data, ()), source)
+                  if (error.file, error.line) not in located)
     if errors:
         raise ContentErrors(errors)
     return Guide(**{content_file.field: parsed[content_file.name] for content_file in CONTENT_FILES},

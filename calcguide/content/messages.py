@@ -82,7 +82,7 @@ def explain(error: dict) -> str:
         if "https?" in pattern:
             return f"{describe(given)} is not a web address; expected one starting with https:// and ending with /"
         return (f"{describe(given)} is not a valid id; expected lowercase letters, digits and hyphens, "
-                "without spaces or accents (e.g. sodium-thiosulfate)")
+                "without spaces or accents (e.g. first-line)")
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         if field == "year":
             return f"impossible value {given} for a year of publication; expected a year between 1900 and 2100"

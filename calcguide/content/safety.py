@@ -33,7 +33,7 @@ class CitedText(Text):
         for lang in LANGS:
             if not any(cited_ids(self[lang])):
                 raise ValueError(f"the {lang} text cites no reference; every safety statement needs its source, "
-                                 "e.g. [@colchicine-label] (a field that does not apply says so, with its source)")
+                                 "e.g. [@drug-label] (a field that does not apply says so, with its source)")
         return self
 
 
@@ -67,6 +67,17 @@ class Interaction(Model):
         return self
 
 
+class SafetyShort(Model):
+    """The same safety facts in one short line each, for "Before prescribing" at the top of a drug page and for
+    "Safety at a glance" (issue 23): said from the field's own text, with the same sources, each line linking to
+    the field in full. Interactions have no short form: their action shows word for word everywhere."""
+
+    contraindications: CitedText
+    pregnancy: CitedText  # pregnancy, contraception and breastfeeding, as the two fields say them
+    kidney: CitedText
+    monitoring: CitedText
+
+
 class Safety(Model):
     """Every field a treatment may have; which ones are required depends on its kind (REQUIRED)."""
 
@@ -81,6 +92,8 @@ class Safety(Model):
     interactions: list[Interaction] | None = None
     # Shown beside the regimen, e.g. when a reported dose is above the usual labelled maximum.
     dose_note: CitedText | None = None
+    # A drug's short lines ("Before prescribing", "Safety at a glance"); required for a drug.
+    short: SafetyShort | None = None
 
     def statements(self) -> list[tuple[str, CitedText]]:
         """The fields written, in reading order, as (field name, text): what a page shows."""
@@ -92,7 +105,7 @@ FIELD_ORDER = ("contraindications", "pregnancy", "breastfeeding", "kidney", "liv
 # What each kind of treatment must say. Interactions are a non-empty list for a drug.
 REQUIRED: dict[str, tuple[str, ...]] = {
     "drug": ("contraindications", "pregnancy", "breastfeeding", "kidney", "liver", "children", "monitoring",
-             "interactions"),
+             "interactions", "short"),
     "local": ("contraindications", "pregnancy", "before_treatment"),
     "procedure": ("contraindications", "pregnancy", "before_treatment"),
 }
@@ -106,6 +119,8 @@ _WHAT = {
     "monitoring": "the tests before and during treatment",
     "before_treatment": "what to check before it (anticoagulants, antiplatelets, digital ischaemia, infection)",
     "interactions": "the interactions, at least one (- with: … or - treatment: …, with mechanism: and action:)",
+    "short": ("one short line each of contraindications, pregnancy, kidney and monitoring (short: with those four "
+              "keys), said from the full fields with their sources, for 'Before prescribing' and 'Safety at a glance'"),
 }
 
 
@@ -215,6 +230,8 @@ def safety_reference_ids(treatments: Iterable["Treatment"], treatment_id: str) -
             texts.extend(text for _, text in treatment.safety.statements())
             if treatment.safety.dose_note:
                 texts.append(treatment.safety.dose_note)
+            if treatment.safety.short:
+                texts.extend(getattr(treatment.safety.short, name) for name in type(treatment.safety.short).model_fields)
     for shown in interactions_of(treatments, treatment_id):
         texts.extend((shown.interaction.mechanism, shown.interaction.action))
     found: list[str] = []

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, model_validator
@@ -50,11 +51,23 @@ class ChapterSection(Section):
     treatments: list[Id] = []
 
 
+class PageSlug(Model):
+    """A page's address in each language: an id (letters, digits, hyphens), never a path."""
+
+    en: Id
+    fr: Id
+
+    def __getitem__(self, lang: str) -> str:
+        return getattr(self, lang)
+
+
 class Chapter(Model):
-    """A clinical chapter of sections that point to the treatment pages they discuss (evaluation, juvenile
-    dermatomyositis)."""
+    """A clinical chapter of sections that point to the treatment pages they discuss (evaluation.yml, and the
+    chapter on one group of patients or one disease, focus.yml)."""
 
     title: Text
+    # The page's address; without it, the address of its kind of page in templates/strings.yml.
+    slug: PageSlug | None = None
     last_reviewed: dt.date  # shown under the title; no reference it cites may be checked later than this
     intro: Text | None = None
     sections: list[ChapterSection] = Field(min_length=1)
@@ -86,6 +99,13 @@ class SiteMeta(Model):
     review_cycle_months: Annotated[int, Field(ge=1, le=120)] = 24
     print_budget: PrintBudget = PrintBudget()
 
+    @property
+    def file_stem(self) -> str:
+        """The guide's name in the names of its files (the offline zip, the reference exports): its English short
+        title as an id ("Some Guide" → some-guide)."""
+        ascii_title = unicodedata.normalize("NFKD", self.short_title.en).encode("ascii", "ignore").decode()
+        return re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:60] or "guide"
+
 
 class Summary(SitePage):
     key_messages: list[KeyMessage] = Field(min_length=1)
@@ -101,7 +121,9 @@ class CarePage(SitePage):
 SerumStatus = Literal["normal", "abnormal", "variable", "high-phosphate"]
 
 
-class CalcinosisType(Model):
+class ConditionType(Model):
+    """A type of the condition (classification.yml): its mechanism, serum findings and causes."""
+
     id: Id
     name: Text
     mechanism: Text
@@ -114,7 +136,7 @@ class Classification(Model):
     title: Text
     last_reviewed: dt.date
     intro: Text
-    types: list[CalcinosisType] = Field(min_length=1)
+    types: list[ConditionType] = Field(min_length=1)
     sections: list[Section] = []
 
 
@@ -130,10 +152,18 @@ class Diseases(Model):
     title: Text
     last_reviewed: dt.date
     intro: Text
+    # What `frequency` counts, as the table's heading ("Reported frequency of …"); else the catalogue's words.
+    frequency_label: Text | None = None
     diseases: list[Disease] = Field(min_length=1)
 
 
 Indication = Literal["localized", "disseminated", "complication"]
+
+
+# What the guide advises for the treatments of a tier, in the words a prescriber uses (issue 23): the status badge
+# of each of its treatments (words in templates/strings.yml `advice:`), unless the treatment is no longer
+# recommended. `supportive` is for a tier of supportive care, should one appear.
+Advice = Literal["first-line", "small-lesions", "extensive", "refractory", "supportive"]
 
 
 class Tier(Model):
@@ -143,6 +173,7 @@ class Tier(Model):
     # A group for supportive and adjunct treatments (digital ulcers, pain, infection), apart from the tiers of the
     # 2014 review: it holds only treatments with status supportive-care, and they sit only in such groups.
     supportive: bool = False
+    advice: Advice
     # The leaflet's part on this tier; then each of its treatments needs its own patient text.
     patient: PatientText | None = None
 
@@ -291,7 +322,7 @@ class Guide(Model):
     care: CarePage
     assessment: SitePage
     evaluation: Chapter
-    jdm: Chapter
+    focus: Chapter
     references: References
     glossary: Glossary
     changes: Changes

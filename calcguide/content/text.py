@@ -90,6 +90,9 @@ class Text(Model):
 
     en: NonEmpty
     fr: NonEmpty
+    # Why this text's numbers differ between the languages (a French-only regulatory note): the parity check
+    # (parity.py) then accepts the difference, and the build lists it.
+    numbers_differ: PlainText | None = None
 
     def __getitem__(self, lang: str) -> str:
         return getattr(self, lang)
