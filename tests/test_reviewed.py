@@ -3,10 +3,11 @@ each page showed at its review; `check` names every page whose shown content cha
 wherever the change was written, and `build.py reviewed` records a new review."""
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from calcguide.content import load_guide
-from calcguide.reviewed import fingerprints, read_record, record_reviews, review_problems
+from calcguide.reviewed import fingerprints, read_record, record_reviews, review_problems, write_record
 from conftest import PROJECT, replace_in, run_build
 
 COLCHICINE_INTERACTION = """    - treatment: diltiazem
@@ -23,7 +24,9 @@ def test_the_shipped_record_names_every_page_with_its_date():
 
 
 def _add_an_interaction_to_diltiazem_from_another_file(content: Path) -> None:
-    """An interaction written in rituximab.yml with `treatment: diltiazem` adds text to the diltiazem page."""
+    """An interaction written in rituximab.yml with `treatment: diltiazem` adds text to the diltiazem page (in a
+    copy whose every page is first recorded as reviewed as it stands: the shipped record may trail the content)."""
+    write_record(load_guide(content), content)
     path = content / "treatments" / "rituximab.yml"
     text = path.read_text(encoding="utf-8")
     assert "  interactions:\n" in text
@@ -46,11 +49,12 @@ def test_a_new_date_and_a_recorded_review_clear_the_message(content_copy):
     _add_an_interaction_to_diltiazem_from_another_file(content_copy)
     guide = load_guide(content_copy)
     assert record_reviews(guide, content_copy)  # refused: pages changed without a new date; nothing written
+    later = guide.last_reviewed + dt.timedelta(days=1)  # after every date of the guide: the site-wide date moves
     for name in ("diltiazem", "rituximab"):
         path = content_copy / "treatments" / f"{name}.yml"
         text = path.read_text(encoding="utf-8")
         line = next(row for row in text.splitlines() if row.startswith("last_reviewed:"))
-        path.write_text(text.replace(line, "last_reviewed: 2026-12-05", 1), encoding="utf-8")
+        path.write_text(text.replace(line, f"last_reviewed: {later}", 1), encoding="utf-8")
     guide = load_guide(content_copy)
     waiting = review_problems(guide, content_copy)
     assert waiting and all("is not recorded" in problem.message or "changed since" in problem.message

@@ -9,6 +9,7 @@ from conftest import errors_of, replace_in
 
 SUPPORTIVE_GROUP = """  - id: supportive
     supportive: true
+    advice: supportive
     name: {en: Supportive care, fr: Soins de support}
     description:
       en: Treatments of what calcinosis causes (ulcers, pain, infection), not of the deposits themselves.

@@ -57,8 +57,8 @@ def where_it_may_go(tiers: list[Tier], from_review: set[str], review_id: str, pr
     other = sorted(tier.id for tier in tiers if tier.id not in from_review and not tier.supportive)
     places = [f"a treatment the 2014 review's abstract names (placement review-2014, status review-tier) goes in "
               f"the tier it proposes ({', '.join(sorted(from_review))})",
-              f"any other treatment of calcinosis (status other-option) in {', '.join(other) or 'a tier that does not cite ' + review_id}"]
-    places.append("a treatment of what calcinosis causes, such as digital ulcers, pain or infection (status "
+              f"any other treatment of the condition (status other-option) in {', '.join(other) or 'a tier that does not cite ' + review_id}"]
+    places.append("a treatment of what the condition causes, such as digital ulcers, pain or infection (status "
                   "supportive-care), in " + (", ".join(supportive) if supportive else
                                               "a group of tiers.yml marked supportive: true (add one)"))
     return f"{problem}; where a treatment may go: " + "; ".join(places)

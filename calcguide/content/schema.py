@@ -202,7 +202,7 @@ Placement = Literal["review-2014", "not-in-abstract", "later-evidence"]
 
 # What the guide makes of a treatment, shown before its evidence: one of the tiers of the 2014 review, an option
 # outside those tiers (not named in the review's abstract, or published later), no longer recommended, or
-# supportive care (it treats what calcinosis causes: digital ulcers, pain, infection; in a `supportive: true` tier).
+# supportive care (it treats what the condition causes: digital ulcers, pain, infection; in a `supportive: true` tier).
 Status = Literal["review-tier", "other-option", "no-longer-recommended", "supportive-care"]
 
 
