@@ -3,6 +3,8 @@
 
     python build.py            validate content/, render, build both sites, package  (site/, dist/)
     python build.py check      validate content/ only and report every mistake at once
+    python build.py reviewed   record what every page shows now, after reviewing the pages whose date you moved
+                               (content/reviewed.yml; refused while a page changed without a new date)
     python build.py serve      live preview on http://127.0.0.1:8000/, rebuilt when content/, templates/ or docs/ change
     python build.py new treatment ID [--kind drug|local|procedure]
     python build.py new reference ID
@@ -47,7 +49,7 @@ EXIT_BUILD_ERROR = 1
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", nargs="?", default="build", choices=["build", "check", "serve", "new"])
+    parser.add_argument("command", nargs="?", default="build", choices=["build", "check", "serve", "reviewed", "new"])
     parser.add_argument("what", nargs="?", choices=SCAFFOLD_KINDS, help="with `new`: what to add")
     parser.add_argument("id", nargs="?", help="with `new`: the id of the new treatment, reference or chapter")
     parser.add_argument("--kind", default="drug", choices=["drug", "local", "procedure"],
@@ -73,12 +75,22 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = PublishSettings.from_command_line(args.public_url, args.release)
     except PublishSettingsError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_CONTENT_ERROR
+        if not (args.release and args.command == "check"):
+            print(f"error: {error}", file=sys.stderr)
+            return EXIT_CONTENT_ERROR
+        # `check --release` lists every missing item at once, the refused address among them.
+        settings = PublishSettings(None, True, public_url_problem=str(error))
     try:
         if args.command == "check":
             guide, _ = validate(layout, settings, _warn)
             print(f"content OK: {len(guide.treatments)} treatments, {len(guide.references.references)} references")
+        elif args.command == "reviewed":
+            from calcguide.reviewed import record_reviews
+
+            guide, _ = validate(layout)
+            if refused := record_reviews(guide, layout.content_dir):
+                raise ContentErrors(refused)
+            print(f"recorded the review of every page in {layout.content_dir.name}/reviewed.yml")
         elif args.command == "serve":
             from calcguide.serve import serve
 
@@ -97,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.debug:
             raise
         for error in errors.errors:
-            print(error, file=sys.stderr)
+            print(error.for_editor(), file=sys.stderr)
         print(f"{len(errors.errors)} content error(s); nothing was written", file=sys.stderr)
         return EXIT_CONTENT_ERROR
     except SiteBuildError as error:

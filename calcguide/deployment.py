@@ -47,6 +47,8 @@ class PublishSettings:
     public_url: str | None = None
     release: bool = False
     today: dt.date = field(default_factory=dt.date.today)
+    # Why the address given was refused (a placeholder host…): a release lists it with its other missing items.
+    public_url_problem: str | None = None
 
     @classmethod
     def from_command_line(cls, public_url: str | None, release: bool = False,

@@ -1,4 +1,4 @@
-"""A failed stage told in an editor's words: content mistakes as `file:line: field: message`, a template mistake
+"""A failed stage told in an editor's words: content mistakes as `path:line:column: field: message`, a template mistake
 at its template's file and line, anything else on one line. Shared by `build.py` and `serve`."""
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def describe(error: BaseException, project: Path) -> list[str]:
     if isinstance(error, StageFailure):
         return error.lines
     if isinstance(error, ContentErrors):
-        return [str(item) for item in error.errors]
+        return [item.for_editor() for item in error.errors]
     if isinstance(error, SiteBuildError):
         return [f"error: {error}"]
     return [f"{where(error, project)}{one_line(error)}"]

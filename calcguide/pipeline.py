@@ -21,6 +21,8 @@ from typing import IO, Callable
 
 from .audit import check_search_index, check_site
 from .content import ContentErrors, Guide, load_guide
+from .printbudget import budget_problems
+from .reviewed import review_problems
 from .content.regular import check_tree
 from .csp import OurScripts, offline_policy, with_policy_meta, write_nginx_csp
 from .failure import StageFailure, describe
@@ -121,7 +123,13 @@ def validate(layout: Layout, settings: PublishSettings | None = None,
         if problems and settings.release:
             raise ContentErrors(problems)
         for problem in problems:
-            warn(f"not ready for release: {problem}")
+            warn(f"not ready for release: {problem.for_editor()}")
+        # A page whose shown content changed while its date did not move (calcguide/reviewed.py).
+        changed = review_problems(guide, layout.content_dir)
+        if changed and settings.release:
+            raise ContentErrors(changed)
+        for problem in changed:
+            warn(f"page changed since its review: {problem.for_editor()}")
     return guide, catalogue
 
 
@@ -228,6 +236,12 @@ def _pdf(context: BuildContext) -> None:
     layout = context.layout
     write_handouts(context.guide, context.catalogue, layout.project, layout.work_dir, context.dist, context.settings)
     copy_handouts(context.dist, context.site)  # every page links them, on the server as in the bundle
+    # A printed product over its page budget: an error in a release, a located warning in an everyday build.
+    problems = budget_problems(context.guide, context.catalogue, context.dist, layout.content_dir)
+    if problems and context.settings.release:
+        raise ContentErrors(problems)
+    for problem in problems:
+        context.warn(f"over the print budget: {problem.for_editor()}")
 
 
 def _bundle(context: BuildContext) -> None:

@@ -28,7 +28,11 @@ def release_problems(guide: Guide, content_dir: Path, settings: PublishSettings)
         return file
 
     problems: list[ContentError] = []
-    if settings.public_url is None:
+    if settings.public_url_problem is not None:
+        problems.append(ContentError("build.py", 0, "--public-url", (
+            f"{settings.public_url_problem} (--public-url or {PUBLIC_URL_VARIABLE}); the release is published "
+            "at the address its host gives, never a made-up one")))
+    elif settings.public_url is None:
         problems.append(ContentError("build.py", 0, "--public-url", (
             f"no public address; pass --public-url https://… or set {PUBLIC_URL_VARIABLE} (canonical links, "
             "the sitemap, the citation address and the handouts' QR code need it)")))

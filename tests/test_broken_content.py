@@ -357,7 +357,7 @@ MISTAKES = [
     Mistake("date-day-first", _date_written_french_way, "YYYY-MM-DD"),
     Mistake("unknown-tier-name", _unknown_tier_name, "unknown tier id 'first-line-therapy'"),
     Mistake("unknown-kind", _unknown_kind, "expected 'drug', 'local' or 'procedure', not 'pill'"),
-    Mistake("missing-french", _missing_french, "note.fr: this field is required"),
+    Mistake("missing-french", _missing_french, "note › fr: this field is required"),
     Mistake("empty-french", _empty_french, "the text is empty"),
     Mistake("nothing-after-colon", _nothing_after_colon, "nothing is written after 'en:'"),
     Mistake("number-for-a-text", _number_for_a_text, "expected a text, not 2014"),
@@ -366,7 +366,7 @@ MISTAKES = [
     Mistake("id-differs-from-file-name", _id_differs_from_file_name, "differs from the file name"),
     Mistake("unknown-reference", _unknown_reference_in_list, "unknown reference id 'no-such-paper'"),
     Mistake("unknown-citation", _unknown_citation_in_text, "unknown reference id 'no-such-paper'"),
-    Mistake("brand-without-source", _brand_without_source, "brands.0.source: this field is required"),
+    Mistake("brand-without-source", _brand_without_source, "the first brand › source: this field is required"),
     Mistake("brand-sourced-by-an-article", _brand_sourced_by_an_article, "is a reference of kind article"),
     Mistake("algorithm-unknown-treatment", _algorithm_unknown_treatment, "unknown treatment id 'no-such-treatment'"),
     Mistake("algorithm-edge-to-nowhere", _algorithm_edge_to_nowhere, "node 'nowhere', which does not exist"),
@@ -400,7 +400,7 @@ def test_mistake_stops_the_build_with_its_file_and_line(mistake, content_copy, p
                        "--dist-dir", str(layout.dist_dir), "--work-dir", str(layout.work_dir))
     assert result.returncode == EXIT_CONTENT_ERROR, result.stdout + result.stderr
     assert "Traceback" not in result.stderr
-    located = [row for row in result.stderr.splitlines() if row.startswith(f"{file}:{line}: ")]
+    located = [row for row in result.stderr.splitlines() if row.startswith(f"{file}:{line}:")]
     assert located, f"expected an error at {file}:{line}, got:\n{result.stderr}"
     assert any(mistake.says in row for row in located), result.stderr
     assert output_digest(previous) == output_before
@@ -439,7 +439,7 @@ def test_mistake_in_interface_strings_names_strings_yml_and_line(project_copy, p
     write_lines(path, lines)
     result = run_copy(project_copy, previous)
     assert result.returncode == EXIT_CONTENT_ERROR
-    assert any(row.startswith(f"templates/strings.yml:{index + 1}: ") and "the text is empty" in row
+    assert any(row.startswith(f"templates/strings.yml:{index + 1}:") and "the text is empty" in row
                for row in result.stderr.splitlines()), result.stderr
     assert "Traceback" not in result.stderr
 

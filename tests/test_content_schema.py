@@ -41,7 +41,8 @@ def test_unknown_reference_id_is_reported(content_copy):
     replace_in(path, "references: [", "references: [no-such-paper, ")
     errors = errors_of(content_copy)
     assert len(errors) == 1
-    assert errors[0].startswith(f"treatments/colchicine.yml:{line + 1}: references.0: unknown reference id 'no-such-paper'")
+    assert errors[0].startswith(f"treatments/colchicine.yml:{line + 1}: references.0: unknown reference id 'no-such-paper': "
+                                "references.yml does not list it; add it at the end of references.yml")
 
 
 def test_duplicate_id_names_both_places(content_copy):
@@ -64,7 +65,7 @@ def test_check_reports_two_mistakes_in_two_files_and_exits_2(content_copy):
     assert result.returncode == 2
     lines = [line for line in result.stderr.splitlines() if ".yml:" in line]
     assert len(lines) == 2
-    assert lines[0].startswith("references.yml:") and ": references.0.year: impossible value" in lines[0]
+    assert lines[0].startswith("references.yml:") and ": the first reference › year: impossible value" in lines[0]
     assert lines[1].startswith("treatments/diltiazem.yml:") and ": kind: expected 'drug', 'local' or 'procedure'" in lines[1]
     assert "Traceback" not in result.stderr
 

@@ -12,6 +12,8 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
+from calcguide.content import load_guide
+from calcguide.reviewed import write_record
 from conftest import PROJECT, replace_in
 from pypdf import PdfReader
 
@@ -43,6 +45,7 @@ def built_with_address(tmp_path_factory: pytest.TempPathFactory) -> Layout:
 contact: {{email: {CONTACT}}}
 """)
     replace_in(content / "changes.yml", "pages: []", f"pages: [{TOUCHED}]")
+    write_record(load_guide(content), content)  # the editors' review of these pages, recorded (calcguide/reviewed.py)
     layout = Layout(PROJECT, content, root / "site", root / "dist", root / "work")
     build_everything(layout, settings=PublishSettings(public_url=ADDRESS, release=True))
     return layout

@@ -15,6 +15,7 @@ from calcguide.export import bibtex
 from calcguide.pagefacts import plain_description
 from calcguide.deployment import PUBLIC_URL_VARIABLE, PublishSettings, PublishSettingsError, parse_public_url
 from calcguide.release import add_months, release_problems
+from calcguide.reviewed import write_record
 
 ADDRESS = "https://calcinosis-guide.test/"
 COMPLETE_SITE = """
@@ -31,6 +32,7 @@ contact: {email: errors@calcinosis-guide.test}
 def complete(content: Path) -> Path:
     """A copy of content/ with everything a release needs that the shipped content lacks (fixture people)."""
     replace_in(content / "site.yml", "editors: []\n", COMPLETE_SITE.lstrip())
+    write_record(load_guide(content), content)  # the editors' review of About, recorded (calcguide/reviewed.py)
     return content
 
 
@@ -124,6 +126,21 @@ def test_release_check_fails_on_shipped_content_with_one_located_error_per_missi
     assert errors[0].startswith("build.py: --public-url: ")
     assert {error.split(": ")[1] for error in errors[1:]} == {"editors", "contact"}
     assert all(error.startswith("site.yml:") and error.split(":")[1].isdigit() for error in errors[1:])
+
+
+def test_release_check_lists_a_placeholder_address_with_every_other_missing_item():
+    # Issue 30, item 6: a refused address does not stop the check before the rest is listed.
+    result = run_build("check", "--release", "--public-url", "https://example.org/guide/")
+    assert result.returncode == 2
+    errors = [line for line in result.stderr.splitlines() if not line.endswith("nothing was written")]
+    assert len(errors) == 3, result.stderr
+    assert errors[0].startswith("build.py: --public-url: ") and "placeholder" in errors[0]
+    assert {error.split(": ")[1] for error in errors[1:]} == {"editors", "contact"}
+
+
+def test_everyday_build_still_refuses_a_placeholder_address_at_once():
+    result = run_build("check", "--public-url", "https://example.org/guide/")
+    assert result.returncode == 2 and "placeholder" in result.stderr
 
 
 def test_everyday_check_warns_about_release_items_but_passes():

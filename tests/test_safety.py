@@ -89,7 +89,7 @@ def test_missing_safety_field_stops_check_with_exit_2_and_no_traceback(content_c
     result = run_build("check", "--content", str(content_copy))
     assert result.returncode == 2
     assert f"treatments/{drug.name}:" in result.stdout + result.stderr
-    assert "safety.kidney: missing" in result.stdout + result.stderr
+    assert "safety › kidney: missing" in result.stdout + result.stderr
     assert "Traceback" not in result.stdout + result.stderr
 
 

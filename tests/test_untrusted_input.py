@@ -229,7 +229,7 @@ def test_structural_mistakes_exit_2_located_without_traceback(tmp_path, mistake,
     result = run_build("check", "--content", str(content))
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr
-    assert re.search(r"^[\w/.-]+\.yml:\d+: \S+: .*" + re.escape(phrase), result.stderr, re.MULTILINE), result.stderr
+    assert re.search(r"^[\w/.-]+\.yml:\d+:\d+: [^:]+: .*" + re.escape(phrase), result.stderr, re.MULTILINE), result.stderr
 
 
 # --- characters -------------------------------------------------------------------------------------------

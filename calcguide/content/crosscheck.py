@@ -3,21 +3,65 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+from pathlib import PurePosixPath
 from typing import Any, Iterator
 
 from .errors import ContentError
 from .files import CONTENT_FILES, TREATMENTS_DIR
 from .safety import check_safety
-from .schema import Algorithm, Chapter, Treatment, chart_rows
+from .schema import Algorithm, Chapter, Tier, Treatment, chart_rows
 from .source import Location, SourceFile
 from .hygiene import citation_problems
 from .leaflet import check_leaflet
-from .text import CITATION, cited_ids
+from .text import CITATION, LANGS, cited_ids
 
 _DEFINED_IN = {"reference": "the ids in references.yml", "treatment": f"the file names in {TREATMENTS_DIR}/",
                "tier": "the ids in tiers.yml", "evidence level": "the ids in evidence.yml",
                "glossary term": "the ids in glossary.yml",
-               "page": f"the treatment ids and the page ids of files.py ({', '.join(c.page for c in CONTENT_FILES if c.page)})"}
+               "page": ("a treatment id or one of the pages "
+                        f"{', '.join(c.page for c in CONTENT_FILES if c.page)}")}
+
+# What an editor pastes at the end of references.yml for a reference the guide cites but does not list yet: every
+# field to fill from the record they read (an article's; README says what a label or a registry record needs).
+REFERENCE_STUB = """  - id: {ident}
+    language: en
+    authors:
+    title:
+    journal:
+    year:
+    volume:
+    pages:
+    doi:
+    checked:"""
+# A brand's source is the product information or the medicines database entry that names it.
+LABEL_STUB = """  - id: {ident}
+    kind: label
+    language: en
+    title:
+    holder:
+    version:
+    url:
+    year:
+    checked:"""
+
+
+def review_tiers(tiers: list[Tier], review_id: str) -> set[str]:
+    """The tiers whose description cites the 2014 review: the review proposes what they hold."""
+    return {tier.id for tier in tiers
+            if any(review_id in cited_ids(tier.description[lang]) for lang in LANGS)}
+
+
+def where_it_may_go(tiers: list[Tier], from_review: set[str], review_id: str, problem: str) -> str:
+    """`problem`, then where a treatment may go, for an editor who finds that no tier fits."""
+    supportive = sorted(tier.id for tier in tiers if tier.supportive)
+    other = sorted(tier.id for tier in tiers if tier.id not in from_review and not tier.supportive)
+    places = [f"a treatment the 2014 review's abstract names (placement review-2014, status review-tier) goes in "
+              f"the tier it proposes ({', '.join(sorted(from_review))})",
+              f"any other treatment of the condition (status other-option) in {', '.join(other) or 'a tier that does not cite ' + review_id}"]
+    places.append("a treatment of what the condition causes, such as digital ulcers, pain or infection (status "
+                  "supportive-care), in " + (", ".join(supportive) if supportive else
+                                              "a group of tiers.yml marked supportive: true (add one)"))
+    return f"{problem}; where a treatment may go: " + "; ".join(places)
 
 
 class IdIndex:
@@ -26,6 +70,9 @@ class IdIndex:
     def __init__(self) -> None:
         self.known: dict[str, dict[str, tuple[SourceFile, Location]]] = {}
         self.errors: list[ContentError] = []
+        # A reference cited but not listed: one message for all its citations, at the first (`missing_references`).
+        self.missing_references: dict[str, list[tuple[SourceFile, Location]]] = {}
+        self.advice: dict[str, str] = {}  # kind of id → what to add to its unknown-id message
 
     def define(self, kind: str, ident: str, source: SourceFile, location: Location) -> None:
         table = self.known.setdefault(kind, {})
@@ -37,19 +84,44 @@ class IdIndex:
         else:
             table[ident] = (source, location)
 
-    def require(self, kind: str, ident: str, source: SourceFile, location: Location) -> None:
+    def require(self, kind: str, ident: str | None, source: SourceFile, location: Location) -> None:
+        if ident is None:
+            return  # the field itself is wrong, and its own message says so
+        if kind == "reference" and ident not in self.known.get(kind, {}):
+            self.missing_references.setdefault(ident, []).append((source, location))
+            return
         if ident not in self.known.get(kind, {}):
             known = sorted(self.known.get(kind, {}))
             close = difflib.get_close_matches(ident, known, n=3)
-            where = {"treatment": f" (there is no file {TREATMENTS_DIR}/{ident}.yml)",
-                     "reference": " (there is no entry with this id in references.yml)"}.get(kind, "")
+            where = {"treatment": f" (there is no file {TREATMENTS_DIR}/{ident}.yml)"}.get(kind, "")
             if close:
                 hint = f"did you mean {' or '.join(repr(c) for c in close)}?"
             elif len(known) > 12:
                 hint = f"check the spelling against {_DEFINED_IN.get(kind, 'the ids defined in content/')}"
             else:
                 hint = "expected one of: " + ", ".join(known)
-            self.errors.append(source.error(location, f"unknown {kind} id {ident!r}{where}; {hint}"))
+            advice = f"; {self.advice[kind]}" if kind in self.advice else ""
+            self.errors.append(source.error(location, f"unknown {kind} id {ident!r}{where}; {hint}{advice}"))
+
+    def missing_reference_errors(self) -> list[ContentError]:
+        """One message per reference id cited but not in references.yml, at its first citation, with the entry
+        to add (a misspelt id is named when one is very close)."""
+        errors = []
+        known = sorted(self.known.get("reference", {}))
+        for ident, places in self.missing_references.items():
+            source, location = places[0]
+            also = ""
+            if len(places) > 1:
+                shown = [f"{other.name}:{other.line_of(where)}" for other, where in places[1:4]]
+                more = f" and {len(places) - 4} more" if len(places) > 4 else ""
+                also = f" (also cited at {', '.join(shown)}{more})"
+            close = difflib.get_close_matches(ident, known, n=1, cutoff=0.9)
+            spelling = f" If you meant {close[0]!r}, correct the id instead." if close else ""
+            errors.append(source.error(location, (
+                f"unknown reference id {ident!r}{also}: references.yml does not list it; add it at the end "
+                f"of references.yml, filled in from the record you read:{spelling}\n"
+                + (LABEL_STUB if location[:1] == ("brands",) else REFERENCE_STUB).format(ident=ident))))
+        return errors
 
 
 def texts_in(value: Any, location: Location) -> Iterator[tuple[Location, str]]:
@@ -67,10 +139,14 @@ def texts_in(value: Any, location: Location) -> Iterator[tuple[Location, str]]:
 # The sections a box may link to, for the pages whose sections are content ids (`diseases#<a disease id>`).
 _SECTION_IDS = {"diseases": "disease", "treatments": "tier", "classification": "classification type",
                 "glossary": "glossary term"}
+# The pages made of sections, whose section ids a box may link to as well (`care#infection`).
+_SECTIONED_PAGES = ("care", "assessment", "evaluation", "focus")
+_SECTION_IDS.update({page: f"{page} section" for page in _SECTIONED_PAGES})
 
 
 def _check_algorithm(algorithm: Algorithm, source: SourceFile, index: IdIndex,
-                     status: dict[str, str]) -> None:
+                     status: dict[str, str], broken_nodes: set[str] | None = None) -> None:
+    """The ids the chart names; then, unless part of it did not validate (`broken_nodes` is not None), its shape."""
     node_ids = {node.id for node in algorithm.nodes}
     for position, node in enumerate(algorithm.nodes):
         index.define("algorithm node", node.id, source, ("nodes", position))
@@ -94,6 +170,10 @@ def _check_algorithm(algorithm: Algorithm, source: SourceFile, index: IdIndex,
                     index.errors.append(source.error(where, (
                         f"{treatment!r} has status {status[treatment]}; only a treatment with status "
                         "no-longer-recommended belongs here")))
+    for position, ref in enumerate(algorithm.key_references):
+        index.require("reference", ref, source, ("key_references", position))
+    if broken_nodes is not None:
+        return
     successors: dict[str, list[str]] = {node: [] for node in node_ids}
     for position, edge in enumerate(algorithm.edges):
         for end, ident in (("from", edge.source), ("to", edge.target)):
@@ -137,8 +217,6 @@ def _check_algorithm(algorithm: Algorithm, source: SourceFile, index: IdIndex,
     starts = [node for node in algorithm.nodes if node.kind == "start"]
     if len(starts) != 1:
         index.errors.append(source.error(("nodes",), f"expected exactly one node of kind start, found {len(starts)}"))
-    for position, ref in enumerate(algorithm.key_references):
-        index.require("reference", ref, source, ("key_references", position))
     if not any(error.field.startswith("edges") for error in index.errors if error.file == source.name):
         _check_chart_layout(algorithm, source, index)
 
@@ -188,21 +266,39 @@ def _check_chart_layout(algorithm: Algorithm, source: SourceFile, index: IdIndex
 
 
 def cross_check(parsed: dict[str, Any], sources: dict[str, SourceFile],
-                 treatments: list[tuple[Treatment, SourceFile]], invalid_treatments: list[str]) -> list[ContentError]:
-    """Ids are unique and every id used somewhere is defined somewhere (only for files that validated)."""
+                 treatments: list[tuple[Treatment, SourceFile]], invalid_treatments: list[str],
+                 partial: dict[str, set[str]] | None = None) -> list[ContentError]:
+    """Ids are unique and every id used somewhere is defined somewhere. `partial`: the files that did not
+    validate (only what validates of them is in `parsed`), each with the ids of its items that did not; those ids
+    count as defined, and the chart of a partial algorithm.yml is not checked for shape."""
+    partial = partial or {}
     index = IdIndex()
     for content_file in CONTENT_FILES:
         if content_file.defines and parsed.get(content_file.name) is not None:
             kind, key = content_file.defines
             for position, item in enumerate(getattr(parsed[content_file.name], key)):
                 index.define(kind, item.id, sources[content_file.name], (key, position))
+    for content_file in CONTENT_FILES:
+        if content_file.defines and content_file.name in partial:
+            index.known.setdefault(content_file.defines[0], {}).update(
+                {ident: (None, ()) for ident in partial[content_file.name]})
+    for content_file in CONTENT_FILES:
+        if content_file.page in _SECTIONED_PAGES and parsed.get(content_file.name) is not None:
+            for position, section in enumerate(parsed[content_file.name].sections):
+                if section.id is not None:
+                    index.define(f"{content_file.page} section", section.id, sources[content_file.name],
+                                 ("sections", position))
     for treatment, source in treatments:
-        index.define("treatment", treatment.id, source, ())
+        # By its file name, which is what other files name (a wrong `id:` inside is reported by the loader).
+        index.define("treatment", PurePosixPath(source.name).stem, source, ())
     index.known.setdefault("treatment", {}).update({ident: (None, ()) for ident in invalid_treatments
                                                     if ident not in index.known.get("treatment", {})})
     if not all(parsed.get(name) is not None for name in ("references.yml", "tiers.yml", "evidence.yml")):
         return index.errors  # the ids to check against are unknown; the file errors already say why
 
+    if parsed.get("site.yml") is not None and parsed["site.yml"].source_review:
+        tiers, review = parsed["tiers.yml"].tiers, parsed["site.yml"].source_review
+        index.advice["tier"] = where_it_may_go(tiers, review_tiers(tiers, review), review, "if no tier fits").removeprefix("if no tier fits; ")
     for treatment, source in treatments:
         for position, tier in enumerate(treatment.tiers):
             index.require("tier", tier, source, ("tiers", position))
@@ -224,7 +320,8 @@ def cross_check(parsed: dict[str, Any], sources: dict[str, SourceFile],
         index.require("reference", parsed["site.yml"].source_review, sources["site.yml"], ("source_review",))
     if parsed.get("algorithm.yml") is not None:
         status = {treatment.id: treatment.status for treatment, _ in treatments}
-        _check_algorithm(parsed["algorithm.yml"], sources["algorithm.yml"], index, status)
+        _check_algorithm(parsed["algorithm.yml"], sources["algorithm.yml"], index, status,
+                         partial.get("algorithm.yml"))
     for content_file in CONTENT_FILES:
         if isinstance(chapter := parsed.get(content_file.name), Chapter):
             for number, section in enumerate(chapter.sections):
@@ -245,7 +342,7 @@ def cross_check(parsed: dict[str, Any], sources: dict[str, SourceFile],
                 index.errors.extend(source.error(location, problem)
                                     for problem in citation_problems(text, CITATION, reference_ids))
     _check_review_dates(parsed, sources, treatments, index)
-    return index.errors
+    return [*index.errors, *index.missing_reference_errors()]
 
 
 def _check_brand_source(ref_id: str, references: Any, source: SourceFile, location: Location,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable
 
-from .crosscheck import texts_in
+from .crosscheck import review_tiers, texts_in, where_it_may_go
 from .errors import ContentError
 from .schema import Algorithm, Reference, Tier, Treatment
 from .source import Location, SourceFile
@@ -61,12 +61,6 @@ def check_reference_authors(references: list[Reference], source: SourceFile) -> 
     return errors
 
 
-def review_tiers(tiers: list[Tier], review_id: str) -> set[str]:
-    """The tiers whose description cites the 2014 review: the review proposes what they hold."""
-    return {tier.id for tier in tiers
-            if any(review_id in cited_ids(tier.description[lang]) for lang in LANGS)}
-
-
 def check_tier_provenance(treatments: list[tuple[Treatment, SourceFile]], tiers: list[Tier],
                           review_id: str) -> list[ContentError]:
     """A tier whose note cites the 2014 review may hold only treatments the review's abstract names
@@ -74,12 +68,20 @@ def check_tier_provenance(treatments: list[tuple[Treatment, SourceFile]], tiers:
     note would tell the reader two different stories about where the treatment comes from."""
     from_review = review_tiers(tiers, review_id)
     known = {tier.id for tier in tiers}
+    supportive = {tier.id for tier in tiers if tier.supportive}
     errors = []
     for treatment, source in treatments:
         for position, tier_id in enumerate(treatment.tiers):
             if tier_id not in known:
                 continue  # an unknown tier is reported by the id check
-            if treatment.placement == "review-2014" and tier_id not in from_review:
+            if (treatment.status == "supportive-care") != (tier_id in supportive):
+                errors.append(source.error(("tiers", position), where_it_may_go(
+                    tiers, from_review, review_id, f"tier {tier_id!r} " + (
+                        "is a group for supportive care, but this treatment's status is "
+                        f"{treatment.status}" if tier_id in supportive else
+                        "is not a group for supportive care (supportive: true), but this treatment's status is "
+                        "supportive-care"))))
+            elif treatment.placement == "review-2014" and tier_id not in from_review:
                 errors.append(source.error(("tiers", position), (
                     f"tier {tier_id!r} does not cite the 2014 review ({review_id}), but this treatment is placed "
                     "'review-2014'; use a tier the review proposes ("
@@ -92,14 +94,16 @@ def check_tier_provenance(treatments: list[tuple[Treatment, SourceFile]], tiers:
     return errors
 
 
-def check_algorithm_boxes(algorithm: Algorithm, treatments: list[Treatment], source: SourceFile) -> list[ContentError]:
+def check_algorithm_boxes(algorithm: Algorithm, treatments: list[Treatment], source: SourceFile,
+                          known_tiers: set[str]) -> list[ContentError]:
     """A box of the chart drawn for a tier lists only treatments of that tier, so that the box, its note and the
     treatment's page (tier and placement badge) say the same thing."""
     tiers_of = {treatment.id: treatment.tiers for treatment in treatments}
     errors = []
     for number, node in enumerate(algorithm.nodes):
         for position, treatment_id in enumerate(node.treatments):
-            if node.tier and treatment_id in tiers_of and node.tier not in tiers_of[treatment_id]:
+            if (node.tier and treatment_id in tiers_of and node.tier not in tiers_of[treatment_id]
+                    and set(tiers_of[treatment_id]) <= known_tiers):  # else its unknown tier is the mistake
                 errors.append(source.error(("nodes", number, "treatments", position), (
                     f"treatment {treatment_id!r} is drawn in the box of tier {node.tier!r}, but its file puts it in "
                     f"{', '.join(repr(tier) for tier in tiers_of[treatment_id])}; move it to the box of its tier")))
@@ -116,7 +120,8 @@ def editorial_errors(parsed: dict[str, Any], sources: dict[str, SourceFile],
         errors.extend(check_reference_authors(parsed["references.yml"].references, sources["references.yml"]))
     if parsed.get("tiers.yml") is not None and parsed.get("site.yml") is not None:
         errors.extend(check_tier_provenance(treatments, parsed["tiers.yml"].tiers, parsed["site.yml"].source_review))
+    known_tiers = {tier.id for tier in parsed["tiers.yml"].tiers} if parsed.get("tiers.yml") is not None else set()
     if parsed.get("algorithm.yml") is not None:
         errors.extend(check_algorithm_boxes(parsed["algorithm.yml"], [treatment for treatment, _ in treatments],
-                                            sources["algorithm.yml"]))
+                                            sources["algorithm.yml"], known_tiers))
     return errors

@@ -107,6 +107,7 @@ def check_leaflet(parsed: dict[str, Any], sources: dict[str, SourceFile],
     if tiers is None:
         return []
     with_text = {tier.id for tier in tiers.tiers if tier.patient}
+    known = {tier.id for tier in tiers.tiers}
     errors = []
     for treatment, source in treatments:
         shown = bool(shown_treatments([treatment])) and any(tier in with_text for tier in treatment.tiers)
@@ -116,7 +117,8 @@ def check_leaflet(parsed: dict[str, Any], sources: dict[str, SourceFile],
                 f"missing: tier {tier!r} has a patient text (tiers.yml), so the patient leaflet names each of its "
                 "treatments; write what this treatment can do and its main cautions in plain words, in both "
                 "languages, with their citations")))
-        elif not shown and treatment.patient is not None:
+        elif not shown and treatment.patient is not None and set(treatment.tiers) <= known:
+            # (A tier that does not exist is reported as such; where the text would show waits for the right one.)
             errors.append(source.error(("patient",), (
                 "the patient leaflet would not show it: none of this treatment's tiers has a patient text in "
                 "tiers.yml (and a treatment no longer recommended is never shown); give the tier one, or remove "

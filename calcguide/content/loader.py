@@ -10,7 +10,7 @@ from .editorial import check_placeholders, editorial_errors
 from .errors import ContentError, ContentErrors
 from .files import CONTENT_FILES, TREATMENTS_DIR
 from .regular import check_tree
-from .messages import validate_model
+from .messages import Salvaged, salvage, validate_model
 from .parity import check_parity
 from .schema import Guide, Treatment
 from .source import SourceFile
@@ -41,7 +41,8 @@ def content_inventory(root: Path) -> tuple[list[Path], list[ContentError]]:
     """The treatment files of content/, and an error for everything in content/ that is not a known file: an
     unknown file or folder, a wrong extension, a link, a pipe or a device (which are never opened)."""
     errors: list[ContentError] = []
-    known = {content_file.name for content_file in CONTENT_FILES}
+    # reviewed.yml: the record of what each page showed at its review, written by `build.py reviewed`.
+    known = {content_file.name for content_file in CONTENT_FILES} | {"reviewed.yml"}
     treatments: list[Path] = []
     tree_errors = check_tree(root, "content", prefix="")
     errors.extend(error for error in tree_errors if error.file not in known)  # those report when they are read
@@ -78,6 +79,51 @@ def _unexpected_extension(path: Path) -> str:
     return f"only .yml files belong here; rename it to {path.stem}.yml if it is content, or move it out of content/"
 
 
+def _salvage(model: type[Model], data: Any) -> Salvaged | None:
+    """What validates of a file that does not, or None if even that fails (its errors are reported anyway)."""
+    try:
+        return salvage(model, data)
+    except Exception:  # noqa: BLE001 - a validator's own bug on odd input: check the valid files only
+        return None
+
+
+def _between_files(parsed: dict[str, Any], sources: dict[str, SourceFile],
+                   treatments: list[tuple[Treatment, SourceFile]], invalid_treatments: list[str],
+                   salvaged: dict[str, Salvaged], salvaged_treatments: list[tuple[Treatment, SourceFile]],
+                   ) -> list[ContentError]:
+    """The checks between files, also on what validates of the files that do not (so that one wrong field does
+    not hide the mistakes of the next round), leaving out what follows from a mistake already reported."""
+    def checks(files: dict[str, Any], every_treatment: list[tuple[Treatment, SourceFile]],
+               undefined: list[str], partial: dict[str, set[str]] | None = None) -> list[ContentError]:
+        return [*cross_check(files, sources, every_treatment, undefined, partial),
+                *editorial_errors(files, sources, every_treatment)]
+
+    if not salvaged:
+        return checks(parsed, treatments, invalid_treatments)
+    whole = {name: value if value is not None or name not in salvaged else salvaged[name].value
+             for name, value in parsed.items()}
+    readable = {source.name for _, source in salvaged_treatments}
+    try:
+        partial = {name: {ident for ids in salvaged[name].broken_ids.values() for ident in ids}
+                   for name in whole if name in salvaged}
+        if "algorithm.yml" in salvaged and not salvaged["algorithm.yml"].dropped & {"nodes", "edges"}:
+            del partial["algorithm.yml"]  # every box and arrow is there: the chart's shape can be checked
+        found = checks(whole, [*treatments, *salvaged_treatments],
+                       [ident for ident in invalid_treatments if f"{TREATMENTS_DIR}/{ident}.yml" not in readable],
+                       partial)
+    except Exception:  # noqa: BLE001 - a shape the partial files cannot give: check the valid files only
+        return checks(parsed, treatments, invalid_treatments)
+    return [error for error in found if not _follows_from(error, salvaged)]
+
+
+def _follows_from(error: ContentError, salvaged: dict[str, Salvaged]) -> bool:
+    """An error at (or inside) a field whose own mistake is already reported."""
+    if error.file not in salvaged:
+        return False
+    parts = tuple(error.field.split(".")) if error.field else ()
+    return any(parts[:len(where)] == tuple(str(part) for part in where) for where in salvaged[error.file].broken)
+
+
 def load_guide(root: Path, declared: Callable[[ContentError], None] = lambda exception: None) -> Guide:
     """Read, validate and cross-check all of `root` (the content/ folder); raise ContentErrors with every mistake.
     Each text whose numbers differ between the languages on purpose (`numbers_differ: <reason>`) is passed to
@@ -86,14 +132,18 @@ def load_guide(root: Path, declared: Callable[[ContentError], None] = lambda exc
     errors: list[ContentError] = []
     parsed: dict[str, Any] = {}
     sources: dict[str, SourceFile] = {}
+    salvaged: dict[str, Salvaged] = {}  # what validates of the files that do not, by file name
 
     for content_file in CONTENT_FILES:
         value, source, problems = load_document(root / content_file.name, content_file.model, root)
         errors.extend(problems)
         if source.data is not None:
             parsed[content_file.name], sources[content_file.name] = value, source
+            if value is None and (part := _salvage(content_file.model, source.data)) is not None:
+                salvaged[source.name] = part
 
     treatments: list[tuple[Treatment, SourceFile]] = []
+    salvaged_treatments: list[tuple[Treatment, SourceFile]] = []
     invalid_treatments: list[str] = []  # still defined, so that their mistakes are not reported twice
     treatment_files, unexpected = content_inventory(root)
     errors.extend(unexpected)
@@ -105,6 +155,11 @@ def load_guide(root: Path, declared: Callable[[ContentError], None] = lambda exc
         errors.extend(problems)
         if value is None:
             invalid_treatments.append(path.stem)
+            if source.data is not None and (part := _salvage(Treatment, source.data)) is not None:
+                salvaged[source.name] = part
+                if salvaged[source.name].value.id != path.stem:
+                    salvaged[source.name].value = salvaged[source.name].value.model_copy(update={"id": path.stem})
+                salvaged_treatments.append((salvaged[source.name].value, source))
             if source.data is not None:
                 unfinished.append(source)
         else:
@@ -116,8 +171,7 @@ def load_guide(root: Path, declared: Callable[[ContentError], None] = lambda exc
                     f"{value.id!r} cannot name a treatment: {TREATMENTS_DIR}/{value.id}.md would be taken for the "
                     "landing page of the Treatments section; rename the file (and its id)")))
 
-    errors.extend(cross_check(parsed, sources, treatments, invalid_treatments))
-    errors.extend(editorial_errors(parsed, sources, treatments))
+    errors.extend(_between_files(parsed, sources, treatments, invalid_treatments, salvaged, salvaged_treatments))
     # The same numbers in both languages, in every file that read as YAML (even one with other mistakes).
     for source in [*sources.values(), *(source for _, source in treatments)]:
         parity = check_parity(source)

@@ -2,9 +2,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import functools
+import types
+import typing
+from dataclasses import dataclass, field
+from typing import Annotated, Any
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from .errors import ContentError
 from .source import ImpossibleDate, Location, SourceFile
@@ -39,6 +43,13 @@ def explain(error: dict) -> str:
     if isinstance(given, ImpossibleDate):
         return f"{given} is not a date of the calendar ({given.reason}); expected a real date written YYYY-MM-DD"
     got = f", not {describe(given)}"
+    if kind == "extra_forbidden" and (given is None or " " in field):
+        # `{en: Editor, section editor, fr: …}`: YAML ends the text at the comma and reads the rest as a key.
+        return (f"{field!r} is read as a field of its own: a text before it holds a comma (or a colon) inside "
+                "{ … }, where YAML ends the text; put the whole text in quotes (en: \"…, …\")")
+    if kind in ("string_type", "model_type") and isinstance(given, (dict, list)) and field in LANGS:
+        return ("expected a text, but YAML read a block or a list because the text starts with { or [ or holds "
+                "': '; put the whole text in quotes")
     expected = {
         "missing": "this field is required",
         "extra_forbidden": "unknown field; check its spelling against the other entries of this file",
@@ -92,3 +103,97 @@ def validate_model(source: SourceFile, model: type[Model], data: Any, prefix: Lo
             location = (*prefix, *problem["loc"])
             errors.append(source.error(location, explain(problem)))
         return None, errors
+
+
+@functools.lru_cache(maxsize=None)
+def _field_adapter(model: type[Model], name: str) -> TypeAdapter:
+    info = model.model_fields[name]
+    return TypeAdapter(Annotated[info.annotation, info])
+
+
+def _empty(model: type[Model], name: str) -> Any:
+    """What stands for a field that is missing or wrong: an empty list, or nothing."""
+    info = model.model_fields[name]
+    if not info.is_required():
+        return info.get_default(call_default_factory=True)
+    return [] if typing.get_origin(info.annotation) is list else None
+
+
+@dataclass
+class Salvaged:
+    """What validates of a file that does not: its valid fields and list items, and where the rest stood, so
+    that the checks between files run on what is right and say nothing about what is already reported."""
+
+    value: Any
+    broken: set[Location] = field(default_factory=set)  # the fields (and list items) that did not validate
+    broken_ids: dict[str, set[str]] = field(default_factory=dict)  # list field → ids of the items left out
+    dropped: set[str] = field(default_factory=set)  # the list fields some items of which were left out
+
+
+def _model_of(annotation: Any) -> type[Model] | None:
+    """The model a field holds (also when it may be None), or None."""
+    candidates = typing.get_args(annotation) if typing.get_origin(annotation) in (typing.Union, types.UnionType) \
+        else (annotation,)
+    models = [c for c in candidates if isinstance(c, type) and issubclass(c, Model)]
+    return models[0] if len(models) == 1 else None
+
+
+def _item_model_of(annotation: Any) -> type[Model] | None:
+    """The model of the items of a list field, or None."""
+    if typing.get_origin(annotation) is list and typing.get_args(annotation):
+        return _model_of(typing.get_args(annotation)[0])
+    return None
+
+
+def salvage(model: type[Model], data: dict) -> Salvaged:
+    """The model built from every field that validates alone; a block (or an item of a list of blocks) that does
+    not is salvaged the same way, field by field; what cannot be is empty (`_empty`). Every field that did not
+    validate is listed in `broken`. Checks across a whole model (its own validators) are not run: the failed
+    validation already reported them."""
+    values: dict[str, Any] = {}
+    result = Salvaged(None)
+    for name, info in model.model_fields.items():
+        key = info.alias or name
+        if key not in data:
+            values[name] = _empty(model, name)
+            if info.is_required():
+                result.broken.add((key,))
+            continue
+        adapter = _field_adapter(model, name)
+        try:
+            values[name] = adapter.validate_python(data[name] if key == name else data[key])
+            continue
+        except ValidationError:
+            pass
+        given = data[key]
+        inner, item_model = _model_of(info.annotation), _item_model_of(info.annotation)
+        if inner is not None and isinstance(given, dict):
+            part = salvage(inner, given)
+            values[name] = part.value
+            result.broken |= {(key, *where) for where in part.broken}
+            continue
+        values[name] = _empty(model, name)
+        if not (isinstance(given, list) and isinstance(values[name], list)):
+            result.broken.add((key,))
+            continue
+        kept = []
+        for position, item in enumerate(given):
+            try:
+                kept.append(adapter.validate_python([item])[0])
+                continue
+            except ValidationError:
+                pass
+            if item_model is not None and isinstance(item, dict):
+                part = salvage(item_model, item)
+                kept.append(part.value)
+                result.broken |= {(key, position, *where) for where in part.broken}
+            else:
+                result.broken.add((key, position))
+                result.dropped.add(key)
+                if isinstance(item, dict) and isinstance(item.get("id"), str):
+                    result.broken_ids.setdefault(key, set()).add(item["id"])
+        values[name] = kept
+        if not any(where[0] == key for where in result.broken):
+            result.broken.add((key,))  # the list as a whole (too short, too long)
+    result.value = model.model_construct(**values)
+    return result

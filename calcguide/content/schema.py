@@ -73,6 +73,16 @@ class Chapter(Model):
     sections: list[ChapterSection] = Field(min_length=1)
 
 
+class PrintBudget(Model):
+    """How many A4 pages each printed product may take: the algorithm (the handout's chart and disclaimer, the
+    sheet pinned on a wall), the whole clinic handout and the patient leaflet. Going over is a warning in an
+    everyday build and an error in a release (calcguide/printbudget.py)."""
+
+    algorithm: Annotated[int, Field(ge=1, le=20)] = 1
+    handout: Annotated[int, Field(ge=1, le=20)] = 3
+    leaflet: Annotated[int, Field(ge=1, le=20)] = 2
+
+
 class SiteMeta(Model):
     title: Text
     short_title: Text
@@ -87,6 +97,7 @@ class SiteMeta(Model):
     contact: Contact | None = None
     # A treatment whose review is older than this blocks a release (build.py --release).
     review_cycle_months: Annotated[int, Field(ge=1, le=120)] = 24
+    print_budget: PrintBudget = PrintBudget()
 
     @property
     def file_stem(self) -> str:
@@ -159,6 +170,9 @@ class Tier(Model):
     id: Id
     name: Text
     description: Text
+    # A group for supportive and adjunct treatments (digital ulcers, pain, infection), apart from the tiers of the
+    # 2014 review: it holds only treatments with status supportive-care, and they sit only in such groups.
+    supportive: bool = False
     advice: Advice
     # The leaflet's part on this tier; then each of its treatments needs its own patient text.
     patient: PatientText | None = None
@@ -187,8 +201,9 @@ Placement = Literal["review-2014", "not-in-abstract", "later-evidence"]
 
 
 # What the guide makes of a treatment, shown before its evidence: one of the tiers of the 2014 review, an option
-# outside those tiers (not named in the review's abstract, or published later), or no longer recommended.
-Status = Literal["review-tier", "other-option", "no-longer-recommended"]
+# outside those tiers (not named in the review's abstract, or published later), no longer recommended, or
+# supportive care (it treats what the condition causes: digital ulcers, pain, infection; in a `supportive: true` tier).
+Status = Literal["review-tier", "other-option", "no-longer-recommended", "supportive-care"]
 
 
 class PatientCount(Model):

@@ -29,6 +29,7 @@ class SourceFile:
         self.tree = tree or root  # the folder below which no link is followed (see regular.py)
         self.name = path.relative_to(root).as_posix()
         self.lines: dict[Location, int] = {}
+        self.columns: dict[Location, int] = {}  # from one, as editors count them
         self.data: Any = None
 
     def line_of(self, location: Location) -> int:
@@ -37,9 +38,15 @@ class SourceFile:
             location = location[:-1]
         return self.lines.get(location, 1)
 
+    def column_of(self, location: Location) -> int:
+        location = tuple(location)
+        while location and location not in self.columns:
+            location = location[:-1]
+        return self.columns.get(location, 1)
+
     def error(self, location: Location, message: str) -> ContentError:
         field = ".".join(str(part) for part in location)
-        return ContentError(self.name, self.line_of(location), field, message)
+        return ContentError(self.name, self.line_of(location), field, message, self.column_of(location))
 
     def read(self) -> list[ContentError]:
         """Parse the file; return the errors that make it unreadable (then `data` stays None)."""
@@ -75,7 +82,8 @@ class SourceFile:
             finally:
                 loader.dispose()
         except yaml.MarkedYAMLError as exc:
-            return [ContentError(self.name, _yaml_error_line(exc), "", _explain_yaml(exc))]
+            line, column = _yaml_error_position(exc)
+            return [ContentError(self.name, line, "", _explain_yaml(exc), column)]
         except yaml.YAMLError as exc:  # errors without a position
             return [ContentError(self.name, 1, "", f"YAML syntax error: {exc}")]
         if self.data is None:
@@ -85,14 +93,35 @@ class SourceFile:
             self.data = None
             return [ContentError(self.name, 1, "", "the file must hold a YAML mapping (key: value lines) at the top")]
         self._index(node, ())
-        return self._character_errors(self.data, ())
+        return [*self._character_errors(self.data, ()), *self._cut_texts(node, (), text.splitlines())]
+
+    def _cut_texts(self, node: yaml.Node, location: Location, lines: list[str]) -> list[ContentError]:
+        """A text written without quotes stops at ' #': YAML reads the rest of the line as a comment, and the
+        reader would get half a sentence."""
+        errors = []
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                errors.extend(self._cut_texts(value, (*location, key.value), lines))
+        elif isinstance(node, yaml.SequenceNode):
+            for position, value in enumerate(node.value):
+                errors.extend(self._cut_texts(value, (*location, position), lines))
+        elif (isinstance(node, yaml.ScalarNode) and not node.style and location and location[-1] in ("en", "fr")
+              and node.end_mark.line < len(lines)):
+            rest = lines[node.end_mark.line][node.end_mark.column:]
+            if rest.lstrip().startswith("#"):
+                errors.append(self.error(location, (
+                    f"the text stops before '{rest.strip()[:30]}': YAML reads ' #' and what follows as a comment; "
+                    "put the whole text in quotes if the # belongs to it")))
+        return errors
 
     def _index(self, node: yaml.Node, location: Location) -> None:
         self.lines.setdefault(location, node.start_mark.line + 1)
+        self.columns.setdefault(location, node.start_mark.column + 1)
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
                 child = (*location, key.value)
                 self.lines[child] = key.start_mark.line + 1
+                self.columns[child] = key.start_mark.column + 1
                 self._index(value, child)
         elif isinstance(node, yaml.SequenceNode):
             for position, value in enumerate(node.value):
@@ -168,13 +197,14 @@ def _refused_structure(text: str) -> tuple[int, str, str] | None:
     return None
 
 
-def _yaml_error_line(exc: yaml.MarkedYAMLError) -> int:
+def _yaml_error_position(exc: yaml.MarkedYAMLError) -> tuple[int, int]:
+    """(line, column), from one."""
     # A key without its colon is noticed a line or more later; the key's own line is the one to fix.
     if exc.context_mark and (exc.context or "").startswith(("while scanning a simple key", "while scanning a quoted",
                                                             "while parsing a flow")):
-        return exc.context_mark.line + 1
+        return exc.context_mark.line + 1, exc.context_mark.column + 1
     mark = exc.problem_mark or exc.context_mark
-    return mark.line + 1 if mark else 1
+    return (mark.line + 1, mark.column + 1) if mark else (1, 1)
 
 
 # libyaml's terse phrases, and what an editor should check; the phrase itself follows in brackets.

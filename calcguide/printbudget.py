@@ -1,0 +1,59 @@
+"""The page budget of each printed product (`print_budget` in content/site.yml): the PDFs the pdf stage printed,
+counted, and each product over its budget as one error located at the budget it breaks. One more algorithm box
+must not silently take the handout from three pages to four."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from .catalogue import Catalogue
+from .content import LANGS, ContentError, Guide, SourceFile
+
+SITE_FILE = "site.yml"
+
+
+def printed_pages(pdf: Path) -> list[str]:
+    """The text of each page of a PDF."""
+    return [page.extract_text() or "" for page in PdfReader(pdf).pages]
+
+
+def algorithm_pages(handout_pages: list[str], tiers_heading: str) -> int:
+    """The pages the chart and its disclaimer take: those before the page where the tiers begin (the handout
+    starts them on a page of their own, templates/handout.css)."""
+    heading = " ".join(tiers_heading.split())
+    for number, text in enumerate(handout_pages):
+        if heading in " ".join(text.split()):
+            return number
+    return len(handout_pages)
+
+
+def budget_problems(guide: Guide, catalogue: Catalogue, dist_dir: Path, content_dir: Path) -> list[ContentError]:
+    """Every printed product over its budget, in each language."""
+    budget = guide.site.print_budget
+    site = SourceFile(content_dir / SITE_FILE, content_dir)
+    site.read()
+    problems = []
+    for lang in LANGS:
+        counted: dict[str, int] = {}
+        handout = dist_dir / f"handout-{lang}.pdf"
+        if handout.is_file():
+            pages = printed_pages(handout)
+            counted["handout"] = len(pages)
+            counted["algorithm"] = algorithm_pages(pages, catalogue.ui["tiers_at_a_glance"][lang])
+        leaflet = dist_dir / f"leaflet-{lang}.pdf"
+        if leaflet.is_file():
+            counted["leaflet"] = len(PdfReader(leaflet).pages)
+        for product, count in counted.items():
+            allowed = getattr(budget, product)
+            if count > allowed:
+                problems.append(site.error(("print_budget", product), (
+                    f"the {_NAMES[product]} in {_LANGUAGES[lang]} takes {count} A4 pages, over its budget of "
+                    f"{allowed}; shorten what it prints (a box's text, a tier's regimen or cautions) or, if the "
+                    f"editors agree, raise print_budget.{product}")))
+    return problems
+
+
+_NAMES = {"algorithm": "algorithm (the handout's chart and disclaimer)", "handout": "clinic handout",
+          "leaflet": "patient leaflet"}
+_LANGUAGES = {"en": "English", "fr": "French"}
