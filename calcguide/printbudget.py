@@ -21,11 +21,17 @@ def printed_pages(pdf: Path) -> list[str]:
 def algorithm_pages(handout_pages: list[str], tiers_heading: str) -> int:
     """The pages the chart and its disclaimer take: those before the page where the tiers begin (the handout
     starts them on a page of their own, templates/handout.css)."""
-    heading = " ".join(tiers_heading.split())
+    heading = _comparable(tiers_heading)
     for number, text in enumerate(handout_pages):
-        if heading in " ".join(text.split()):
+        if heading in _comparable(text):
             return number
     return len(handout_pages)
+
+
+def _comparable(text: str) -> str:
+    """Text as the page prints it and as the catalogue writes it compare alike: spaces of any kind made one, and
+    the apostrophe the build typesets (’) made straight."""
+    return " ".join(text.replace("\u2019", "'").split())
 
 
 def budget_problems(guide: Guide, catalogue: Catalogue, dist_dir: Path, content_dir: Path) -> list[ContentError]:

@@ -86,7 +86,9 @@ def test_the_handouts_and_leaflets_are_printed_in_both_languages(built):
             text = " ".join(page.extract_text() for page in PdfReader(pdf).pages)
             assert text.strip()
     handout = " ".join(page.extract_text() for page in PdfReader(built.dist_dir / "handout-en.pdf").pages)
-    for name in ("CO\u2082 laser", "Diltiazem", "Surgical excision"):  # CO₂: typeset by the build
+    # CO₂ is typeset by the build; a PDF's text may give its subscript back as a plain 2.
+    assert "CO\u2082 laser" in handout or "CO2 laser" in handout
+    for name in ("Diltiazem", "Surgical excision"):
         assert name in handout
 
 

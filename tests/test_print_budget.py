@@ -65,3 +65,10 @@ def test_the_budget_is_configured_in_site_yml_and_checked(content_copy):
     replace_in(content_copy / "site.yml", "print_budget: {algorithm: 1,", "print_budget: {algorithm: 0,")
     [error] = errors_of(content_copy)
     assert error.startswith("site.yml:") and "print_budget.algorithm" in error
+
+
+def test_the_tiers_heading_is_found_whatever_apostrophe_and_spaces_the_page_printed():
+    from calcguide.printbudget import algorithm_pages
+
+    pages = ["1/3\nAlgorithme thérapeutique", "2/3\nLes étapes du traitement en un coup d\u2019\u0153il\u00a0", "3/3"]
+    assert algorithm_pages(pages, "Les étapes du traitement en un coup d'\u0153il") == 1
