@@ -27,11 +27,11 @@ from .content import LANGS, Guide
 from .deployment import PublishSettings
 from .pdfcache import PdfCache
 from .pdftags import FINISHING, PdfMetadata, finish
-from .catalogue import Catalogue
+from .catalogue import Catalogue, date_in_words
 from .pages import Page
 from .render import Renderer, Trusted
 from .templatecache import bytecode_cache
-from .typography import markdown_extensions, plain_text, written_date
+from .typography import markdown_extensions, plain_text
 
 CHROMIUM = "/usr/bin/chromium"
 # As root on a build machine: no sandbox, and no background calls home (the handout needs no network).
@@ -142,7 +142,7 @@ class HandoutRenderer(Renderer):
             ui={key: plain_text(text[lang], lang) for key, text in self.catalogue.ui.items()},
             short_title=plain_text(self.guide.site.short_title[lang], lang),
             # The running head is one text run (an artifact, calcguide/pdftags.py): plain spaces.
-            reviewed=written_date(self.guide.last_reviewed, lang, self.catalogue.ui["date_format"][lang]).replace("\u00a0", " "),
+            reviewed=date_in_words(self.catalogue, self.guide.last_reviewed, lang).replace("\u00a0", " "),
             body=Markup(table.swap(UNADDRESSED_LINK.sub(r"\1", markdown.markdown(
                 body, extensions=[*MARKDOWN_EXTENSIONS, *markdown_extensions(lang)])))))
         check_handout(html, f"{printout.kind}-{lang}.html")

@@ -24,7 +24,7 @@ from .catalogue import Catalogue, date_in_words, page_date_label
 from .pages import RenderedLanguage
 from .templatecache import ThemeBytecodeCache
 from .fragments import CONTENT_MARKDOWN, Setting
-from .typography import markdown_extensions, plain_text, written_date
+from .typography import markdown_extensions, plain_text
 
 
 def words_of(text: str, lang: str) -> str:
@@ -321,7 +321,6 @@ def write_language_chooser(guide: Guide, catalogue: Catalogue, project: Path, si
                              undefined=jinja2.StrictUndefined)
     env.filters["typeset"] = plain_text
     env.filters["words"] = words_of  # a content text's words, without its markup and citations
-    env.filters["date_text"] = lambda date, lang: written_date(date, lang, catalogue.ui["date_format"][lang])
     public_url = (settings or PublishSettings()).public_url
     html = env.get_template("language-chooser.html.j2").render(
         guide=guide, strings=catalogue, langs=LANGS, public_url=public_url, handout_name=handout_name,

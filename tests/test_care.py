@@ -116,6 +116,16 @@ def test_the_handout_page_1_says_it_is_a_draft(guide, catalogue, tmp_path):
         assert spaced(catalogue.ui["last_reviewed"][lang]) not in spaced(page)
 
 
+def test_the_printed_leaflet_dates_itself_as_checked_not_reviewed_while_no_editor_is_named(guide, catalogue):
+    from calcguide.handout import LEAFLET, HandoutRenderer
+
+    for lang in LANGS:
+        page = HandoutRenderer(guide, catalogue, PROJECT / "templates").html(lang, PROJECT, LEAFLET)
+        meta = spaced(lxml_html.fromstring(page).xpath('//*[contains(@class, "cg-leaflet__meta")]')[0].text_content())
+        assert spaced(catalogue.ui["checked_on"][lang]) in meta, meta
+        assert spaced(catalogue.ui["last_reviewed"][lang]) not in meta, meta
+
+
 @pytest.mark.browser  # the printed handouts
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_printed_handout_says_draft_on_page_1(built, catalogue, lang):
