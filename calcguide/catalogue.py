@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .content import ContentErrors, Model, Text, load_document
 from .content.parity import check_parity
+from .content.references import PartialDate, SourceEvent
 from .content.text import Id
 
 
@@ -25,6 +26,17 @@ class PageStrings(Model):
     title: Text
 
 
+class DatePhrases(Model):
+    """The words before a date, by the date's precision (French says « le » before a day, « en » before a year)."""
+
+    day: Text
+    month: Text
+    year: Text
+
+    def __getitem__(self, precision: str) -> Text:
+        return getattr(self, precision)
+
+
 class Catalogue(Model):
     """Interface strings; every entry is a {en, fr} pair."""
 
@@ -37,6 +49,7 @@ class Catalogue(Model):
     kinds: dict[str, Text]
     statuses: dict[str, Text]
     advice: dict[str, Text]  # a tier's advice (schema.Advice), the status badge of its treatments
+    source_dates: dict[SourceEvent, DatePhrases]  # what a reference version's date dates (references.SourceEvent)
 
 
 def load_catalogue(templates_dir: Path) -> Catalogue:
@@ -49,12 +62,25 @@ def load_catalogue(templates_dir: Path) -> Catalogue:
     return catalogue
 
 
-def date_in_words(catalogue: Catalogue, date: dt.date, lang: str) -> str:
-    """A date as readers of the language write it, in words: 29 November 2026, 29 novembre 2026 (the pattern is an
-    interface string, `date_format`)."""
+DATE_FORMATS = {"day": "date_format", "month": "date_format_month", "year": "date_format_year"}
+
+
+def date_in_words(catalogue: Catalogue, date: dt.date | PartialDate, lang: str) -> str:
+    """A date as readers of the language write it, in words: 29 November 2026, 29 novembre 2026, or a date known
+    to the month or the year only, at its precision (the patterns are interface strings, `date_format`…)."""
     from .typography import written_date
 
+    if isinstance(date, PartialDate):
+        return written_date(date.first_day(), lang, catalogue.ui[DATE_FORMATS[date.precision]][lang])
     return written_date(date, lang, catalogue.ui["date_format"][lang])
+
+
+def source_date_in_words(catalogue: Catalogue, event: SourceEvent, date: PartialDate, lang: str) -> str:
+    """One date of a reference's version with what it dates: "updated 29 January 2025", « mis à jour le 29 janvier
+    2025 », « daté d’avril 2019 » (French elides « de » before a vowel)."""
+    from .typography import elide
+
+    return elide(f"{catalogue.source_dates[event][date.precision][lang]} {date_in_words(catalogue, date, lang)}", lang)
 
 
 def page_date_label(catalogue: Catalogue, has_editors: bool, lang: str) -> str:

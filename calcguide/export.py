@@ -68,6 +68,16 @@ def holder(reference: Reference) -> str | None:
     return reference.holder if reference.kind in WEB_KINDS else None
 
 
+def edition(reference: Reference) -> str | None:
+    """The version read, for a reference manager: its source, its detail in English (the exports' language of
+    record) and each date in ISO form with what it dates ("DailyMed; updated 2025-01-29")."""
+    version = reference.version
+    if version is None:
+        return None
+    dates = [f"{event} {date.isoformat()}" for event, date in version.dates.items()]
+    return "; ".join(part for part in (version.source, version.detail and version.detail.en, *dates) if part)
+
+
 def volume_and_issue(reference: Reference) -> tuple[str | None, str | None]:
     if reference.volume and (match := VOLUME_ISSUE.match(reference.volume)):
         return match["volume"], match["issue"]
@@ -145,7 +155,7 @@ def ris(references: Iterable[Reference]) -> str:
         tag("DB", reference.pmid and "PubMed")
         for url in (reference.url, pubmed_url(reference), pmc_url(reference)):
             tag("UR", url)
-        tag("ET", reference.version)  # a label's revision date or version, a registry record's date
+        tag("ET", edition(reference))  # a label's revision date or version, a registry record's date
         tag("M1", reference.identifier)
         tag("Y2", reference.url and reference.checked.isoformat())  # the day the address was last read
         lines.append("ER  - ")
@@ -214,7 +224,7 @@ def bibtex(references: Iterable[Reference]) -> str:
             # verbatim in biblatex; the schema admits no brace or space in a url
             ("url", reference.url or pmc_url(reference) or pubmed_url(reference)),
             ("urldate", reference.url and reference.checked.isoformat()),
-            ("version", reference.version and _tex(reference.version)),
+            ("version", reference.version and _tex(edition(reference))),
             ("note", reference.identifier and _tex(reference.identifier)),
         ]
         body_text = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields if value not in (None, ""))

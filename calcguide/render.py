@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 import jinja2
 
-from .catalogue import Catalogue, date_in_words, load_catalogue  # noqa: F401 - load_catalogue: the render stage's other entry point
+from .catalogue import Catalogue, date_in_words, load_catalogue, source_date_in_words  # noqa: F401 - load_catalogue: the render stage's other entry point
 from .content import LANGS, Guide, Text
 from .pages import NAV_SECTION_LIMIT, Page, RenderedLanguage, plan_pages  # noqa: F401 - what other stages import
 from .deployment import PublishSettings
@@ -26,6 +26,7 @@ from .pagefacts import PageFacts, page_facts
 from .fragments import CONTENT_MARKDOWN, Citation, Fragment, Setting, allowed_link, plain
 from .placeholders import FragmentTable, write_tables
 from .content.crosscheck import texts_in
+from .content.references import PartialDate
 from .typography import plain_text, proper_nouns
 
 LINE_BREAKS = re.compile(r"[ \t\r\n]+")
@@ -93,7 +94,7 @@ class Renderer:
         self.text_env = jinja2.Environment(autoescape=False, **options)
         for env in (self.env, self.text_env):
             env.filters.update(tr=self._tr, md=self._markdown, cell=self._markdown, ui=self._ui,
-                               date_text=self._date_text, url=self._url)
+                               date_text=self._date_text, source_date=self._source_date, url=self._url)
             env.globals.update(link=self._link, treatment_link=self._treatment_link, ref_link=self._ref_link,
                                guide=guide, strings=catalogue, page_link=self._page_link, page_title=self._page_title,
                                citation_of=self._citation_of, public_address=self._public_address,
@@ -147,6 +148,12 @@ class Renderer:
     def _date_text(self, context: jinja2.runtime.Context, date: "dt.date") -> str:
         """A date as readers of the language write it (the pattern is an interface string, `date_format`)."""
         return Trusted(date_in_words(self.catalogue, date, context["lang"]))
+
+    @jinja2.pass_context
+    def _source_date(self, context: jinja2.runtime.Context, date: PartialDate, event: str) -> str:
+        """One date of a reference's version with what it dates, in the page's language ("updated 29 January
+        2025"; the words are the catalogue's `source_dates`)."""
+        return Trusted(source_date_in_words(self.catalogue, event, date, context["lang"]))
 
     @staticmethod
     def _url(address: str) -> str:
@@ -216,7 +223,7 @@ class Renderer:
         address = self.href(page, lang, references).removesuffix(".md") + ".html"  # fragments skip MkDocs' links
 
         def cite(ref_id: str) -> Citation:
-            return Citation(self.guide.reference_number(ref_id), f"{address}#{ref_id}", self._tooltip(ref_id))
+            return Citation(self.guide.reference_number(ref_id), f"{address}#{ref_id}", self._tooltip(ref_id, lang))
 
         return cite
 
@@ -231,9 +238,11 @@ class Renderer:
                                                if word.lower() not in common)
 
     @functools.cache
-    def _tooltip(self, ref_id: str) -> str:
-        """The reference as plain text, for the citation's data-cg-ref attribute (escaped there)."""
-        text = self.text_env.get_template("reference-tooltip.j2").module.reference_tooltip(self.guide.reference(ref_id))
+    def _tooltip(self, ref_id: str, lang: str) -> str:
+        """The reference as plain text in the page's language, for the citation's data-cg-ref attribute (escaped
+        there)."""
+        module = self.text_env.get_template("reference-tooltip.j2").make_module({"lang": lang})
+        text = module.reference_tooltip(self.guide.reference(ref_id))
         return " ".join(str(text).split())
 
     @functools.cache

@@ -180,7 +180,19 @@ def written_date(date: "dt.date", lang: str, pattern: str) -> str:
     Babel pattern of the interface string `date_format`; the day and the month never part at a line end."""
     from babel.dates import format_date
 
-    return format_date(date, pattern, locale=lang).replace(" ", NBSP, 1)
+    words = format_date(date, pattern, locale=lang)
+    if lang == "fr" and date.day == 1 and words.startswith("1 "):  # French writes the first of a month « 1er »
+        words = "1er" + words[1:]
+    return words.replace(" ", NBSP, 1)
+
+
+_ELIDED_DE = re.compile(r"\bde (?=[aeiouyéèêâîôûAEIOUYÉ])")
+
+
+def elide(text: str, lang: str) -> str:
+    """French elides « de » before a vowel: « daté d’avril 2019 », « daté d’août 2021 » (interface words joined
+    to a date in words)."""
+    return _ELIDED_DE.sub("d’", text) if lang == "fr" else text
 
 
 # --- lower case after a colon (French) ---------------------------------------------------------------------------

@@ -163,7 +163,7 @@ def test_an_interaction_between_two_treatments_written_twice_names_the_first_pla
 def test_label_reference_without_holder_is_refused(content_copy):
     path = content_copy / "references.yml"
     path.write_text(path.read_text(encoding="utf-8") + (
-        "  - id: a-label-without-holder\n    kind: label\n    language: en\n    title: A drug label\n    version: \"2024\"\n"
+        "  - id: a-label-without-holder\n    kind: label\n    language: en\n    title: A drug label\n    version: {dates: {revised: 2024}}\n"
         "    year: 2024\n    url: https://dailymed.nlm.nih.gov/\n    checked: 2026-11-29\n"), encoding="utf-8")
     assert any("references.yml:" in error and "kind label needs holder" in error for error in errors_of(content_copy))
 

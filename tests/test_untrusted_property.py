@@ -93,7 +93,7 @@ def replace_texts(value, texts, citation: str):  # noqa: ANN001, ANN201 - YAML d
 
 
 # Plain-text fields of a reference (authors keep their form: the editorial rules check it).
-REFERENCE_TEXTS = ("title", "journal", "holder", "version", "identifier", "volume", "pages")
+REFERENCE_TEXTS = ("title", "journal", "holder", "identifier", "volume", "pages")
 
 
 def write_texts(content: Path, texts) -> None:  # noqa: ANN001 - an iterator of texts
@@ -103,6 +103,8 @@ def write_texts(content: Path, texts) -> None:  # noqa: ANN001 - an iterator of 
         data = load_yaml(path.read_text(encoding="utf-8"))
         for reference in data.get("references", []) if path.name == "references.yml" else []:
             reference.update({field: next(texts).strip() or "x" for field in REFERENCE_TEXTS if field in reference})
+            if "source" in reference.get("version", {}):  # the version's detail is a text pair: replace_texts has it
+                reference["version"]["source"] = next(texts).strip() or "x"
         path.write_text(yaml.safe_dump(replace_texts(data, texts, citation), allow_unicode=True, sort_keys=False,
                                        width=10_000), encoding="utf-8")
 

@@ -2,11 +2,78 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import typing
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from .text import Doi, Id, Model, PlainText, Text
+
+# What a date of a label, a resource or a registry record dates; the words are templates/strings.yml `source_dates`.
+SourceEvent = Literal["dated", "published", "registered", "revised", "updated", "effective", "consulted"]
+Precision = Literal["day", "month", "year"]
+_PARTIAL_ISO = re.compile(r"(?P<year>[0-9]{4})(?:-(?P<month>[0-9]{2})(?:-(?P<day>[0-9]{2}))?)?")
+
+
+class PartialDate(Model):
+    """A date as precise as its source gives it, written in ISO form: a day (2025-01-29), a month (2025-01) or a
+    year (2025). Pages say it in words at its precision; the exports keep the ISO form."""
+
+    year: Annotated[int, Field(ge=1900, le=2100)]
+    month: Annotated[int, Field(ge=1, le=12)] | None = None
+    day: Annotated[int, Field(ge=1, le=31)] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def from_iso(cls, value: Any) -> Any:
+        if isinstance(value, dict):  # already its parts
+            return value
+        if isinstance(value, dt.date):  # YAML reads 2025-01-29 as a date
+            return {"year": value.year, "month": value.month, "day": value.day}
+        if isinstance(value, int) and not isinstance(value, bool):  # and 2025 as a number
+            return {"year": value}
+        match = _PARTIAL_ISO.fullmatch(value) if isinstance(value, str) else None
+        if match is None:
+            raise ValueError("expected a date written YYYY-MM-DD, or YYYY-MM for a month, or YYYY for a year "
+                             "(2025-01-29, 2025-01, 2025)")
+        return {name: int(part) for name, part in match.groupdict().items() if part is not None}
+
+    @model_validator(mode="after")
+    def is_in_the_calendar(self) -> "PartialDate":
+        if self.day is not None:
+            try:
+                self.first_day()
+            except ValueError:
+                raise ValueError(f"{self.isoformat()} is not a date of the calendar; expected a real date") from None
+        return self
+
+    @property
+    def precision(self) -> Precision:
+        return "day" if self.day is not None else "month" if self.month is not None else "year"
+
+    def first_day(self) -> dt.date:
+        return dt.date(self.year, self.month or 1, self.day or 1)
+
+    def isoformat(self) -> str:
+        return "-".join([f"{self.year:04d}", *(f"{part:02d}" for part in (self.month, self.day) if part is not None)])
+
+
+class SourceVersion(Model):
+    """Which version of a label, a resource or a registry record was read: where (`source`, a name as it is
+    written: DailyMed, ClinicalTrials.gov), what it is (`detail`, in both languages) and its dates, each with what it
+    dates (`dates: {updated: 2025-01-29}`). A page says it in its own language ("updated 29 January 2025",
+    « mis à jour le 29 janvier 2025 »); the exports give the ISO dates."""
+
+    source: PlainText | None = None
+    detail: Text | None = None
+    dates: dict[SourceEvent, PartialDate] = {}
+
+    @model_validator(mode="after")
+    def says_something(self) -> "SourceVersion":
+        if self.source is None and self.detail is None and not self.dates:
+            raise ValueError("a version needs its dates (dates: {updated: 2025-01-29}), a source or a detail")
+        return self
 
 
 class Reference(Model):
@@ -36,7 +103,7 @@ class Reference(Model):
     pmcid: Annotated[str, StringConstraints(pattern=r"^PMC[0-9]{1,10}$")] | None = None
     # label: the marketing authorisation holder; resource: the body that keeps it; registration: the sponsor
     holder: PlainText | None = None
-    version: PlainText | None = None  # label: its date of revision or version, as printed on it
+    version: SourceVersion | None = None  # label, resource, registration: which version was read
     url: Annotated[str, StringConstraints(pattern=r"^https://[^\s<>\"'{}|\\^`]+$")] | None = None
     identifier: PlainText | None = None  # label: e.g. DailyMed set id, EMA product number, CIS code (BDPM)
     checked: dt.date
@@ -47,6 +114,16 @@ class Reference(Model):
     def pmid_is_digits(cls, value: Any) -> Any:
         if isinstance(value, str):
             raise ValueError("PMID must be written as a number of 1 to 8 digits, without quotes")
+        return value
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def version_is_a_block(cls, value: Any) -> Any:
+        if isinstance(value, (str, int, dt.date)):  # the free text of before: one language for both pages
+            raise ValueError("write the version as a block, e.g. `version: {source: DailyMed, dates: {updated: "
+                             "2025-01-29}}`: each date in ISO form (2025-01-29, 2025-01 or 2025) after what it dates ("
+                             + ", ".join(typing.get_args(SourceEvent)) + "), and any other words as detail: {en: …, "
+                             "fr: …}")
         return value
 
     @model_validator(mode="after")
