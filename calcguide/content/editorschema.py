@@ -93,6 +93,9 @@ FIELD_HELP: dict[str, tuple[str, Any]] = {
     "Reference.doi": ("The DOI, without https://doi.org/, as checked on the publisher's or PubMed's record.",
                       "10.1000/182"),
     "Reference.pmid": ("The PubMed id, a number without quotes.", 12345678),
+    "Reference.version": ("Which version was read (label, resource, registration): the dates after what they date, "
+                          "a source name as written, other words in both languages.",
+                          {"source": "DailyMed", "dates": {"updated": "2025-01-29", "consulted": "2026-12-04"}}),
     "Reference.checked": ("The day its identifiers were last seen in a publisher, PubMed or PMC record.",
                           "2026-12-04"),
     "Chapter.slug": ("The page's address in each language (lowercase letters, digits, hyphens); without it, the "
@@ -126,12 +129,18 @@ def schema_of(model: type[Model], catalogue: Any = None) -> dict[str, Any]:
 
 def _editor_forms(definitions: dict[str, Any]) -> None:
     """What editors write where the model accepts a shorter form than its fields (its `mode="before"`
-    validators): `patients: 9`, `"4–17"` or `unknown`; a page link `care#infection`."""
+    validators): `patients: 9`, `"4–17"` or `unknown`; a page link `care#infection`; a date at its precision
+    `2025-01`."""
     if "PatientCount" in definitions:
         definitions["PatientCount"] = {
             "description": "Treated patients per study: 9, \"4–17\" (smallest and largest study) or unknown.",
             "anyOf": [{"type": "integer", "minimum": 1},
                       {"type": "string", "pattern": r"^\s*\d{1,7}\s*(?:[–-]\s*\d{1,7}\s*)?$|^unknown$"}]}
+    if "PartialDate" in definitions:
+        definitions["PartialDate"] = {
+            "description": "A date as precise as the source gives it: 2025-01-29, 2025-01 or 2025.",
+            "anyOf": [{"type": "integer", "minimum": 1900, "maximum": 2100},
+                      {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"}]}
     if "PageLink" in definitions:
         page = definitions["PageLink"]["properties"]["page"]
         pages = page.get("enum") or definitions.get(page.get("$ref", "").rpartition("/")[2], {}).get("enum", [])
