@@ -76,6 +76,7 @@ def test_a_wrong_version_date_is_refused_at_its_line_with_what_is_expected(conte
     printed = [error.for_editor() for error in caught.value.errors]
     located = [error for error in printed if re.match(rf"references\.yml:{line + 1}:\d+: ", error)]
     assert located and "reference › version › dates" in located[0] and expected in located[0], printed
+    assert "[key]" not in located[0]  # a wrong key is named as the editor wrote it
 
 
 def test_a_version_that_says_nothing_is_refused(content_copy):

@@ -100,7 +100,8 @@ def validate_model(source: SourceFile, model: type[Model], data: Any, prefix: Lo
     except ValidationError as exc:
         errors = []
         for problem in exc.errors():
-            location = (*prefix, *problem["loc"])
+            # pydantic names a wrong key of a mapping `<key>.[key]`: the key itself is the place to show
+            location = tuple(part for part in (*prefix, *problem["loc"]) if part != "[key]")
             errors.append(source.error(location, explain(problem)))
         return None, errors
 
