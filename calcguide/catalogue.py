@@ -3,7 +3,10 @@ language, and each page's slug and title."""
 from __future__ import annotations
 
 import datetime as dt
+import typing
 from pathlib import Path
+
+from pydantic import field_validator
 
 from .content import ContentErrors, Model, Text, load_document
 from .content.parity import check_parity
@@ -50,6 +53,13 @@ class Catalogue(Model):
     statuses: dict[str, Text]
     advice: dict[str, Text]  # a tier's advice (schema.Advice), the status badge of its treatments
     source_dates: dict[SourceEvent, DatePhrases]  # what a reference version's date dates (references.SourceEvent)
+
+    @field_validator("source_dates")
+    @classmethod
+    def every_kind_of_date_has_words(cls, value: dict[str, DatePhrases]) -> dict[str, DatePhrases]:
+        if missing := [event for event in typing.get_args(SourceEvent) if event not in value]:
+            raise ValueError(f"no words for the dates of kind {', '.join(missing)}; add them (day, month, year)")
+        return value
 
 
 def load_catalogue(templates_dir: Path) -> Catalogue:

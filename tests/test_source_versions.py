@@ -119,3 +119,17 @@ def test_a_version_written_as_free_text_is_refused_with_the_form_to_write(conten
     errors = errors_of(content_copy)
     assert any(error.startswith(f"references.yml:{line}:") and "write the version as a block" in error
                and "dates: {updated: 2025-01-29}" in error for error in errors), errors
+
+
+def test_a_catalogue_without_the_words_of_a_kind_of_date_is_refused_located(tmp_path):
+    from calcguide.render import load_catalogue
+    from conftest import PROJECT
+
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    strings = (PROJECT / "templates" / "strings.yml").read_text(encoding="utf-8")
+    kept = [line for line in strings.splitlines() if not line.startswith("  consulted: {day:")]
+    (templates / "strings.yml").write_text("\n".join(kept) + "\n", encoding="utf-8")
+    with pytest.raises(ContentErrors) as caught:
+        load_catalogue(templates)
+    assert any(error.field == "source_dates" and "consulted" in error.message for error in caught.value.errors)
