@@ -82,7 +82,7 @@ def plan_pages(guide: Guide, catalogue: Catalogue) -> list[Page]:
         simple("focus", guide.focus.title, guide.focus.slug),
         simple("care", guide.care.title),
         simple("leaflet", guide.leaflet.title),  # the patient leaflet, also printed (calcguide/handout.py)
-        simple("assessment", guide.assessment.title),
+        simple("response", guide.response.title),
         simple("references"),
         simple("glossary", guide.glossary.title),
         simple("about"),

@@ -52,7 +52,7 @@ def test_chapter_section_links_every_treatment_page_it_discusses(rendered):
 def test_evaluation_page_links_to_the_response_assessment_page(rendered):
     _, _, languages = rendered
     for lang in LANGS:
-        response = next(page for page in languages[lang].pages if page.kind == "assessment").paths[lang]
+        response = next(page for page in languages[lang].pages if page.kind == "response").paths[lang]
         assert f"]({response})" in _chapter_markdown(rendered, "evaluation", lang)
 
 

@@ -209,7 +209,7 @@ def test_box_link_to_a_page_that_is_not_linkable_names_the_pages_that_are(conten
                '    pages: [evaluation, "care#infection", references]\n')
     errors = errors_of(content_copy)
     assert len(errors) == 1
-    assert re.match(r"algorithm\.yml:\d+: nodes\.0\.pages\.2\.page: expected .*'assessment'", errors[0]), errors
+    assert re.match(r"algorithm\.yml:\d+: nodes\.0\.pages\.2\.page: expected .*'response'", errors[0]), errors
 
 
 def test_box_link_to_an_unknown_section_is_named(content_copy):

@@ -140,7 +140,7 @@ def texts_in(value: Any, location: Location) -> Iterator[tuple[Location, str]]:
 _SECTION_IDS = {"diseases": "disease", "treatments": "tier", "classification": "classification type",
                 "glossary": "glossary term"}
 # The pages made of sections, whose section ids a box may link to as well (`care#infection`).
-_SECTIONED_PAGES = ("care", "assessment", "evaluation", "focus")
+_SECTIONED_PAGES = ("care", "response", "evaluation", "focus")
 _SECTION_IDS.update({page: f"{page} section" for page in _SECTIONED_PAGES})
 
 

@@ -35,7 +35,7 @@ CONTENT_FILES: tuple[ContentFile, ...] = (
     ContentFile("evidence", "evidence.yml", EvidenceLevels, ("evidence level", "levels")),
     ContentFile("algorithm", "algorithm.yml", Algorithm, page="algorithm"),
     ContentFile("care", "care.yml", CarePage, page="care"),
-    ContentFile("assessment", "assessment.yml", SitePage, page="assessment"),
+    ContentFile("response", "response.yml", SitePage, page="response"),
     ContentFile("evaluation", "evaluation.yml", Chapter, page="evaluation"),
     # The guide's second chapter, on one group of patients or one disease: its title and address are its own.
     ContentFile("focus", "focus.yml", Chapter, page="focus"),

@@ -38,7 +38,7 @@ class KeyMessage(Model):
 
 
 class SitePage(Model):
-    """A page made of sections (home summary, care, response assessment)."""
+    """A page made of sections (home summary, care, follow-up and response)."""
 
     title: Text
     last_reviewed: dt.date  # shown under the title; no reference it cites may be checked later than this
@@ -320,7 +320,7 @@ class Guide(Model):
     treatments: list[Treatment]
     algorithm: Algorithm
     care: CarePage
-    assessment: SitePage
+    response: SitePage
     evaluation: Chapter
     focus: Chapter
     references: References
