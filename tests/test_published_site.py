@@ -279,7 +279,7 @@ def test_the_offline_index_links_both_handouts_which_are_beside_it(built):
 def test_every_treatment_page_shows_its_review_date_under_its_title(built, guide, catalogue, lang):
     folder = catalogue.pages["treatment"].slug[lang]
     for treatment in guide.treatments:
-        text = (built.site_dir / lang / folder / f"{treatment.id}.html").read_text(encoding="utf-8")
+        text = (built.site_dir / lang / folder / f"{treatment.slug[lang]}.html").read_text(encoding="utf-8")
         after_title = text[text.index("</h1>"):]
         dates = re.search(r'class="cg-page-dates"[^>]*>.*?<time datetime="([\d-]+)"', after_title, re.DOTALL)
         assert dates and dates.group(1) == treatment.last_reviewed.isoformat()

@@ -106,7 +106,7 @@ def test_the_two_edit_typos_are_two_edits_away_and_not_one():
 @pytest.mark.parametrize("lang", LANGS)
 def test_each_brand_of_content_finds_its_treatment_first(built, results, lang):
     guide = load_guide(built.content_dir)
-    asked = {brand.name: f"{TREATMENT_FOLDER[lang]}/{treatment.id}.html"
+    asked = {brand.name: f"{TREATMENT_FOLDER[lang]}/{treatment.slug[lang]}.html"
              for treatment in guide.treatments for brand in treatment.brands}
     assert asked, "no brand in content/"
     misses = [(name, page, [group.page for group in results[lang][name][:3]]) for name, page in asked.items()

@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .schema import (Algorithm, CarePage, Changes, Chapter, Classification, Diseases, EvidenceLevels, Glossary,
-                     Leaflet, References, SiteMeta, SitePage, Summary, Tiers)
+                     Leaflet, Moved, References, SiteMeta, SitePage, Summary, Tiers)
 from .schema import Guide
 from .text import Model
 
@@ -43,6 +43,8 @@ CONTENT_FILES: tuple[ContentFile, ...] = (
     ContentFile("glossary", "glossary.yml", Glossary, ("glossary term", "terms"), page="glossary"),
     ContentFile("changes", "changes.yml", Changes, page="whats-new"),
     ContentFile("leaflet", "leaflet.yml", Leaflet, page="leaflet"),
+    # The addresses pages have left, each leading to the page that stands there now (calcguide/redirects.py).
+    ContentFile("moved", "moved.yml", Moved),
 )
 
 
