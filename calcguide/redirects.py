@@ -30,8 +30,8 @@ class Redirect:
     """One former address in one language's site, and the page that stands there now."""
 
     lang: str
-    former: str  # its path inside the language's site: traitements/jak-inhibitors.html
-    target: str  # the page's path inside the same site: traitements/inhibiteurs-de-jak.html
+    former: str  # its path inside the language's site: traitements/topical-treatment.html
+    target: str  # the page's path inside the same site: traitements/traitement-local.html
     title: str  # the page's title in that language
 
     @property
@@ -41,7 +41,7 @@ class Redirect:
 
     @property
     def site_path(self) -> str:
-        """Where the redirect page is, inside the whole site: fr/traitements/jak-inhibitors.html."""
+        """Where the redirect page is, inside the whole site: fr/traitements/topical-treatment.html."""
         return f"{self.lang}/{self.former}"
 
 

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT, errors_of, markdown_with_an_editor
+from conftest import PROJECT, errors_of, is_redirect_page, markdown_with_an_editor
 from lxml import html as lxml_html
 
 from calcguide.catalogue import date_in_words
@@ -25,7 +25,7 @@ def pages_of(site: Path, lang: str) -> list[Path]:
     """Every page of a language site (the server's error page for a missing address, 404.html, holds nothing of the
     guide: neither text, date nor disclaimer)."""
     return sorted(path for path in (site / lang).rglob("*.html") if "assets" not in path.parts
-                  and path.name != "404.html")
+                  and path.name != "404.html" and not is_redirect_page(path))
 
 
 def tree(path: Path):

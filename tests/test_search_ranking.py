@@ -135,7 +135,8 @@ def test_a_safety_word_puts_safety_at_a_glance_first_and_a_drug_with_it_shows_it
     glance = catalogue.pages["safety"].slug[lang] + ".html"
     words = safety_words(catalogue, lang)
     assert [results[lang][word][0].page for word in words] == [glance] * len(words)
-    drug = f"{TREATMENT_FOLDER[lang]}/warfarin.html"
-    warfarin = load_guide(built.content_dir).treatment("warfarin").name[lang].split()[-1]
+    treatment = load_guide(built.content_dir).treatment("warfarin")
+    drug = f"{TREATMENT_FOLDER[lang]}/{treatment.slug[lang]}.html"
+    warfarin = treatment.name[lang].split()[-1]
     sections = {group.page: group.sections for group in results[lang][f"{warfarin} {words[0]}"][:2]}
     assert f"{drug}#safety" in sections[drug][:2]

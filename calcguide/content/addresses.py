@@ -2,6 +2,8 @@
 of its own, used by no other treatment. The form of each (lowercase ascii words and hyphens) is the schema's."""
 from __future__ import annotations
 
+from pathlib import PurePosixPath
+
 from .errors import ContentError
 from .files import TREATMENTS_DIR
 from .schema import Treatment
@@ -19,10 +21,11 @@ def treatment_slug_errors(treatments: list[tuple[Treatment, SourceFile]]) -> lis
         slug = getattr(treatment, "slug", None)
         if slug is None:
             continue  # the field itself is wrong, and its own message says so
-        if slug.en != treatment.id:
+        file_name = PurePosixPath(source.name).stem  # what other files name it by (a wrong `id:` has its message)
+        if slug.en != file_name:
             errors.append(source.error(("slug", "en"), (
-                f"the English address {slug.en!r} differs from the file's name; expected {treatment.id!r} "
-                f"(to rename the page, rename {TREATMENTS_DIR}/{treatment.id}.yml and its id, and list the old "
+                f"the English address {slug.en!r} differs from the file's name; expected {file_name!r} "
+                f"(to rename the page, rename {TREATMENTS_DIR}/{file_name}.yml and its id, and list the old "
                 "address in moved.yml)")))
         if slug.fr in RESERVED_PAGE_NAMES:
             errors.append(source.error(("slug", "fr"), (

@@ -99,11 +99,11 @@ FIELD_HELP: dict[str, tuple[str, Any]] = {
                      "the catalogue's address for this chapter.", {"en": "children", "fr": "enfants"}),
     "Treatment.slug": ("The page's file name in each language: in English the id, in French French words "
                        "(lowercase ascii words joined by hyphens). Renaming it? List the old address in moved.yml.",
-                       {"en": "jak-inhibitors", "fr": "inhibiteurs-de-jak"}),
+                       {"en": "topical-treatment", "fr": "traitement-local"}),
     "MovedPage.from": ("A former address of a page inside the site, its language first.",
-                       "fr/traitements/jak-inhibitors.html"),
+                       "fr/traitements/topical-treatment.html"),
     "MovedPage.to": ("The page that stands there now, by its id (a treatment's id, response, evaluation…).",
-                     "jak-inhibitors"),
+                     "topical-treatment"),
     "Diseases.frequency_label": ("What a disease's `frequency` counts, as the table's heading.",
                                  {"en": "Reported frequency of the condition", "fr": "Fréquence rapportée de l'atteinte"}),
     "SiteMeta.short_title": ("The guide's short name; its English form, as an id, names the offline zip and the "

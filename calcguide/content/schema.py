@@ -271,7 +271,7 @@ class Brand(Model):
 class Treatment(Model):
     id: Id
     name: Text
-    # Its page's file name: in English the id (the file's name), in French French words (inhibiteurs-de-jak).
+    # Its page's file name: in English the id (the file's name), in French French words (traitement-local).
     slug: PageSlug
     kind: Literal["drug", "local", "procedure"]
     drug_class: Text
