@@ -227,6 +227,15 @@ def test_an_inline_script_the_build_did_not_hash_is_blocked_and_reported(nginx, 
         assert session.page.evaluate("window.__injected === undefined")
 
 
+def test_a_former_address_answers_301_to_its_page_with_the_security_headers(nginx):
+    response = fetch(f"{nginx}/fr/traitements/jak-inhibitors.html")
+    assert response.status == 301
+    assert response.headers["Location"] == f"{nginx}/fr/traitements/inhibiteurs-de-jak.html"
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+    assert "default-src 'none'" in response.headers["Content-Security-Policy"]
+    assert fetch(response.headers["Location"]).status == 200
+
+
 def test_plain_http_is_sent_to_https_with_the_security_headers(nginx):
     response = fetch(f"http://127.0.0.1:{PLAIN_PORT[nginx]}/en/index.html?x=1")
     assert response.status == 301

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from browser import visit
 from calcguide.audit import OutputCheckError, check_html, check_site
 from calcguide.content import CONTENT_FILES, LANGS, CarePage, Chapter, ContentErrors, SitePage
 from calcguide.pages import plan_pages
@@ -166,6 +167,17 @@ def test_a_renamed_page_leads_to_its_new_address(built):
     assert opens(built.site_dir, "fr/traitements/jak-inhibitors.html") == "fr/traitements/inhibiteurs-de-jak.html"
     assert opens(built.site_dir, "fr/evaluation.html") == "fr/suivi-de-la-reponse.html"
     assert opens(built.site_dir, "fr/bilan-initial.html") == "fr/bilan-initial.html"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("former, page", [("fr/traitements/jak-inhibitors.html", "fr/traitements/inhibiteurs-de-jak.html"),
+                                          ("fr/evaluation.html", "fr/suivi-de-la-reponse.html")])
+def test_a_reader_opening_a_former_address_of_the_bundle_lands_on_the_page(bundle, browser, former, page):
+    with visit(browser) as session:
+        session.page.goto((bundle / former).as_uri())
+        session.page.wait_for_url((bundle / page).as_uri())
+        session.page.locator("h1").first.wait_for(state="visible")
+        assert session.console_errors == []
 
 
 def test_the_server_answers_each_former_address_with_a_permanent_redirect(built, guide, catalogue):
