@@ -3,6 +3,7 @@ French words, and every address a page ever had still opens it (a redirect page)
 from __future__ import annotations
 
 import posixpath
+import shutil
 import re
 import unicodedata
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 
 from browser import visit
 from calcguide.audit import OutputCheckError, check_html, check_site
+from calcguide.catalogue import load_catalogue
 from calcguide.content import CONTENT_FILES, LANGS, CarePage, Chapter, ContentErrors, SitePage
 from calcguide.pages import plan_pages
 from calcguide.pipeline import Layout, validate
@@ -219,3 +221,14 @@ def test_the_audit_refuses_a_redirect_to_what_is_not_a_live_page_of_its_language
     with pytest.raises(OutputCheckError) as caught:
         check_site([site / "fr"], site, lambda source: False, {"fr/old.html": target})
     assert f"fr/old.html: a redirect to {target!r}, which is not a page of the site" in caught.value.findings
+
+
+def test_a_page_address_of_the_catalogue_is_held_to_the_same_form(tmp_path):
+    templates = tmp_path / "templates"
+    shutil.copytree(PROJECT / "templates", templates)
+    replace_in(templates / "strings.yml", "fr: soins-de-support}", "fr: Soins-de-support}")
+    with pytest.raises(ContentErrors) as caught:
+        load_catalogue(templates)
+    [error] = [str(error) for error in caught.value.errors]
+    assert error.startswith(f"templates/strings.yml:{line_of(templates / 'strings.yml', '  care:')}: pages.care.slug.fr: ")
+    assert "is not a page address" in error
