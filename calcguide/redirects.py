@@ -15,14 +15,15 @@ from pathlib import Path
 import jinja2
 
 from .catalogue import Catalogue
-from .content import ContentError, Guide, SourceFile
+from .content import CONTENT_FILES, LANGS, ContentError, Guide, SourceFile
 from .deployment import PublishSettings
 from .pages import Page
 from .policy import redirect_content
 from .typography import plain_text
 
-MOVED_FILE = "moved.yml"
+MOVED_FILE = next(entry.name for entry in CONTENT_FILES if entry.field == "moved")
 NGINX_REDIRECTS_INCLUDE = "nginx-redirects.conf"
+ERROR_PAGE = "404.html"  # what MkDocs writes at the top of each language's site, beside the pages
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,8 @@ def moved_errors(guide: Guide, pages: list[Page], content_dir: Path) -> list[Con
     source = SourceFile(content_dir / MOVED_FILE, content_dir)
     source.read()  # for the lines of the errors: the validated guide no longer knows them
     by_id = {page.page_id: page for page in pages}
-    live = {f"{lang}/{page.url(lang)}": page for page in pages for lang in page.paths}
+    live = {f"{lang}/{page.url(lang)}": f"the page {page.page_id!r}" for page in pages for lang in page.paths}
+    live |= {f"{lang}/{ERROR_PAGE}": "the error page" for lang in LANGS}
     errors, seen = [], {}
     for position, entry in enumerate(guide.moved.moved):
         if entry.page not in by_id:
@@ -73,7 +75,7 @@ def moved_errors(guide: Guide, pages: list[Page], content_dir: Path) -> list[Con
                 f"there is no page {entry.page!r}; expected the id of a page of the guide: {known}")))
         if entry.former in live:
             errors.append(source.error(("moved", position, "from"), (
-                f"{entry.former} is the address of the page {live[entry.former].page_id!r} of this build; a former "
+                f"{entry.former} is the address of {live[entry.former]} of this build; a former "
                 "address may not hide a page: remove the entry, or give that page another address")))
         elif entry.former in seen:
             errors.append(source.error(("moved", position, "from"), (

@@ -115,6 +115,7 @@ def moved_errors_of(content: Path) -> list[str]:
     ("{from: fr/traitements/diltiazem.html, to: colchicine}",
      "from: fr/traitements/diltiazem.html is the address of the page 'diltiazem' of this build"),
     ("{from: fr/evaluation.html, to: care}", "from: fr/evaluation.html is listed twice"),
+    ("{from: en/404.html, to: home}", "from: en/404.html is the address of the error page of this build"),
 ])
 def test_a_former_address_must_lead_to_a_page_and_hide_none(content_copy, entry, expected):
     with (content_copy / "moved.yml").open("a", encoding="utf-8") as moved:
