@@ -100,9 +100,9 @@ def write_redirect_pages(redirects: list[Redirect], langs: list[str], project: P
             continue
         path = site_dir / redirect.lang / redirect.former
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(template.render(redirect=redirect, strings=catalogue, refresh=redirect_content(redirect.relative_target),
-                                        canonical=settings.page_url(redirect.lang, redirect.target)),
-                        encoding="utf-8")
+        html = template.render(redirect=redirect, strings=catalogue, refresh=redirect_content(redirect.relative_target),
+                               canonical=settings.page_url(redirect.lang, redirect.target))
+        path.write_text(html, encoding="utf-8")
 
 
 def write_nginx_redirects(redirects: list[Redirect], project: Path, dist_dir: Path) -> Path:

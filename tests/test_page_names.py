@@ -19,7 +19,8 @@ from calcguide.pipeline import Layout, validate
 from calcguide.redirects import plan_redirects
 from conftest import PROJECT, errors_of, line_of, replace_in
 
-FORMER_ADDRESSES = [line for line in (PROJECT / "tests" / "former_addresses.txt").read_text(encoding="utf-8").split("\n")
+FORMER_LIST = PROJECT / "tests" / "former_addresses.txt"
+FORMER_ADDRESSES = [line for line in FORMER_LIST.read_text(encoding="utf-8").splitlines()
                     if line and not line.startswith("#")]
 REFRESH = re.compile(r'<meta http-equiv="refresh" content="0; url=([^"]+)">')
 
@@ -173,8 +174,10 @@ def test_a_renamed_page_leads_to_its_new_address(built):
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("former, page", [("fr/traitements/jak-inhibitors.html", "fr/traitements/inhibiteurs-de-jak.html"),
-                                          ("fr/evaluation.html", "fr/suivi-de-la-reponse.html")])
+@pytest.mark.parametrize("former, page", [
+    ("fr/traitements/jak-inhibitors.html", "fr/traitements/inhibiteurs-de-jak.html"),
+    ("fr/evaluation.html", "fr/suivi-de-la-reponse.html"),
+])
 def test_a_reader_opening_a_former_address_of_the_bundle_lands_on_the_page(bundle, browser, former, page):
     with visit(browser) as session:
         session.page.goto((bundle / former).as_uri())
@@ -231,5 +234,6 @@ def test_a_page_address_of_the_catalogue_is_held_to_the_same_form(tmp_path):
     with pytest.raises(ContentErrors) as caught:
         load_catalogue(templates)
     [error] = [str(error) for error in caught.value.errors]
-    assert error.startswith(f"templates/strings.yml:{line_of(templates / 'strings.yml', '  care:')}: pages.care.slug.fr: ")
+    line = line_of(templates / "strings.yml", "  care:")
+    assert error.startswith(f"templates/strings.yml:{line}: pages.care.slug.fr: ")
     assert "is not a page address" in error
