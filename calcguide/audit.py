@@ -14,16 +14,17 @@ from __future__ import annotations
 import functools
 
 import json
+import posixpath
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Mapping
 
 import tinycss2
 
 from .policy import (ATTRIBUTE_PREFIXES, CONTENT_ID, GLOBAL_ATTRIBUTES, HTTP_EQUIV, LINK_SCHEMES_OF_PAGES,
-                     LOADING_RELS, PAGE_TAGS, TAG_ATTRIBUTES)
+                     LOADING_RELS, PAGE_TAGS, REDIRECT_HTTP_EQUIV, TAG_ATTRIBUTES, redirect_content)
 from .search import INDEX, read_index
 from .site import SiteBuildError
 
@@ -155,8 +156,10 @@ def _allowed_attribute(tag: str, name: str) -> bool:
     return (name in GLOBAL_ATTRIBUTES or name in TAG_ATTRIBUTES.get(tag, ()) or name.startswith(ATTRIBUTE_PREFIXES))
 
 
-def check_html(html: str, allows_script: Callable[[str], bool], *, handout: bool = False) -> list[str]:
-    """What in one HTML document the policy does not allow, as `line N: …` messages (empty when nothing)."""
+def check_html(html: str, allows_script: Callable[[str], bool], *, handout: bool = False,
+               refresh_to: str | None = None) -> list[str]:
+    """What in one HTML document the policy does not allow, as `line N: …` messages (empty when nothing).
+    `refresh_to`: on a former address of a page (calcguide/redirects.py), the one address its refresh may lead to."""
     problems = []
     ids: dict[str, int] = {}
     for element in read_elements(html):
@@ -172,7 +175,12 @@ def check_html(html: str, allows_script: Callable[[str], bool], *, handout: bool
             elif name in ("href", "src"):
                 problems.extend(_address_problems(where, element, name, value, handout))
         if tag == "meta" and "http-equiv" in attributes and attributes["http-equiv"].strip().lower() not in HTTP_EQUIV:
-            problems.append(f"{where}: <meta http-equiv={attributes['http-equiv']}> (it would send readers elsewhere)")
+            if not (refresh_to is not None and attributes["http-equiv"] == REDIRECT_HTTP_EQUIV
+                    and attributes.get("content") == redirect_content(refresh_to)):
+                problems.append(f"{where}: <meta http-equiv={attributes['http-equiv']}> (it would send readers elsewhere)")
+        if tag == "script" and refresh_to is not None:
+            problems.append(f"{where}: a <script> on a redirect page (it holds none)")
+            continue
         if "id" in attributes:
             ident = attributes["id"]
             # The theme's scripts find their elements by id: one of its ids twice is a page another script steers.
@@ -236,16 +244,26 @@ def inline_scripts(html: str) -> list[str]:
             and element.attributes.get("type", "").strip().lower() in RUNNABLE_SCRIPT_TYPES]
 
 
-def check_site(folders: Iterable[Path], site_dir: Path, allows_script: Callable[[str], bool]) -> None:
+def check_site(folders: Iterable[Path], site_dir: Path, allows_script: Callable[[str], bool],
+               redirects: Mapping[str, str] | None = None) -> None:
     """Check every page under folders (and their search index, whose texts the search shows as HTML); raise
-    OutputCheckError with every finding."""
-    folders = list(folders)
+    OutputCheckError with every finding. `redirects`: the former addresses of pages (their path in the site) and
+    the relative address each may send readers to, a page of the site that is not itself a redirect."""
+    folders, redirects = list(folders), redirects or {}
     findings = []
     for folder in folders:
         pages = sorted(folder.rglob("*.html")) if folder.is_dir() else [folder]
         for page in pages:
             name = page.relative_to(site_dir.parent).as_posix()
-            findings += [f"{name}: {problem}" for problem in check_html(page.read_text(encoding="utf-8"), allows_script)]
+            refresh_to = redirects.get(page.relative_to(site_dir).as_posix())
+            findings += [f"{name}: {problem}" for problem in check_html(page.read_text(encoding="utf-8"), allows_script,
+                                                                         refresh_to=refresh_to)]
+    for path, target in redirects.items():
+        landing = posixpath.normpath(posixpath.join(posixpath.dirname(path), target))
+        if (scheme_of(target)[0] or target.startswith(("/", "\\")) or landing.startswith("..")
+                or landing.split("/")[0] != path.split("/")[0] or landing in redirects
+                or not (site_dir / landing).is_file()):
+            findings.append(f"{path}: a redirect to {target!r}, which is not a page of the site")
     findings += _search_index_findings(folders, site_dir)
     if findings:
         raise OutputCheckError(findings)

@@ -8,24 +8,13 @@ from pathlib import Path
 
 from pydantic import field_validator
 
-from .content import ContentErrors, Model, Text, load_document
+from .content import ContentErrors, Model, PageSlug, Text, load_document
 from .content.parity import check_parity
 from .content.references import PartialDate, SourceEvent
-from .content.text import Id
-
-
-class Slug(Model):
-    """A page's file name per language: it becomes a path, so it is an id (no slash, no dot, no `..`)."""
-
-    en: Id
-    fr: Id
-
-    def __getitem__(self, lang: str) -> str:
-        return getattr(self, lang)
 
 
 class PageStrings(Model):
-    slug: Slug
+    slug: PageSlug  # the page's file name per language, the same form as a treatment's (never a path)
     title: Text
 
 

@@ -7,7 +7,7 @@ import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Collection, Iterator
 
 from .content import LANGS, Guide
 
@@ -65,13 +65,14 @@ def member_name(name: str) -> str:
 
 
 def write_offline_bundle(guide: Guide, site_dir: Path, dist_dir: Path, shim: Path,
-                         page_policy: Callable[[str], str] | None = None) -> Path:
+                         page_policy: Callable[[str], str] | None = None, redirects: Collection[str] = ()) -> Path:
     """Zip site/ and the PDF handouts already in dist/ into one folder: index.html (choose a language), en/, fr/,
     and at its top one copy of every file that both languages' pages load and that is the same in both (the
     theme's scripts and stylesheets, ours, the icon, the reference exports): `shared_files`, whose addresses each
     page then gives relative to the top (`point_to_shared`). Each language page loads the iframe-worker `shim`
     (search from file://; a served page never needs it) and gets `page_policy(html)` (its Content-Security-Policy
-    as a <meta>, calcguide/csp.py); every member's name is checked as it is written."""
+    as a <meta>, calcguide/csp.py), but the `redirects` (former addresses of pages, calcguide/redirects.py), which
+    run no script; every member's name is checked as it is written."""
     folder = bundle_name(guide)
     target = dist_dir / f"{folder}.zip"
     if not shim.is_file():
@@ -95,7 +96,8 @@ def write_offline_bundle(guide: Guide, site_dir: Path, dist_dir: Path, shim: Pat
                 # parsed that same text already (calcguide/audit.py).
                 html = path.read_text(encoding="utf-8")
                 html = point_to_shared(page_policy(html) if page_policy else html, relative, shared)
-                archive.writestr(name, with_shim(html, relative) if inside and lang in LANGS else html)
+                searches = inside and lang in LANGS and relative not in redirects
+                archive.writestr(name, with_shim(html, relative) if searches else html)
             else:
                 archive.write(path, name)
         archive.write(shim, member_name(f"{folder}/{SHIM_TARGET}"))

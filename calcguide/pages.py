@@ -63,7 +63,7 @@ def plan_pages(guide: Guide, catalogue: Catalogue) -> list[Page]:
     treatment_dir = catalogue.pages["treatment"].slug
     treatment_pages = [
         Page("treatment", "pages/treatment.md.j2",
-             {lang: f"{treatment_dir[lang]}/{treatment.id}.md" for lang in LANGS},
+             {lang: f"{treatment_dir[lang]}/{treatment.slug[lang]}.md" for lang in LANGS},
              {lang: treatment.name[lang] for lang in LANGS}, {"treatment": treatment})
         for tier in guide.tiers.tiers for treatment in guide.treatments_in_tier(tier.id)
         if treatment.tiers[0] == tier.id
@@ -82,7 +82,7 @@ def plan_pages(guide: Guide, catalogue: Catalogue) -> list[Page]:
         simple("focus", guide.focus.title, guide.focus.slug),
         simple("care", guide.care.title),
         simple("leaflet", guide.leaflet.title),  # the patient leaflet, also printed (calcguide/handout.py)
-        simple("assessment", guide.assessment.title),
+        simple("response", guide.response.title),
         simple("references"),
         simple("glossary", guide.glossary.title),
         simple("about"),

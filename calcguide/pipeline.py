@@ -33,7 +33,8 @@ from .package import SHIM, write_offline_bundle
 from .publish import publish_together, recover, work_folder_lock
 from .release import release_problems
 from .catalogue import Catalogue, load_catalogue
-from .pages import RenderedLanguage
+from .pages import RenderedLanguage, plan_pages
+from .redirects import Redirect, moved_errors, plan_redirects, write_nginx_redirects, write_redirect_pages
 from .render import render
 from .search import MKDOCS_INDEX, enrich_search_index
 from .site import build_language, docs_problems, mkdocs_input, prune_unused_assets, read_base_config, write_language_chooser
@@ -118,6 +119,10 @@ def validate(layout: Layout, settings: PublishSettings | None = None,
     guide = load_guide(layout.content_dir, lambda exception: warn(
         f"numbers differ between the languages on purpose: {exception}"))
     catalogue = load_catalogue(layout.project / "templates")
+    # A former address (moved.yml) leads to a page of this build and hides none: the pages' addresses are known
+    # only with the catalogue's.
+    if errors := moved_errors(guide, plan_pages(guide, catalogue), layout.content_dir):
+        raise ContentErrors(errors)
     if settings is not None:
         problems = release_problems(guide, layout.content_dir, settings)
         if problems and settings.release:
@@ -217,14 +222,31 @@ def _chooser(context: BuildContext) -> None:
     write_language_chooser(context.guide, context.catalogue, context.layout.project, context.site, context.settings)
 
 
+def _redirects(context: BuildContext) -> None:
+    # A page's former addresses (moved.yml) still open it: a small page at each, and the server's 301s.
+    redirects = _planned_redirects(context)
+    write_redirect_pages(redirects, context.built, context.layout.project, context.site, context.catalogue,
+                         context.settings)
+    if not context.live:
+        context.dist.mkdir(parents=True, exist_ok=True)
+        write_nginx_redirects(redirects, context.layout.project, context.dist)
+
+
+def _planned_redirects(context: BuildContext) -> list[Redirect]:
+    return plan_redirects(context.guide, plan_pages(context.guide, context.catalogue))
+
+
 def _audit(context: BuildContext) -> None:
     # What was built, read back as a browser reads it: nothing hostile, whatever a template or a value did.
     folders = [context.site / lang for lang in context.built] + [context.site / "index.html"]
-    if context.live:  # what this rebuild wrote: the rebuilt pages (and the language's whole search index)
+    redirects = {redirect.site_path: redirect.relative_target for redirect in _planned_redirects(context)
+                 if redirect.lang in context.built}
+    if context.live:  # what this rebuild wrote: the rebuilt pages and redirects (and the language's search index)
         folders = [context.site / "index.html"] + [
-            context.site / lang / html_path(path) for lang in context.built for path in context.live.rebuilt[lang]]
+            context.site / lang / html_path(path) for lang in context.built for path in context.live.rebuilt[lang]
+        ] + [context.site / path for path in redirects]
         check_search_index([context.site / lang for lang in context.built], context.site)
-    check_site(folders, context.site, _our_scripts(context).allows)
+    check_site(folders, context.site, _our_scripts(context).allows, redirects)
 
 
 def _our_scripts(context: BuildContext) -> OurScripts:
@@ -249,7 +271,8 @@ def _bundle(context: BuildContext) -> None:
     ours, shim_path = _our_scripts(context), context.layout.project / SHIM
     shim = shim_path.read_text(encoding="utf-8") if shim_path.is_file() else None  # else the bundle says it
     write_offline_bundle(context.guide, context.site, context.dist, shim_path,
-                         lambda html: with_policy_meta(html, offline_policy(html, ours, shim)))
+                         lambda html: with_policy_meta(html, offline_policy(html, ours, shim)),
+                         {redirect.site_path for redirect in _planned_redirects(context)})
 
 
 def _csp(context: BuildContext) -> None:
@@ -282,6 +305,7 @@ STAGES: tuple[Stage, ...] = (
     Stage("search", _search),
     Stage("prune", _prune),
     Stage("chooser", _chooser),
+    Stage("redirects", _redirects),
     Stage("audit", _audit),
     Stage("pdf", _pdf),
     Stage("bundle", _bundle),
@@ -289,7 +313,7 @@ STAGES: tuple[Stage, ...] = (
     Stage("publish", _publish),
 )
 # What `serve` runs: the pages an editor looks at; no handouts, no offline bundle, no server policy.
-PREVIEW_STAGES = ("validate", "render", "mkdocs", "search", "prune", "chooser", "audit", "publish")
+PREVIEW_STAGES = ("validate", "render", "mkdocs", "search", "prune", "chooser", "redirects", "audit", "publish")
 
 
 def run_stages(layout: Layout, names: tuple[str, ...] | None = None, timings: Timings | None = None,

@@ -73,6 +73,14 @@ TAG_ATTRIBUTES = {
 }
 # <meta http-equiv> values: the policy of the offline pages, and nothing that redirects or sets cookies.
 HTTP_EQUIV = frozenset({"content-security-policy"})
+# Except on a former address of a page (content/moved.yml, calcguide/redirects.py), and there only exactly this,
+# to the one relative address of the site that the build planned for it.
+REDIRECT_HTTP_EQUIV = "refresh"
+
+
+def redirect_content(relative_address: str) -> str:
+    """The content of a redirect page's refresh: at once, to the page standing there now."""
+    return f"0; url={relative_address}"
 # Where a link may lead (a reader's choice): the web, e-mail, or a page of the site (no scheme).
 LINK_SCHEMES_OF_PAGES = LINK_SCHEMES
 # What a page may load by itself (script, stylesheet, icon, image): only files of the site (no scheme, no host).

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import hashlib
 import importlib.util
 import io
@@ -19,7 +20,7 @@ import pytest
 PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))
 
-from calcguide.content import ContentErrors, load_guide  # noqa: E402
+from calcguide.content import ContentErrors, Moved, load_document, load_guide  # noqa: E402
 from calcguide.handout import PRINTOUTS  # noqa: E402
 from calcguide.pipeline import STAGES, Layout, run_stages  # noqa: E402
 
@@ -114,6 +115,20 @@ def run_build(*args: str, project: Path = PROJECT) -> Run:
 
 
 SOURCES = ("content", "docs", "templates")
+
+
+@functools.cache
+def former_addresses(content: Path = PROJECT / "content") -> tuple[str, ...]:
+    """The former addresses of pages (content/moved.yml): fr/evaluation.html…"""
+    moved, _, errors = load_document(content / "moved.yml", Moved, content)
+    assert not errors, errors
+    return tuple(entry.former for entry in moved.moved)
+
+
+def is_redirect_page(path: Path, content: Path = PROJECT / "content") -> bool:
+    """Whether `path` (in a built site, one of its languages or the offline bundle) is the small redirect page at a
+    page's former address, not a page: the tests of every page leave them to tests/test_page_names.py."""
+    return any(path.as_posix().endswith(f"/{address}") for address in former_addresses(content))
 
 
 def tree_digest(root: Path) -> dict[str, tuple[str, int]]:

@@ -8,10 +8,11 @@ from pathlib import Path
 
 from calcguide.content import LANGS
 from calcguide.search import read_index
+from conftest import is_redirect_page
 
 
 def html_pages(site: Path) -> list[Path]:
-    return sorted(p for p in site.rglob("*.html") if p.name != "404.html")
+    return sorted(p for p in site.rglob("*.html") if p.name != "404.html" and not is_redirect_page(p))
 
 
 class AlternateLinks(HTMLParser):

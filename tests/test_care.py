@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT, errors_of, markdown_with_an_editor
+from conftest import PROJECT, errors_of, is_redirect_page, markdown_with_an_editor
 from lxml import html as lxml_html
 
 from calcguide.catalogue import date_in_words
@@ -25,7 +25,7 @@ def pages_of(site: Path, lang: str) -> list[Path]:
     """Every page of a language site (the server's error page for a missing address, 404.html, holds nothing of the
     guide: neither text, date nor disclaimer)."""
     return sorted(path for path in (site / lang).rglob("*.html") if "assets" not in path.parts
-                  and path.name != "404.html")
+                  and path.name != "404.html" and not is_redirect_page(path))
 
 
 def tree(path: Path):
@@ -41,9 +41,9 @@ def words(element) -> str:
     return spaced(element.text_content())
 
 
-def drug_page(built, lang: str, treatment_id: str) -> Path:
+def drug_page(built, lang: str, treatment) -> Path:
     folder = "treatments" if lang == "en" else "traitements"
-    return built.site_dir / lang / folder / f"{treatment_id}.html"
+    return built.site_dir / lang / folder / f"{treatment.slug[lang]}.html"
 
 
 # --- 1. the draft notice and the page date --------------------------------------------------------------------------
@@ -161,7 +161,7 @@ def expected_status(guide, catalogue, treatment, lang: str) -> str:
 def test_every_treatment_page_has_one_status_badge_in_prescriber_words_then_its_evidence(built, guide, catalogue,
                                                                                           lang):
     for treatment in guide.treatments:
-        page = tree(drug_page(built, lang, treatment.id))
+        page = tree(drug_page(built, lang, treatment))
         [article] = page.xpath('//article')
         badges = article.xpath('.//*[contains(@class, "cg-badge--status")]')
         assert len(badges) == 1, treatment.id  # no second badge, no repeated row in the facts table
@@ -208,7 +208,7 @@ def test_in_french_tier_and_level_of_evidence_never_share_a_word(built, guide, c
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_drug_page_opens_with_before_prescribing_linked_to_its_details(built, guide, catalogue, lang):
     for treatment in guide.treatments:
-        page = tree(drug_page(built, lang, treatment.id))
+        page = tree(drug_page(built, lang, treatment))
         panels = page.xpath('//section[contains(@class, "cg-before")]')
         if treatment.kind != "drug":
             assert panels == [], treatment.id
@@ -259,7 +259,7 @@ def test_before_prescribing_fits_in_one_360_by_740_phone_screen(built, guide, br
         for treatment in guide.treatments:
             if treatment.kind != "drug":
                 continue
-            page.goto(drug_page(built, lang, treatment.id).as_uri())
+            page.goto(drug_page(built, lang, treatment).as_uri())
             without_transitions(page)
             header = page.evaluate("document.querySelector('.md-header').getBoundingClientRect().height")
             panel = page.evaluate("(() => { const r = document.querySelector('.cg-before').getBoundingClientRect();"
@@ -288,8 +288,8 @@ def test_safety_at_a_glance_has_one_row_per_drug_with_short_cells_linking_to_the
         [row] = [row for row in rows if words(row.xpath("./th")[0]).startswith(name)]
         hrefs = row.xpath(".//a/@href")
         for field in SHORT_FIELDS:
-            assert any(href.endswith(f"{treatment.id}.html#safety-{field}") for href in hrefs), (treatment.id, field)
-        assert any(href.endswith(f"{treatment.id}.html#interactions") for href in hrefs) or all(
+            assert any(href.endswith(f"/{treatment.slug[lang]}.html#safety-{field}") for href in hrefs), (treatment.id, field)
+        assert any(href.endswith(f"/{treatment.slug[lang]}.html#interactions") for href in hrefs) or all(
             shown.partner for shown in guide.interactions_of(treatment.id))
         [status] = row.xpath('.//*[contains(@class, "cg-badge--status")]')
         assert words(status) == spaced(expected_status(guide, catalogue, treatment, lang))

@@ -46,13 +46,13 @@ def test_chapter_section_links_every_treatment_page_it_discusses(rendered):
         markdown = _chapter_markdown(rendered, "focus", lang)
         for section in guide.focus.sections:
             for treatment_id in section.treatments:
-                assert f"/{treatment_id}.md)" in markdown
+                assert f"/{guide.treatment(treatment_id).slug[lang]}.md)" in markdown
 
 
 def test_evaluation_page_links_to_the_response_assessment_page(rendered):
     _, _, languages = rendered
     for lang in LANGS:
-        response = next(page for page in languages[lang].pages if page.kind == "assessment").paths[lang]
+        response = next(page for page in languages[lang].pages if page.kind == "response").paths[lang]
         assert f"]({response})" in _chapter_markdown(rendered, "evaluation", lang)
 
 

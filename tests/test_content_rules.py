@@ -141,7 +141,7 @@ def test_home_page_lists_each_tier_with_links_to_all_its_treatments(built, lang,
         row = next((row for row in rows if f"#{tier.id}" in row), None)
         assert row is not None, f"no row for the tier {tier.id} on the home page"
         for treatment in guide.treatments_in_tier(tier.id):
-            assert f"/{treatment.id}.html" in row, f"{treatment.id} missing from the {tier.id} row"
+            assert f"/{treatment.slug[lang]}.html" in row, f"{treatment.id} missing from the {tier.id} row"
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -150,7 +150,7 @@ def test_each_treatment_sits_in_the_section_of_its_first_tier_on_the_tier_page(b
     for treatment in guide.treatments:
         tier = guide.tier(treatment.tiers[0])
         tier_section = section(tier_table, tier.id)
-        assert f"/{treatment.id}.html" in tier_section, f"{treatment.id} not under {tier.id}"
+        assert f"/{treatment.slug[lang]}.html" in tier_section, f"{treatment.id} not under {tier.id}"
         assert tier.name[lang] in text_of(tier_section)
 
 
@@ -160,10 +160,10 @@ def test_a_treatment_no_longer_recommended_is_flagged_on_its_page_and_on_the_tie
     tier_table = article(read(built, lang, page_urls("treatments")[lang][0]))
     for treatment in (treatment for treatment in guide.treatments if treatment.status == "no-longer-recommended"):
         page = article(read(built, lang, next(url for url in page_urls("treatment")[lang]
-                                              if url.endswith(f"/{treatment.id}.html"))))
+                                              if url.endswith(f"/{treatment.slug[lang]}.html"))))
         assert "admonition danger" in page, treatment.id
         row = next(row for row in re.findall(r"<tr>.*?</tr>", tier_table, flags=re.DOTALL)
-                   if f"/{treatment.id}.html" in row)
+                   if f"/{treatment.slug[lang]}.html" in row)
         assert label.split()[0].replace("'", "’") in text_of(row).replace("'", "’"), treatment.id
 
 

@@ -21,6 +21,7 @@ def _new_treatment_with_four_kinds_of_mistakes(content: Path) -> Path:
     reference cited in two places but not listed (references), and an arrow that skips a row (algorithm)."""
     text = (content / "treatments" / "diltiazem.yml").read_text(encoding="utf-8")
     text = text.replace("id: diltiazem", "id: nifedipine", 1).replace("tiers: [first-line]", "tiers: [first-lin]")
+    text = text.replace("slug: {en: diltiazem, fr: diltiazem}", "slug: {en: nifedipine, fr: nifedipine}")
     text = text.replace("search_terms:", "serch_terms:", 1)
     text = text.replace("[@palmieri-1995]", "[@nifedipine-2099]", 2)
     path = content / "treatments" / "nifedipine.yml"

@@ -14,7 +14,7 @@ import pytest
 
 from browser import visit, without_transitions
 from calcguide.content import LANGS
-from conftest import PROJECT
+from conftest import PROJECT, is_redirect_page
 from phone import PHONE_WIDTHS, phone_view
 
 pytestmark = pytest.mark.browser
@@ -64,7 +64,7 @@ class PageReport:
 
 
 def pages_of(folder: Path) -> list[Path]:
-    return sorted(folder.rglob("*.html"))
+    return sorted(page for page in folder.rglob("*.html") if not is_redirect_page(page))
 
 
 @pytest.fixture(scope="module")

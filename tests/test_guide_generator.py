@@ -221,7 +221,7 @@ def fill_scaffold(text: str) -> str:
     """What an editor writes into a new treatment file: a cited text for each TODO, a value for each empty one."""
     values = {"last_reviewed": "2026-12-04", "tiers": "[surgery]", "placement": "review-2014",
               "status": "review-tier", "indications": "[localized]", "level": "case-series", "patients": "9",
-              "references": "[bienvenu-2014]"}
+              "references": "[bienvenu-2014]", "fr": "nouveau-traitement"}
     out = []
     for line in text.splitlines():
         key = line.strip().split(":")[0]

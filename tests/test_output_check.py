@@ -13,6 +13,8 @@ from calcguide.audit import OutputCheckError, check_handout, check_html, check_s
 from calcguide.csp import OurScripts, inline_script_hashes, script_hash
 from calcguide.search import write_index
 from calcguide.site import read_base_config
+from calcguide.pages import plan_pages
+from calcguide.redirects import plan_redirects
 from conftest import PROJECT
 
 
@@ -139,9 +141,11 @@ def test_search_index_texts_are_checked_as_html(ours, tmp_path):
         check_site([site / "en"], site, ours.allows)
 
 
-def test_built_site_passes_the_output_check(built, ours):
+def test_built_site_passes_the_output_check(built, ours, guide, catalogue):
+    redirects = {redirect.site_path: redirect.relative_target
+                 for redirect in plan_redirects(guide, plan_pages(guide, catalogue))}
     check_site([built.site_dir / "en", built.site_dir / "fr", built.site_dir / "index.html"], built.site_dir,
-               ours.allows)
+               ours.allows, redirects)
 
 
 class _InlineScripts(HTMLParser):

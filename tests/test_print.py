@@ -93,8 +93,9 @@ def test_every_treatment_in_the_chart_links_to_its_page(built, guide, catalogue,
     folder = catalogue.pages["treatment"].slug[lang]
     for node in guide.algorithm.nodes:
         for treatment_id in node.treatments:
-            assert f'href="{folder}/{treatment_id}.html"' in chart, treatment_id
-            assert (built.site_dir / lang / folder / f"{treatment_id}.html").is_file()
+            slug = guide.treatment(treatment_id).slug[lang]
+            assert f'href="{folder}/{slug}.html"' in chart, treatment_id
+            assert (built.site_dir / lang / folder / f"{slug}.html").is_file()
 
 
 @pytest.mark.parametrize("lang", LANGS)

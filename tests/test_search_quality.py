@@ -96,7 +96,7 @@ def runs(built, bundle, browser, pytestconfig) -> dict[str, Run]:
 
 def treatment_queries(guide, lang: str) -> list[tuple[str, str, list[str]]]:
     """Queries made from content/: each treatment's name and drug class, expecting its page."""
-    return [(field, getattr(treatment, field)[lang], [f"{TREATMENT_FOLDER[lang]}/{treatment.id}.html"])
+    return [(field, getattr(treatment, field)[lang], [f"{TREATMENT_FOLDER[lang]}/{treatment.slug[lang]}.html"])
             for treatment in guide.treatments for field in ("name", "drug_class")]
 
 
@@ -231,7 +231,7 @@ def test_a_page_once_found_stays_found_while_its_name_is_typed_key_by_key(built,
         session.page.goto(f"{origin}/{lang}/index.html")
         for treatment in guide.treatments:
             word = max(SPLIT(treatment.name[lang]), key=len)
-            target = f"{origin}/{lang}/{TREATMENT_FOLDER[lang]}/{treatment.id}.html"
+            target = f"{origin}/{lang}/{TREATMENT_FOLDER[lang]}/{treatment.slug[lang]}.html"
             type_query(session.page, word[:3])
             seen_at = None
             for typed in range(4, len(word) + 1):
@@ -264,7 +264,7 @@ def test_arrow_keys_then_enter_open_the_highlighted_result(built, bundle, browse
                 page.keyboard.press(key)
             highlighted = page.evaluate("() => document.activeElement.href")
             assert highlighted == result_links(page)[0]
-            assert highlighted.split("?")[0].endswith(f"/{lang}/{TREATMENT_FOLDER[lang]}/{treatment.id}.html")
+            assert highlighted.split("?")[0].endswith(f"/{lang}/{TREATMENT_FOLDER[lang]}/{treatment.slug[lang]}.html")
             page.keyboard.press("Enter")
             page.wait_for_url(highlighted)
     assert session.console_errors == [] and session.outside_requests == []

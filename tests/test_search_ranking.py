@@ -106,7 +106,7 @@ def test_the_two_edit_typos_are_two_edits_away_and_not_one():
 @pytest.mark.parametrize("lang", LANGS)
 def test_each_brand_of_content_finds_its_treatment_first(built, results, lang):
     guide = load_guide(built.content_dir)
-    asked = {brand.name: f"{TREATMENT_FOLDER[lang]}/{treatment.id}.html"
+    asked = {brand.name: f"{TREATMENT_FOLDER[lang]}/{treatment.slug[lang]}.html"
              for treatment in guide.treatments for brand in treatment.brands}
     assert asked, "no brand in content/"
     misses = [(name, page, [group.page for group in results[lang][name][:3]]) for name, page in asked.items()
@@ -135,7 +135,8 @@ def test_a_safety_word_puts_safety_at_a_glance_first_and_a_drug_with_it_shows_it
     glance = catalogue.pages["safety"].slug[lang] + ".html"
     words = safety_words(catalogue, lang)
     assert [results[lang][word][0].page for word in words] == [glance] * len(words)
-    drug = f"{TREATMENT_FOLDER[lang]}/warfarin.html"
-    warfarin = load_guide(built.content_dir).treatment("warfarin").name[lang].split()[-1]
+    treatment = load_guide(built.content_dir).treatment("warfarin")
+    drug = f"{TREATMENT_FOLDER[lang]}/{treatment.slug[lang]}.html"
+    warfarin = treatment.name[lang].split()[-1]
     sections = {group.page: group.sections for group in results[lang][f"{warfarin} {words[0]}"][:2]}
     assert f"{drug}#safety" in sections[drug][:2]

@@ -178,7 +178,7 @@ def test_decision_path_holds_no_treatment_the_guide_no_longer_recommends(guide, 
     for lang in LANGS:
         chart = page_text(rendered, "algorithm", lang)
         for item in re.findall(r'<ul class="cg-flow__treatments".*?</ul>', chart, flags=re.S):
-            assert not any(f"/{treatment_id}.md)" in item for treatment_id in stopped), item
+            assert not any(f"/{guide.treatment(treatment_id).slug[lang]}.md)" in item for treatment_id in stopped), item
 
 
 def test_set_aside_treatment_must_be_no_longer_recommended(content_copy):
@@ -209,7 +209,7 @@ def test_box_link_to_a_page_that_is_not_linkable_names_the_pages_that_are(conten
                '    pages: [evaluation, "care#infection", references]\n')
     errors = errors_of(content_copy)
     assert len(errors) == 1
-    assert re.match(r"algorithm\.yml:\d+: nodes\.0\.pages\.2\.page: expected .*'assessment'", errors[0]), errors
+    assert re.match(r"algorithm\.yml:\d+: nodes\.0\.pages\.2\.page: expected .*'response'", errors[0]), errors
 
 
 def test_box_link_to_an_unknown_section_is_named(content_copy):
@@ -244,7 +244,7 @@ def test_in_the_chart_each_treatment_shows_its_status_before_its_evidence(guide,
     items = re.findall(r"<li markdown=\"span\">\[.*?</li>", chart, re.DOTALL)
     assert len(items) == sum(len(node.treatments) for node in guide.algorithm.nodes)
     for item in items:
-        treatment = next(t for t in guide.treatments if f"/{t.id}.md)" in item)
+        treatment = next(t for t in guide.treatments if f"/{t.slug[lang]}.md)" in item)
         evidence = item.index("cg-flow__evidence")
         if treatment.status != "review-tier":  # the legend says that an unmarked treatment is in the 2014 tiers
             assert item.index(f"cg-status--{treatment.status}") < evidence, item

@@ -15,7 +15,7 @@ from calcguide.render import load_catalogue
 from calcguide.fragments import CONTENT_MARKDOWN, Setting
 from calcguide.typography import NARROW_NBSP, NBSP, french_punctuation, typeset
 from calcguide.search import read_index
-from conftest import PROJECT
+from conftest import PROJECT, is_redirect_page
 
 # Prose punctuation (followed by a space, a closing sign or the end) without the no-break space French needs.
 # Bibliographic punctuation ("2014;35(7):444") is not followed by a space, and is left as written.
@@ -155,7 +155,7 @@ def french_site(built) -> Path:
 
 
 def test_every_french_page_is_typeset(french_site: Path):
-    pages = sorted(french_site.rglob("*.html"))
+    pages = sorted(page for page in french_site.rglob("*.html") if not is_redirect_page(page))
     assert pages
     mistakes = {page.name: found for page in pages if (found := unspaced_punctuation(page.read_text(encoding="utf-8")))}
     assert mistakes == {}
@@ -196,7 +196,8 @@ CAPITAL_AFTER_COLON = re.compile(r"[ \u00a0\u202f]:[ \u00a0\n]+([A-ZÀ-ÖØ-Þ][
 
 
 def pages_of(site: Path, lang: str) -> list[Path]:
-    pages = sorted(path for path in (site / lang).rglob("*.html") if "assets" not in path.parts)
+    pages = sorted(path for path in (site / lang).rglob("*.html") if "assets" not in path.parts
+                   and not is_redirect_page(path))
     assert len(pages) > 30
     return pages
 

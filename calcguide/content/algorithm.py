@@ -14,7 +14,7 @@ NodeKind = Literal["start", "question", "action"]
 
 # The pages of the guide, other than treatments, that a box of the algorithm may link to (by kind of page, as
 # calcguide/render.py plans them); add a kind here when a new page should be reachable from the chart.
-PageKind = Literal["classification", "diseases", "care", "assessment", "treatments", "glossary", "evaluation", "focus",
+PageKind = Literal["classification", "diseases", "care", "response", "treatments", "glossary", "evaluation", "focus",
                    "safety"]
 
 

@@ -8,6 +8,7 @@ from typing import Any, Iterator
 
 from .errors import ContentError
 from .files import CONTENT_FILES, TREATMENTS_DIR
+from .addresses import treatment_slug_errors
 from .safety import check_safety
 from .schema import Algorithm, Chapter, Tier, Treatment, chart_rows
 from .source import Location, SourceFile
@@ -140,7 +141,7 @@ def texts_in(value: Any, location: Location) -> Iterator[tuple[Location, str]]:
 _SECTION_IDS = {"diseases": "disease", "treatments": "tier", "classification": "classification type",
                 "glossary": "glossary term"}
 # The pages made of sections, whose section ids a box may link to as well (`care#infection`).
-_SECTIONED_PAGES = ("care", "assessment", "evaluation", "focus")
+_SECTIONED_PAGES = ("care", "response", "evaluation", "focus")
 _SECTION_IDS.update({page: f"{page} section" for page in _SECTIONED_PAGES})
 
 
@@ -315,6 +316,7 @@ def cross_check(parsed: dict[str, Any], sources: dict[str, SourceFile],
             if interaction.treatment:
                 index.require("treatment", interaction.treatment, source, ("safety", "interactions", position, "treatment"))
     index.errors.extend(check_safety(treatments))
+    index.errors.extend(treatment_slug_errors(treatments))
     index.errors.extend(check_leaflet(parsed, sources, treatments))
     if parsed.get("site.yml") is not None:
         index.require("reference", parsed["site.yml"].source_review, sources["site.yml"], ("source_review",))

@@ -98,8 +98,15 @@ FIELD_HELP: dict[str, tuple[str, Any]] = {
                           {"source": "DailyMed", "dates": {"updated": "2025-01-29", "consulted": "2026-12-04"}}),
     "Reference.checked": ("The day its identifiers were last seen in a publisher, PubMed or PMC record.",
                           "2026-12-04"),
-    "Chapter.slug": ("The page's address in each language (lowercase letters, digits, hyphens); without it, the "
-                     "catalogue's address for this chapter.", {"en": "children", "fr": "enfants"}),
+    "Chapter.slug": ("The page's address in each language (lowercase ascii words joined by hyphens); without it, "
+                     "the catalogue's address for this chapter.", {"en": "children", "fr": "enfants"}),
+    "Treatment.slug": ("The page's file name in each language: in English the id, in French French words "
+                       "(lowercase ascii words joined by hyphens). Renaming it? List the old address in moved.yml.",
+                       {"en": "topical-treatment", "fr": "traitement-local"}),
+    "MovedPage.from": ("A former address of a page inside the site, its language first.",
+                       "fr/traitements/topical-treatment.html"),
+    "MovedPage.to": ("The page that stands there now, by its id (a treatment's id, response, evaluation…).",
+                     "topical-treatment"),
     "Diseases.frequency_label": ("What a disease's `frequency` counts, as the table's heading.",
                                  {"en": "Reported frequency of the condition", "fr": "Fréquence rapportée de l'atteinte"}),
     "SiteMeta.short_title": ("The guide's short name; its English form, as an id, names the offline zip and the "

@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .schema import (Algorithm, CarePage, Changes, Chapter, Classification, Diseases, EvidenceLevels, Glossary,
-                     Leaflet, References, SiteMeta, SitePage, Summary, Tiers)
+                     Leaflet, Moved, References, SiteMeta, SitePage, Summary, Tiers)
 from .schema import Guide
 from .text import Model
 
@@ -35,7 +35,7 @@ CONTENT_FILES: tuple[ContentFile, ...] = (
     ContentFile("evidence", "evidence.yml", EvidenceLevels, ("evidence level", "levels")),
     ContentFile("algorithm", "algorithm.yml", Algorithm, page="algorithm"),
     ContentFile("care", "care.yml", CarePage, page="care"),
-    ContentFile("assessment", "assessment.yml", SitePage, page="assessment"),
+    ContentFile("response", "response.yml", SitePage, page="response"),
     ContentFile("evaluation", "evaluation.yml", Chapter, page="evaluation"),
     # The guide's second chapter, on one group of patients or one disease: its title and address are its own.
     ContentFile("focus", "focus.yml", Chapter, page="focus"),
@@ -43,6 +43,8 @@ CONTENT_FILES: tuple[ContentFile, ...] = (
     ContentFile("glossary", "glossary.yml", Glossary, ("glossary term", "terms"), page="glossary"),
     ContentFile("changes", "changes.yml", Changes, page="whats-new"),
     ContentFile("leaflet", "leaflet.yml", Leaflet, page="leaflet"),
+    # The addresses pages have left, each leading to the page that stands there now (calcguide/redirects.py).
+    ContentFile("moved", "moved.yml", Moved),
 )
 
 

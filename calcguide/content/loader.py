@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable
 
+from .addresses import RESERVED_PAGE_NAMES
 from .crosscheck import cross_check
 from .crosscheck import texts_in
 from .editorial import check_placeholders, editorial_errors
@@ -29,8 +30,6 @@ def load_document(path: Path, model: type[Model], root: Path | None = None,
     return value, source, problems
 
 
-# MkDocs makes index.md and README.md the page of their folder (mkdocs/structure/files.py).
-RESERVED_PAGE_NAMES = frozenset({"index", "readme"})
 # Editors' and systems' own files, never content: hidden files (.DS_Store, vim's .x.yml.swp), backups (x.yml~),
 # emacs autosaves (#x.yml#). They are never opened.
 def _ignored(name: str) -> bool:

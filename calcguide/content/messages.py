@@ -79,6 +79,12 @@ def explain(error: dict) -> str:
         if "A-Za-z.+-" in pattern:
             return (f"{describe(given)} is not a version; expected letters, digits, dots and hyphens (e.g. 1.2.0), "
                     "without spaces, slashes or backslashes")
+        if pattern.endswith("\\.html$"):
+            return (f"{describe(given)} is not a page address of the site; expected its language, then its path, in "
+                    "lowercase ascii words joined by hyphens (e.g. fr/traitements/topical-treatment.html)")
+        if pattern.endswith("(-[a-z0-9]+)*$"):
+            return (f"{describe(given)} is not a page address; expected lowercase ascii words joined by single "
+                    "hyphens, without accents, spaces or capitals (e.g. traitement-local)")
         if "https?" in pattern:
             return f"{describe(given)} is not a web address; expected one starting with https:// and ending with /"
         return (f"{describe(given)} is not a valid id; expected lowercase letters, digits and hyphens, "

@@ -69,6 +69,9 @@ def treatment_text(treatment_id: str, kind: str, header: str) -> str:
 # A new treatment: replace every TODO with the verified fact and its citation [@id] (references.yml), and fill
 # every empty value; `build.py check` names each one still to write. See README, "Editing the content".
 id: {treatment_id}
+slug:                        # the page's file name: in French the French name's words, no accents (traitement-local)
+  en: {treatment_id}
+  fr: ""
 name: {_todo('the name of the treatment', 'le nom du traitement', cited=False)}
 kind: {kind:<19}# drug, local or procedure: it decides the safety fields below
 last_reviewed: ""            # the day you reviewed the page against its sources: YYYY-MM-DD

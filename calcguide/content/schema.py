@@ -18,7 +18,7 @@ from .algorithm import (Algorithm, AlgorithmEdge, AlgorithmNode, NodeKind, PageK
 from .leaflet import Leaflet, PatientText, leaflet_parts, leaflet_references  # noqa: F401 - leaflet_parts: vocabulary
 from .publishing import Changes, Contact, Editor
 from .references import Reference, References  # noqa: F401 - part of the schema's vocabulary
-from .text import Id, Model, Prose, Text, Version, Words
+from .text import AddressWords, FormerAddress, Id, Model, Prose, Text, Version, Words
 
 
 class Section(Model):
@@ -38,7 +38,7 @@ class KeyMessage(Model):
 
 
 class SitePage(Model):
-    """A page made of sections (home summary, care, response assessment)."""
+    """A page made of sections (home summary, care, follow-up and response)."""
 
     title: Text
     last_reviewed: dt.date  # shown under the title; no reference it cites may be checked later than this
@@ -52,10 +52,10 @@ class ChapterSection(Section):
 
 
 class PageSlug(Model):
-    """A page's address in each language: an id (letters, digits, hyphens), never a path."""
+    """A page's file name in each language: lowercase ascii words joined by hyphens, never a path."""
 
-    en: Id
-    fr: Id
+    en: AddressWords
+    fr: AddressWords
 
     def __getitem__(self, lang: str) -> str:
         return getattr(self, lang)
@@ -271,6 +271,8 @@ class Brand(Model):
 class Treatment(Model):
     id: Id
     name: Text
+    # Its page's file name: in English the id (the file's name), in French French words (traitement-local).
+    slug: PageSlug
     kind: Literal["drug", "local", "procedure"]
     drug_class: Text
     tiers: list[Id] = Field(min_length=1)
@@ -308,6 +310,19 @@ class Glossary(Model):
     terms: list[Term] = Field(min_length=1)
 
 
+class MovedPage(Model):
+    """A page's former address and the page that stands there now, so that a printed link still opens it."""
+
+    former: FormerAddress = Field(alias="from")
+    page: Id = Field(alias="to")  # a treatment's id or a page's (response, evaluation…), as changes.yml names pages
+
+
+class Moved(Model):
+    """Every address a page has left (content/moved.yml): each gets a small redirect page (calcguide/redirects.py)."""
+
+    moved: list[MovedPage] = []
+
+
 class Guide(Model):
     """All of content/, validated and cross-checked: what the render stage receives."""
 
@@ -320,13 +335,14 @@ class Guide(Model):
     treatments: list[Treatment]
     algorithm: Algorithm
     care: CarePage
-    assessment: SitePage
+    response: SitePage
     evaluation: Chapter
     focus: Chapter
     references: References
     glossary: Glossary
     changes: Changes
     leaflet: Leaflet
+    moved: Moved
 
     @property
     def last_reviewed(self) -> dt.date:

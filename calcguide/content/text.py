@@ -63,6 +63,12 @@ def paragraphs(value: str) -> str:
 
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=60)]
+# A page's file name in one language: lowercase ascii words joined by single hyphens (traitement-local), what a
+# reader types from a printed address without guessing an accent, a capital or a doubled hyphen.
+AddressWords = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=60)]
+# Where a page once was, inside the site: its language's folder, then its path (fr/traitements/topical-treatment.html).
+FormerAddress = Annotated[str, StringConstraints(
+    pattern=r"^(en|fr)/([a-z0-9]+(-[a-z0-9]+)*/)*[a-z0-9]+(-[a-z0-9]+)*\.html$", max_length=200)]
 # A structured field (a reference's title or authors, a search word): plain text, shown exactly as written.
 PlainText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 # A content text: one paragraph of the guide's Markdown (calcguide/fragments.py).
