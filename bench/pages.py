@@ -65,6 +65,11 @@ class _GzipHandler(http.server.SimpleHTTPRequestHandler):
 class _CountingServer(http.server.ThreadingHTTPServer):
     sent: list[tuple[str, int]]
 
+    def handle_error(self, request, client_address) -> None:  # noqa: ANN001 - socketserver's signature
+        # Lighthouse closes connections mid-answer as it ends a run: not an error worth a traceback.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
 
 @contextmanager
 def gzip_server(folder: Path) -> Iterator[_CountingServer]:
