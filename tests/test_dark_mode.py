@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser import visit
+from browser import visit, wait_for_scheme
 
 pytestmark = pytest.mark.browser
 
@@ -44,10 +44,10 @@ def test_the_toggle_switches_the_scheme_from_the_keyboard_in_the_offline_bundle(
         assert toggle.get_attribute("aria-label") == catalogue.ui["dark_mode"][lang]
         tab_to(tab.page, TOGGLE)
         tab.page.keyboard.press("Enter")
-        tab.page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
+        wait_for_scheme(tab.page, "slate")
         assert toggle.get_attribute("aria-label") == catalogue.ui["light_mode"][lang]
         tab.page.keyboard.press("Space")
-        tab.page.wait_for_function("document.body.dataset.mdColorScheme === 'default'")
+        wait_for_scheme(tab.page, "default")
         assert toggle.get_attribute("aria-label") == catalogue.ui["dark_mode"][lang]
         # The page's policy let both our scripts run (a refused inline script logs an error).
         assert tab.console_errors == [] and tab.outside_requests == []

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from browser import visit, without_transitions
+from browser import visit, wait_for_scheme, without_transitions
 from calcguide.content import LANGS
 from conftest import PROJECT
 from phone import PHONE_WIDTHS, phone_view
@@ -38,7 +38,6 @@ COLOUR_RULES = "cat.color"
 # palette.js) then gives the body the dark scheme, as for a reader who has not chosen with the toggle. No
 # stylesheet of ours or of the chooser reads the system setting itself, so this is the whole of what dark changes
 # (tests/test_dark_mode.py checks that a dark system setting does give the dark scheme at load).
-IS_DARK = "document.body.dataset.mdColorScheme === 'slate'"
 
 SCREEN = {"width": 1280, "height": 900}
 # A4 minus the @page margins of print.css (13 mm each side), in CSS pixels: the width a printed page lays out in.
@@ -91,7 +90,7 @@ def reports(bundle, browser) -> dict[str, PageReport]:
 
             tab.emulate_media(color_scheme="dark")
             if themed:
-                tab.wait_for_function(IS_DARK)
+                wait_for_scheme(tab, "slate")
             dark = tab.evaluate(RUN_AXE, COLOUR_RULES)
             reports[name] = PageReport(session.outside_requests[requests:] + session.console_errors[errors:],
                                        {"light": light, "dark": dark}, phone, too_wide, chrome)
