@@ -13,7 +13,7 @@ import re
 import statistics
 import threading
 import zipfile
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -64,6 +64,11 @@ class _GzipHandler(http.server.SimpleHTTPRequestHandler):
 
 class _CountingServer(http.server.ThreadingHTTPServer):
     sent: list[tuple[str, int]]
+
+    def handle_error(self, request, client_address) -> None:  # noqa: ANN001 - socketserver's signature
+        # Lighthouse closes connections mid-answer as it ends a run: not an error worth a traceback.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 @contextmanager
@@ -152,7 +157,8 @@ def bare_material_site(root: Path) -> Path:
 
 
 # Lighthouse (npm, pinned in package-lock.json) on the four pages of issue 25, with these Chromium flags and
-# Lighthouse's defaults otherwise (mobile form factor, simulated throttling): bench/lighthouse.mjs.
+# Lighthouse's defaults otherwise (mobile form factor, simulated throttling): bench/lighthouse.mjs. A score moves
+# from run to run, more so on a loaded machine: `--runs N` takes the median of N runs of each page.
 LIGHTHOUSE_FLAGS = "--headless=new --no-sandbox --disable-gpu"
 LIGHTHOUSE_PAGES = (("home", "en"), ("algorithm", "fr"), ("treatment", "fr"), ("safety", "en"))
 
@@ -168,23 +174,53 @@ def lighthouse_paths(site: Path) -> dict[str, str]:
     return {name: path for name, path in paths.items() if (site / path).is_file()}
 
 
-def measure_lighthouse(origin: str, paths: dict[str, str]) -> dict[str, Any]:
-    addresses = {name: f"{origin}/{path}" for name, path in paths.items()}
-    done = subprocess.run(["node", str(PROJECT / "bench" / "lighthouse.mjs"), LIGHTHOUSE_FLAGS, *addresses.values()],
-                          cwd=PROJECT, capture_output=True, text=True, timeout=1800,
+def run_lighthouse(addresses: list[str], runs: int) -> dict[str, list[dict[str, Any]]]:
+    """Every run of Lighthouse on each address (the runs in turns, one Chromium for all), by address."""
+    done = subprocess.run(["node", str(PROJECT / "bench" / "lighthouse.mjs"), LIGHTHOUSE_FLAGS, str(runs), *addresses],
+                          cwd=PROJECT, capture_output=True, text=True, timeout=1800 * runs,
                           env=os.environ | {"CHROME_PATH": "/usr/bin/chromium"})
     if done.returncode:
         raise BenchError(f"lighthouse failed:\n{done.stderr[-2000:]}")
-    reports = json.loads(done.stdout.strip().splitlines()[-1])
-    pages = {name: reports[address] for name, address in addresses.items()}
-    return {"version": next(iter(pages.values()))["version"], "chrome_flags": LIGHTHOUSE_FLAGS,
-            "settings": next(iter(pages.values()))["settings"], "pages": pages,
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _median_by_key(tables: list[dict[str, float]]) -> dict[str, float]:
+    """Each key's median over the runs (0 in a run that did not report it), largest first."""
+    keys = {key for table in tables for key in table}
+    medians = {key: statistics.median(table.get(key, 0) for table in tables) for key in keys}
+    return dict(sorted(medians.items(), key=lambda item: -item[1]))
+
+
+def median_page(runs: list[dict[str, Any]], origin: str) -> dict[str, Any]:
+    """One page's figures, each the median of its runs, with its main thread's work by category and by script
+    (addresses relative to the site) and every run's score and blocking time."""
+    return {"version": runs[0]["version"], "settings": runs[0]["settings"], "runs": len(runs),
+            "performance": statistics.median(run["performance"] for run in runs),
+            "total_blocking_time_ms": statistics.median(run["total_blocking_time_ms"] for run in runs),
+            "largest_contentful_paint_ms": statistics.median(run["largest_contentful_paint_ms"] for run in runs),
+            "main_thread_ms": _median_by_key([run["main_thread_ms"] for run in runs]),
+            "scripts_ms": _median_by_key([{url.removeprefix(origin): ms for url, ms in run["scripts_ms"].items()}
+                                          for run in runs]),
+            "each_run": [{"performance": run["performance"], "total_blocking_time_ms": run["total_blocking_time_ms"],
+                          "runtimeError": run["runtimeError"]} for run in runs]}
+
+
+def lighthouse_summary(pages: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    first = next(iter(pages.values()))
+    return {"version": first["version"], "chrome_flags": LIGHTHOUSE_FLAGS, "settings": first["settings"],
+            "runs": first["runs"], "pages": pages,
             "performance_min": min(page["performance"] for page in pages.values()),
             "total_blocking_time_max_ms": max(page["total_blocking_time_ms"] for page in pages.values())}
 
 
+def measure_lighthouse(origin: str, paths: dict[str, str], runs: int = 1) -> dict[str, Any]:
+    addresses = {name: f"{origin}/{path}" for name, path in paths.items()}
+    reports = run_lighthouse(list(addresses.values()), runs)
+    return lighthouse_summary({name: median_page(reports[address], origin) for name, address in addresses.items()})
+
+
 def measure_pages(site: Path, dist: Path, quick: bool, queries: int, log: Callable[[str], None],
-                  bare_root: Path | None = None) -> tuple[dict, dict]:
+                  bare_root: Path | None = None, lighthouse_runs: int = 1) -> tuple[dict, dict]:
     pages = []
     search: dict[str, Any] = {}
     bare = None
@@ -221,7 +257,7 @@ def measure_pages(site: Path, dist: Path, quick: bool, queries: int, log: Callab
         search["first_query_ms_max"] = max((search[lang]["first_query"]["ms"] or float("inf")) for lang in LANGS)
         search["index_load_ms_max"] = max(search[lang]["index_load_ms"] for lang in LANGS)
         log("    lighthouse")
-        lighthouse = measure_lighthouse(origin, lighthouse_paths(site))
+        lighthouse = measure_lighthouse(origin, lighthouse_paths(site), lighthouse_runs)
     # Pages of the guide (the language chooser, a page of links only, is not one).
     guide_pages = [page for page in pages if page["page"] != "index.html"]
     besides = max(page["besides_html_bytes"] for page in guide_pages)
@@ -245,3 +281,32 @@ def measure_pages(site: Path, dist: Path, quick: bool, queries: int, log: Callab
             lang: len(gzip.compress((site / lang / INDEX).read_bytes(), 6)) for lang in LANGS},
     }
     return weight, search
+
+
+def measure_sites(sites: list[Path], runs: int, log: Callable[[str], None], bare_root: Path) -> dict[str, Any]:
+    """First views and Lighthouse of sites already built (main's and a branch's, say), side by side: what each page
+    of each site loads besides its HTML against bare Material, and Lighthouse's median of `runs` on the four pages,
+    the runs of all sites in turns so that the machine's load weighs on each alike."""
+    with gzip_server(bare_material_site(bare_root)) as server, chromium() as browser:
+        bare = first_view(browser, server, f"http://127.0.0.1:{server.server_address[1]}", "index.html")
+    measured: dict[str, Any] = {}
+    with ExitStack() as servers:
+        origins = {}
+        for site in sites:
+            server = servers.enter_context(gzip_server(site))
+            origins[site] = origin = f"http://127.0.0.1:{server.server_address[1]}"
+            with chromium() as browser:
+                besides = max(first_view(browser, server, origin, path)["besides_html_bytes"]
+                              for path in page_paths(site, quick=False) if path != "index.html")
+            measured[str(site)] = {"besides_html_max_bytes": besides,
+                                   "besides_html_vs_bare_material": besides / bare["besides_html_bytes"]}
+            log(f"    {site}: weighed")
+        addresses = {(site, name): f"{origins[site]}/{path}" for site in sites
+                     for name, path in lighthouse_paths(site).items()}
+        log(f"    lighthouse: {len(addresses)} pages × {runs} runs")
+        reports = run_lighthouse(list(addresses.values()), runs)
+    for site in sites:
+        measured[str(site)]["lighthouse"] = lighthouse_summary({
+            name: median_page(reports[address], origins[site])
+            for (of_site, name), address in addresses.items() if of_site == site})
+    return {"bare_material": bare, "sites": measured}

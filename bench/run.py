@@ -2,6 +2,9 @@
 
     .venv/bin/python bench/run.py            the full benchmark (×1 ×10 ×50 content, 10 edits in serve)
     .venv/bin/python bench/run.py --quick    one repetition, ×1 content only, a few pages: a smoke run
+    .venv/bin/python bench/run.py --runs 3 --site A/site --site B/site
+                                             first views and Lighthouse only (median of 3 runs), of sites
+                                             already built, side by side (e.g. main's and a branch's)
 
 It prints a table with the targets of issues 17 and 25 (with the machine's load average at start and end: take
 timing figures on a quiet machine, load < 1, or say the load) and writes bench/results.json (or --output). Everything it builds
@@ -26,10 +29,11 @@ from typing import Any
 
 from builds import measure_builds, measure_printing, measure_zip_levels
 from common import PROJECT, log, synthetic_content
-from pages import measure_pages
+from pages import measure_pages, measure_sites
 from preview import measure_preview
 
 DEFAULT_OUTPUT = PROJECT / "bench" / "results.json"
+SITES_OUTPUT = PROJECT / "bench" / "sites.json"
 
 
 @dataclass(frozen=True)
@@ -99,6 +103,37 @@ def check_targets(results: dict) -> dict[str, Any]:
     return checked
 
 
+def lighthouse_lines(lighthouse: dict) -> list[str]:
+    """Each page's score, blocking time and LCP (medians of the runs), then where its main thread spent its time:
+    Lighthouse's categories and the scripts that took longest, so that a slow page names its cause."""
+    lines = [f"Lighthouse {lighthouse['version']}, performance only, {lighthouse['settings']}, Chromium flags "
+             f"{lighthouse['chrome_flags']!r}, median of {lighthouse.get('runs', 1)} run(s) (bench/lighthouse.mjs)"]
+    for name, page in lighthouse["pages"].items():
+        runs = " ".join(f"{run['performance'] * 100:.0f}/{run['total_blocking_time_ms']:.0f}"
+                        for run in page.get("each_run", []))
+        lines.append(f"  {name:<20} performance {page['performance'] * 100:.0f}, total blocking time "
+                     f"{page['total_blocking_time_ms']:.0f} ms, LCP {page['largest_contentful_paint_ms']:.0f} ms"
+                     + (f"   (runs, score/TBT: {runs})" if runs else ""))
+        if main_thread := page.get("main_thread_ms"):
+            lines.append(f"  {'':<20} main thread: " + ", ".join(f"{group} {ms:.0f}" for group, ms in
+                                                                list(main_thread.items())[:5]) + " ms")
+            lines.append(f"  {'':<20} scripts: " + ", ".join(f"{url} {ms:.0f}" for url, ms in
+                                                            list(page["scripts_ms"].items())[:3]) + " ms")
+    return lines
+
+
+def sites_report(results: dict) -> str:
+    bare = results["bare_material"]["besides_html_bytes"]
+    lines = ["", f"{results['date']}, load average at start {results['machine']['load_average_at_start']}, "
+             f"at end {results['machine']['load_average_at_end']}", "",
+             f"bare Material: {bare / 1024:.1f} KiB besides its HTML (compressed)"]
+    for site, measured in results["sites"].items():
+        lines += ["", f"{site}: first view besides its HTML at most {measured['besides_html_max_bytes'] / 1024:.1f} KiB"
+                  f" = {measured['besides_html_vs_bare_material']:.2f}× bare Material (target ≤ 1.2×)",
+                  *lighthouse_lines(measured["lighthouse"])]
+    return "\n".join(lines)
+
+
 def report(results: dict) -> str:
     lines = [f"", f"{results['date']}, load average at start {results['machine']['load_average_at_start']}, "
              f"at end {results['machine']['load_average_at_end']}",
@@ -121,11 +156,7 @@ def report(results: dict) -> str:
         lines += ["", "printing both handouts, browser start included (median)"]
         lines += [f"  {name:<28}{row['median_seconds']:.2f} s" for name, row in printing.items()]
     if lighthouse := results.get("weight", {}).get("lighthouse"):
-        lines += ["", f"Lighthouse {lighthouse['version']}, performance only, {lighthouse['settings']}, Chromium flags "
-                  f"{lighthouse['chrome_flags']!r} (bench/lighthouse.mjs)"]
-        lines += [f"  {name:<20} performance {page['performance'] * 100:.0f}, total blocking time "
-                  f"{page['total_blocking_time_ms']:.0f} ms, LCP {page['largest_contentful_paint_ms']:.0f} ms"
-                  for name, page in lighthouse["pages"].items()]
+        lines += ["", *lighthouse_lines(lighthouse)]
     if bare := results.get("weight", {}).get("bare_material"):
         lines += ["", f"first view besides its HTML (compressed): ours at most "
                   f"{results['weight']['besides_html_max_bytes'] / 1024:.1f} KiB, bare Material "
@@ -146,8 +177,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale-repeat", type=int, help="builds per scale above ×1 (default 1)")
     parser.add_argument("--edits", type=int, help="saved edits timed in serve (default 10; 2 with --quick)")
     parser.add_argument("--queries", type=int, help="search queries per language (default 10; 3 with --quick)")
-    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="where to write the JSON results")
+    parser.add_argument("--runs", type=int, default=1, help="Lighthouse runs per page, their median reported")
+    parser.add_argument("--site", type=Path, action="append", dest="sites",
+                        help="a site folder already built (repeat for several): first views and Lighthouse only")
+    parser.add_argument("--output", type=Path, help=f"where to write the JSON results (default {DEFAULT_OUTPUT}, "
+                                                     f"or {SITES_OUTPUT} with --site)")
     args = parser.parse_args(argv)
+    if args.sites:
+        return compare_sites(args.sites, args.runs, args.output or SITES_OUTPUT)
     repeat = args.repeat or (1 if args.quick else 5)
     scales = [int(s) for s in (args.scales or ("1" if args.quick else "1,10,50")).split(",")]
     if 1 not in scales:
@@ -157,10 +194,9 @@ def main(argv: list[str] | None = None) -> int:
     queries = args.queries or (3 if args.quick else 10)
 
     results: dict[str, Any] = {
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "system": platform.platform(),
-                    "load_average_at_start": [round(load, 2) for load in os.getloadavg()]},
+        "machine": machine(),
         "settings": {"repeat": repeat, "scales": scales, "scale_repeat": scale_repeat, "edits": edits,
-                     "queries": queries, "quick": args.quick},
+                     "queries": queries, "quick": args.quick, "lighthouse_runs": args.runs},
         "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "build": {},
     }
@@ -188,14 +224,37 @@ def main(argv: list[str] | None = None) -> int:
                                              temp_root / "preview", edits)
         log("page weight and search")
         results["weight"], results["search"] = measure_pages(built / "site", built / "dist", args.quick, queries, log,
-                                                             temp_root / "bare-material")
+                                                             temp_root / "bare-material", args.runs)
     results["machine"]["load_average_at_end"] = [round(load, 2) for load in os.getloadavg()]
     results["targets"] = check_targets(results)
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(report(results))
-    print(f"\nwritten to {args.output}")
+    write(results, args.output or DEFAULT_OUTPUT, report(results))
     return 0
+
+
+def machine() -> dict[str, Any]:
+    return {"cpus": os.cpu_count(), "python": platform.python_version(), "system": platform.platform(),
+            "load_average_at_start": [round(load, 2) for load in os.getloadavg()]}
+
+
+def compare_sites(sites: list[Path], runs: int, output: Path) -> int:
+    """--site: first views and Lighthouse of built sites, nothing built."""
+    missing = [str(site) for site in sites if not (site / "en" / "index.html").is_file()]
+    if missing:
+        print(f"not a built site (no en/index.html): {', '.join(missing)}", file=sys.stderr)
+        return 2
+    results: dict[str, Any] = {"machine": machine(), "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "runs": runs}
+    with tempfile.TemporaryDirectory(prefix="calcguide-bench-") as temp:
+        results.update(measure_sites([site.resolve() for site in sites], runs, log, Path(temp) / "bare-material"))
+    results["machine"]["load_average_at_end"] = [round(load, 2) for load in os.getloadavg()]
+    write(results, output, sites_report(results))
+    return 0
+
+
+def write(results: dict, output: Path, printed: str) -> None:
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(printed)
+    print(f"\nwritten to {output}")
 
 
 if __name__ == "__main__":

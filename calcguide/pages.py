@@ -71,7 +71,9 @@ def plan_pages(guide: Guide, catalogue: Catalogue) -> list[Page]:
     return [
         simple("home", guide.summary.title),
         simple("evaluation", guide.evaluation.title),
-        simple("algorithm", guide.algorithm.title),
+        # Wide (no table of contents beside it): the chart takes the screen's width, and a first view has that
+        # much less to lay out and keep in step with the scrolling (Material's toc.follow).
+        simple("algorithm", guide.algorithm.title, wide=True),
         simple("treatments", guide.tiers.title),
         *treatment_pages,
         # "Safety at a glance": each systemic drug's safety, linked to its page; searched first for safety words.

@@ -95,3 +95,17 @@ def serve_folder(folder: Path) -> Iterator[str]:
         yield f"http://127.0.0.1:{server.server_address[1]}"
     finally:
         server.shutdown()
+
+
+# Resolves once the body shows the colour scheme. An observer of the attribute rather than wait_for_function, whose
+# polling evaluates a string: the offline pages' policy forbids eval.
+_SCHEME_SHOWN = """scheme => new Promise(resolve => {
+  const shown = () => document.body.getAttribute("data-md-color-scheme") === scheme
+  if (shown()) return resolve()
+  new MutationObserver((_, observer) => { if (shown()) { observer.disconnect(); resolve() } })
+    .observe(document.body, {attributes: true, attributeFilter: ["data-md-color-scheme"]})
+})"""
+
+
+def wait_for_scheme(page: Page, scheme: str) -> None:
+    page.evaluate(_SCHEME_SHOWN, scheme)

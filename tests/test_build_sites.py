@@ -74,3 +74,13 @@ def test_root_page_offers_both_languages(built):
 
 def test_build_writes_the_offline_bundle(built):
     assert list(built.dist_dir.glob("calcinosis-guide-offline-*.zip"))
+
+
+def test_every_themed_page_has_our_scheme_toggle_and_not_materials_palette(built):
+    # Material's bundle runs its palette script on a [data-md-component=palette] form: at load it restyles every
+    # element of the page twice. Our toggle (templates/theme/partials/palette.html) replaces it on every page.
+    for lang in LANGS:
+        for page in html_pages(built.site_dir / lang):
+            html = page.read_text(encoding="utf-8")
+            assert html.count("data-cg-scheme-toggle") == 2, page  # the button, and the inline script that finds it
+            assert 'data-md-component="palette"' not in html, page
