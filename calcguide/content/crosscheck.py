@@ -166,7 +166,7 @@ def _check_algorithm(algorithm: Algorithm, source: SourceFile, index: IdIndex,
             for item, treatment in enumerate(node.no_longer_recommended.treatments):
                 where = ("nodes", position, "no_longer_recommended", "treatments", item)
                 index.require("treatment", treatment, source, where)
-                if treatment in status and status[treatment] != "no-longer-recommended":
+                if status.get(treatment) not in (None, "no-longer-recommended"):  # None: reported in its file
                     index.errors.append(source.error(where, (
                         f"{treatment!r} has status {status[treatment]}; only a treatment with status "
                         "no-longer-recommended belongs here")))
@@ -303,7 +303,8 @@ def cross_check(parsed: dict[str, Any], sources: dict[str, SourceFile],
         for position, tier in enumerate(treatment.tiers):
             index.require("tier", tier, source, ("tiers", position))
         index.require("evidence level", treatment.evidence.level, source, ("evidence", "level"))
-        if treatment.status == "review-tier" and treatment.placement != "review-2014":
+        # A placement that is itself wrong (None here) is reported at its own line.
+        if treatment.status == "review-tier" and treatment.placement not in (None, "review-2014"):
             index.errors.append(source.error(("status",), (
                 f"status review-tier means the 2014 review names it, but placement is {treatment.placement}; "
                 "use status other-option, or placement review-2014")))
