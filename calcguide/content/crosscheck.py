@@ -111,15 +111,18 @@ class IdIndex:
         for ident, places in self.missing_references.items():
             source, location = places[0]
             also = ""
-            if len(places) > 1:
-                shown = [f"{other.name}:{other.line_of(where)}" for other, where in places[1:4]]
-                more = f" and {len(places) - 4} more" if len(places) > 4 else ""
-                also = f" (also cited at {', '.join(shown)}{more})"
+            first = f"{source.name}:{source.line_of(location)}"
+            # A line that cites it twice is one place to correct.
+            others = list(dict.fromkeys(f"{other.name}:{other.line_of(where)}" for other, where in places[1:]))
+            others = [place for place in others if place != first]
+            if others:
+                more = f" and {len(others) - 3} more" if len(others) > 3 else ""
+                also = f" (also cited at {', '.join(others[:3])}{more})"
             close = difflib.get_close_matches(ident, known, n=1, cutoff=0.9)
-            spelling = f" If you meant {close[0]!r}, correct the id instead." if close else ""
+            spelling = f" (or, if you meant {close[0]!r}, correct the id where it is cited)" if close else ""
             errors.append(source.error(location, (
                 f"unknown reference id {ident!r}{also}: references.yml does not list it; add it at the end "
-                f"of references.yml, filled in from the record you read:{spelling}\n"
+                f"of references.yml, filled in from the record you read{spelling}:\n"
                 + (LABEL_STUB if location[:1] == ("brands",) else REFERENCE_STUB).format(ident=ident))))
         return errors
 

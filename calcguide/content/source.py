@@ -70,7 +70,8 @@ class SourceFile:
         # Every syntax mistake at once (yamlrepair.py); the rest of the file is checked only when each was mended
         # as its message advises, so that nothing is reported that only follows from a guess.
         reading = read_syntax(text, _compose)
-        errors = [ContentError(self.name, mistake.line, "", mistake.message, mistake.column)
+        errors = [ContentError(self.name, mistake.line, reading.fields.get(mistake.line, ""), mistake.message,
+                               mistake.column)
                   for mistake in reading.mistakes]
         if errors and not reading.faithful:
             return errors
@@ -217,7 +218,7 @@ def _keys_written_twice(node: yaml.Node | None, location: Location):
         seen: set[str] = set()
         for key, value in node.value:
             if key.value in seen:
-                yield key, ".".join(str(part) for part in location)
+                yield key, ".".join(str(part) for part in (*location, key.value))
             seen.add(key.value)
             yield from _keys_written_twice(value, (*location, key.value))
     elif isinstance(node, yaml.SequenceNode):

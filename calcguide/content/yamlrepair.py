@@ -10,7 +10,9 @@ from typing import Callable
 
 import yaml
 
-MAX_MISTAKES = 30  # then the file is surely not YAML at all; each mend costs one parse of at most 256 KB
+MAX_MISTAKES = 30  # then the file is surely not YAML at all
+MAX_PARSES = 60  # each mend costs a parse of at most 256 KB; a file needing more is shown what was found by then
+RUNAWAY_WINDOW = 400  # lines above a mistake searched for a quote left open (a text is at most 60 lines)
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,7 @@ class Reading:
     mended: str  # the text with every mistake mended, line for line
     mended_lines: frozenset[int]  # from one
     faithful: bool  # every mend is the fix its message advises: the mended text says what the editor meant
+    fields: dict[int, str]  # line (from one) of each mistake → the field it stands in, dotted ("" at the top)
 
 
 # A block key and its text on one line: `  en: text` or `  - name: text`.
@@ -50,15 +53,19 @@ def read_syntax(text: str, compose: Callable[[str], object]) -> Reading:
             mended.add(index)
             faithful = False  # how many spaces the tab stood for is a guess
     previous: tuple[int, str] | None = None
-    while len(mistakes) < MAX_MISTAKES:
+    node = None
+    for _ in range(MAX_PARSES):
+        if len(mistakes) >= MAX_MISTAKES:
+            faithful = False  # too many to tell: the rest of the file is not checked
+            break
         current = "\n".join(lines)
         try:
-            compose(current)
+            node = compose(current)
             break
         except yaml.MarkedYAMLError as exc:
             line, column = yaml_error_position(exc)
             # A quote left open is noticed further down, if at all: look for one above the mistake.
-            runaway = _runaway_quote("\n".join(lines[:line]), lines)
+            runaway = _runaway_quote(lines, line)
             if runaway is not None:
                 index, column, quote = runaway
                 problem = SyntaxMistake(index + 1, column, "a quote opened here is not closed on its line, so the "
@@ -66,8 +73,7 @@ def read_syntax(text: str, compose: Callable[[str], object]) -> Reading:
                 mend = _close_at_end(lines, index, quote)
             else:
                 index = min(line - 1, len(lines) - 1)
-                problem = SyntaxMistake(index + 1, column, _QUOTE_INSIDE if _after_closing_quote(lines[index], exc)
-                                        else explain_yaml_error(exc))
+                problem = SyntaxMistake(index + 1, column, _advice(lines[index], exc))
                 mend = _mend(lines, index, exc)
         if (index, current) == previous:
             break  # no mend changed anything: the mistakes found so far are what can be told
@@ -82,12 +88,68 @@ def read_syntax(text: str, compose: Callable[[str], object]) -> Reading:
             mistakes.append(problem)  # a mistake at a line already mended follows from that mend: not told
         mended.add(index)
     else:
-        faithful = False  # too many to tell: the rest of the file is not checked
-    return Reading(tuple(mistakes), "\n".join(lines), frozenset(index + 1 for index in mended), faithful)
+        faithful = False  # too many parses: the rest of the file is not checked
+    fields = _fields_of_lines(node, text.split("\n"), [mistake.line for mistake in mistakes])
+    return Reading(tuple(mistakes), "\n".join(lines), frozenset(index + 1 for index in mended), faithful, fields)
+
+
+def _fields_of_lines(node: object, original: list[str], wanted: list[int]) -> dict[int, str]:
+    """The field each wanted line (from one) writes, from the mended file's tree; a line left out takes the field
+    of the block above it (the nearest line less indented that the tree has)."""
+    keyed: dict[int, str] = {}
+    seen: set[int] = set()  # a node reached again through an alias (or a loop of them) is not walked twice
+
+    def walk(current: object, location: tuple) -> None:
+        if id(current) in seen:
+            return
+        seen.add(id(current))
+        if isinstance(current, yaml.MappingNode):
+            for key, value in current.value:
+                keyed.setdefault(key.start_mark.line + 1, ".".join(map(str, (*location, key.value))))
+                walk(value, (*location, key.value))
+        elif isinstance(current, yaml.SequenceNode):
+            for position, value in enumerate(current.value):
+                keyed.setdefault(value.start_mark.line + 1, ".".join(map(str, (*location, position))))
+                walk(value, (*location, position))
+
+    try:
+        if wanted:
+            walk(node, ())
+    except RecursionError:  # nested deeper than content ever is: refused later, at its line, with the file's fields
+        keyed.clear()
+    fields = {}
+    for line in wanted:
+        written = original[line - 1] if line <= len(original) else ""
+        if line not in keyed and (own := _KEY_LINE.match(written)):
+            fields[line] = own.group().strip(" -:\t")  # a key the tree lost: named alone, where it was written
+            continue
+        indent = _indent(written)
+        above = line if line in keyed else next(
+            (number for number in range(line - 1, 0, -1) if number in keyed and _indent(original[number - 1]) < indent),
+            None)
+        fields[line] = keyed[above] if above else ""
+    return fields
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
 
 
 _QUOTE_INSIDE = ("a text in quotes goes on after its closing quote (a quote inside the text ended it); write the "
                  "text inside the other quotes (\"it's\", or 'say \"no\"')")
+
+
+def _advice(line: str, exc: yaml.MarkedYAMLError) -> str:
+    """What to write, said of this line when the line shows which of the parser's usual causes it is."""
+    if _after_closing_quote(line, exc):
+        return _QUOTE_INSIDE
+    if "did not find expected ','" in (exc.problem or ""):
+        if unclosed := _unclosed_brackets(line):
+            return (f"YAML syntax error: a bracket opened on this line is not closed; end the line with "
+                    f"{''.join(reversed(unclosed))}")
+        return ("YAML syntax error: a text inside { … } or [ … ] holds a comma or ': ', where YAML ends it; put "
+                "the whole text in quotes (name: {en: \"Colchicine, oral\", fr: …})")
+    return explain_yaml_error(exc)
 
 
 def _mend(lines: list[str], index: int, exc: yaml.MarkedYAMLError) -> list[str] | None:
@@ -136,7 +198,13 @@ def _after_closing_quote(line: str, exc: yaml.MarkedYAMLError) -> bool:
 
 
 def _close_at_end(lines: list[str], index: int, quote: str) -> list[str]:
-    return _replaced(lines, index, lines[index].rstrip() + quote)
+    """The quote closed at the end of its line's text: before the braces and brackets that close the line
+    (`{en: "Colchicine}` → `{en: "Colchicine"}`) when the text stands inside them."""
+    line = lines[index].rstrip()
+    text = line.rstrip("]}, ")
+    if _unclosed_brackets(text[: text.find(quote)] if quote in text else text):
+        return _replaced(lines, index, text + quote + line[len(text):])
+    return _replaced(lines, index, line + quote)
 
 
 def _unclosed_brackets(line: str) -> list[str]:
@@ -157,9 +225,18 @@ def _unclosed_brackets(line: str) -> list[str]:
     return waiting
 
 
-def _runaway_quote(text: str, lines: list[str]) -> tuple[int, int, str] | None:
-    """(line index, column from one, quote mark) of a quoted text that runs on over lines that start keys: a quote
-    left open, which the parser only notices further down (or never, if a later quote closes it)."""
+def _runaway_quote(lines: list[str], line: int) -> tuple[int, int, str] | None:
+    """(line index, column from one, quote mark) of a quoted text above `line` (from one) that runs on over lines
+    that start keys: a quote left open, which the parser only notices further down (or never, if a later quote
+    closes it). Read from a top-level key at most RUNAWAY_WINDOW lines up, where a document may start."""
+    first = max(line - RUNAWAY_WINDOW, 0)
+    while first > 0 and not (_KEY_LINE.match(lines[first]) and not lines[first][:1].isspace()):
+        first -= 1
+    found = _runaway_in("\n".join(lines[first:line]), lines[first:])
+    return (found[0] + first, *found[1:]) if found else None
+
+
+def _runaway_in(text: str, lines: list[str]) -> tuple[int, int, str] | None:
     scanner = yaml.SafeLoader(text)  # the pure-Python scanner gives every token up to the mistake
     try:
         while True:
