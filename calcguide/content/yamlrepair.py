@@ -148,7 +148,7 @@ def _advice(line: str, exc: yaml.MarkedYAMLError) -> str:
             return (f"YAML syntax error: a bracket opened on this line is not closed; end the line with "
                     f"{''.join(reversed(unclosed))}")
         return ("YAML syntax error: a text inside { … } or [ … ] holds a comma or ': ', where YAML ends it; put "
-                "the whole text in quotes (name: {en: \"Colchicine, oral\", fr: …})")
+                "the whole text in quotes (name: {en: \"Tablets, 1 mg\", fr: …})")
     return explain_yaml_error(exc)
 
 
@@ -199,7 +199,7 @@ def _after_closing_quote(line: str, exc: yaml.MarkedYAMLError) -> bool:
 
 def _close_at_end(lines: list[str], index: int, quote: str) -> list[str]:
     """The quote closed at the end of its line's text: before the braces and brackets that close the line
-    (`{en: "Colchicine}` → `{en: "Colchicine"}`) when the text stands inside them."""
+    (`{en: "Tablets}` → `{en: "Tablets"}`) when the text stands inside them."""
     line = lines[index].rstrip()
     text = line.rstrip("]}, ")
     if _unclosed_brackets(text[: text.find(quote)] if quote in text else text):
@@ -297,7 +297,7 @@ _YAML_ADVICE = (
                                          "comma or ': '; close the bracket or put that item in quotes"),
     ("did not find expected ',' or '}'", "a { … } block is not closed on this line, or a text in it contains a "
                                          "comma or ': '; close the brace or put that text in quotes "
-                                         "(en: \"Colchicine, oral\")"),
+                                         "(en: \"Tablets, 1 mg\")"),
     ("found unexpected end of stream", "a quote is opened but never closed; close it with the same quote mark"),
     ("found unknown escape character", "a backslash inside \"double quotes\"; use 'single quotes' or remove it"),
     ("cannot start any token", "a value starts with a character YAML reserves (@ ` % | > * & !); put the text in quotes"),
