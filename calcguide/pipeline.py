@@ -21,6 +21,7 @@ from typing import IO, Callable
 
 from .audit import check_search_index, check_site
 from .content import ContentErrors, Guide, load_guide
+from .content.errors import placed_in
 from .printbudget import budget_problems
 from .reviewed import review_problems
 from .content.regular import check_tree
@@ -115,22 +116,29 @@ def validate(layout: Layout, settings: PublishSettings | None = None,
     everyday one."""
     errors = check_tree(layout.project / "docs", "docs") + check_tree(layout.project / "templates", "templates")
     if errors or (errors := docs_problems(layout.project)):
-        raise ContentErrors(errors)
-    guide = load_guide(layout.content_dir, lambda exception: warn(
-        f"numbers differ between the languages on purpose: {exception}"))
-    catalogue = load_catalogue(layout.project / "templates")
+        raise ContentErrors(placed_in(errors, layout.project))
+    # Each message names its file from where the editor stands (content/treatments/x.yml:12:5: …).
+    try:
+        guide = load_guide(layout.content_dir, lambda exception: warn(
+            f"numbers differ between the languages on purpose: {exception}"))
+    except ContentErrors as mistakes:
+        raise ContentErrors(placed_in(mistakes.errors, layout.content_dir)) from None
+    try:
+        catalogue = load_catalogue(layout.project / "templates")
+    except ContentErrors as mistakes:
+        raise ContentErrors(placed_in(mistakes.errors, layout.project)) from None
     # A former address (moved.yml) leads to a page of this build and hides none: the pages' addresses are known
     # only with the catalogue's.
     if errors := moved_errors(guide, plan_pages(guide, catalogue), layout.content_dir):
-        raise ContentErrors(errors)
+        raise ContentErrors(placed_in(errors, layout.content_dir))
     if settings is not None:
-        problems = release_problems(guide, layout.content_dir, settings)
+        problems = placed_in(release_problems(guide, layout.content_dir, settings), layout.content_dir)
         if problems and settings.release:
             raise ContentErrors(problems)
         for problem in problems:
             warn(f"not ready for release: {problem.for_editor()}")
         # A page whose shown content changed while its date did not move (calcguide/reviewed.py).
-        changed = review_problems(guide, layout.content_dir)
+        changed = placed_in(review_problems(guide, layout.content_dir), layout.content_dir)
         if changed and settings.release:
             raise ContentErrors(changed)
         for problem in changed:
@@ -259,7 +267,8 @@ def _pdf(context: BuildContext) -> None:
     write_handouts(context.guide, context.catalogue, layout.project, layout.work_dir, context.dist, context.settings)
     copy_handouts(context.dist, context.site)  # every page links them, on the server as in the bundle
     # A printed product over its page budget: an error in a release, a located warning in an everyday build.
-    problems = budget_problems(context.guide, context.catalogue, context.dist, layout.content_dir)
+    problems = placed_in(budget_problems(context.guide, context.catalogue, context.dist, layout.content_dir),
+                         layout.content_dir)
     if problems and context.settings.release:
         raise ContentErrors(problems)
     for problem in problems:

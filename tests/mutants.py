@@ -226,6 +226,16 @@ MUTATIONS: tuple[Mutation, ...] = (
       '_UNSAFE_PART = re.compile(r"^\\.$|', T_PACKAGE),
     m("package: server-only files packed", PACKAGE,
       "            if path.is_file() and path.name not in SERVER_ONLY:", "            if path.is_file():", T_PACKAGE),
+    # --- check: every mistake in one run, nothing that follows from another (issue 30) -----------------------------
+    m("yamlrepair: only the first syntax mistake of a file told", "calcguide/content/yamlrepair.py",
+      "    for _ in range(MAX_PARSES):", "    for _ in range(1):", "tests/test_every_mistake.py"),
+    m("yamlrepair: a mistake at a line already mended told again", "calcguide/content/yamlrepair.py",
+      "        if index not in mended:\n            mistakes.append(problem)",
+      "        if True:\n            mistakes.append(problem)", "tests/test_every_mistake.py"),
+    m("messages: a misspelt field also told as a missing one", "calcguide/content/messages.py",
+      'if problem["type"] == "missing" and problem["loc"] in misspelt.values():',
+      'if problem["type"] == "missing" and problem["loc"] in misspelt.values() and False:',
+      "tests/test_every_mistake.py"),
 )
 
 

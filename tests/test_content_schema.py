@@ -65,8 +65,8 @@ def test_check_reports_two_mistakes_in_two_files_and_exits_2(content_copy):
     assert result.returncode == 2
     lines = [line for line in result.stderr.splitlines() if ".yml:" in line]
     assert len(lines) == 2
-    assert lines[0].startswith("references.yml:") and ": the first reference › year: impossible value" in lines[0]
-    assert lines[1].startswith("treatments/diltiazem.yml:") and ": kind: expected 'drug', 'local' or 'procedure'" in lines[1]
+    assert lines[0].startswith(f"{content_copy / 'references.yml'}:") and ": the first reference › year: impossible value" in lines[0]
+    assert lines[1].startswith(f"{content_copy / 'treatments' / 'diltiazem.yml'}:") and ": kind: expected 'drug', 'local' or 'procedure'" in lines[1]
     assert "Traceback" not in result.stderr
 
 

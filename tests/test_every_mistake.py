@@ -6,8 +6,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from calcguide.content.errors import field_in_words
-from conftest import errors_of, run_build
+from conftest import errors_of, replace_in, run_build
 
 
 def line_of(path: Path, needle: str) -> int:
@@ -134,3 +136,132 @@ def test_a_new_algorithm_box_with_four_mistakes_is_reported_in_one_run(content_c
     assert any("unknown treatment id 'surgical-excison'" in error for error in errors)
     assert any("unknown care section id 'infections'" in error for error in errors)
     assert any("would cross a row of the chart" in error for error in errors)
+
+
+# --- every YAML syntax mistake of a file, then the rest of the guide (calcguide/content/yamlrepair.py) ------------
+
+def _set_line(path: Path, start: str, new: str) -> int:
+    """Replace the first line of `path` that starts with `start` by `new`; its number."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    number = next(number for number, line in enumerate(lines) if line.startswith(start))
+    lines[number] = new
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return number + 1
+
+
+def test_every_syntax_mistake_of_a_file_is_told_with_what_to_write(content_copy):
+    path = content_copy / "treatments" / "colchicine.yml"
+    _set_line(path, "drug_class:", "drug_class:\n  en: Anti-inflammatory: alkaloid\n  fr: Anti-inflammatoire")
+    _set_line(path, "name:", 'name:\n  en: "Colchicine\n  fr: Colchicine')
+    _set_line(path, "tiers:", "tiers: [first-line")
+    errors = errors_of(content_copy)
+    assert errors == [
+        f"treatments/colchicine.yml:{line_of(path, 'en: ' + chr(34))}: name.en: a quote opened here is not closed "
+        "on its line, so the text runs on into the lines below; close it with the same quote mark",
+        f"treatments/colchicine.yml:{line_of(path, 'alkaloid')}: drug_class.en: YAML syntax error: a text contains "
+        "': ' (colon and space); put the whole text in quotes (en: \"Dose: 1 g\") (mapping values are not allowed "
+        "in this context)",
+        f"treatments/colchicine.yml:{line_of(path, 'tiers:')}: tiers: YAML syntax error: a bracket opened on this "
+        "line is not closed; end the line with ]",
+    ], "\n".join(errors)
+
+
+def test_a_file_whose_syntax_mistakes_are_mended_as_advised_is_checked_further(content_copy):
+    path = content_copy / "treatments" / "colchicine.yml"
+    _set_line(path, "drug_class:", "drug_class:\n  en: Anti-inflammatory: alkaloid\n  fr: Anti-inflammatoire")
+    replace_in(path, "status: review-tier", "status: reviewtier")
+    errors = errors_of(content_copy)
+    assert len(errors) == 2, "\n".join(errors)
+    assert "put the whole text in quotes" in errors[0]
+    assert "status: expected 'review-tier', 'other-option', 'no-longer-recommended' or 'supportive-care', not " \
+           "'reviewtier'" in errors[1]
+
+
+def test_every_key_written_twice_is_told_once(content_copy):
+    path = content_copy / "treatments" / "colchicine.yml"
+    replace_in(path, "kind: drug", "kind: drug\nkind: drug")
+    replace_in(path, "placement: review-2014", "placement: review-2014\nplacement: review-2014")
+    errors = errors_of(content_copy)
+    assert [error.split(": ", 2)[1:] for error in errors] == [
+        ["kind", "the key 'kind' is written twice in the same block; keep one of them"],
+        ["placement", "the key 'placement' is written twice in the same block; keep one of them"]], errors
+
+
+def test_every_line_indented_with_a_tab_is_told(content_copy):
+    path = content_copy / "treatments" / "colchicine.yml"
+    replace_in(path, "kind: drug", "\tkind: drug")
+    replace_in(path, "status: review-tier", "\tstatus: review-tier")
+    errors = errors_of(content_copy)
+    assert len(errors) == 2 and all("a tab is used for indentation; indent with spaces" in error for error in errors)
+
+
+def test_a_quote_inside_a_quoted_text_gets_the_advice_of_the_other_quotes(content_copy):
+    path = content_copy / "treatments" / "colchicine.yml"
+    _set_line(path, "drug_class:", "drug_class:\n  en: 'Crohn's disease drug'\n  fr: Anti-inflammatoire")
+    [error] = errors_of(content_copy)
+    assert "(a quote inside the text ended it); write the text inside the other quotes" in error
+
+
+def test_a_treatment_whose_file_has_a_syntax_mistake_is_not_unknown_elsewhere(content_copy):
+    # The algorithm, tiers and interactions name colchicine: none of them says it is unknown.
+    replace_in(content_copy / "treatments" / "colchicine.yml", "kind: drug", "\tkind: drug\n  oops: [")
+    errors = errors_of(content_copy)
+    assert errors and all(error.startswith("treatments/colchicine.yml:") for error in errors), errors
+
+
+# --- misspelt values: one message, the allowed values, nothing that follows from it --------------------------------
+
+@pytest.mark.parametrize("written, misspelt, allowed", [
+    ("placement: review-2014", "placement: review2014", "expected 'review-2014', 'not-in-abstract' or 'later-evidence'"),
+    ("status: review-tier", "status: reviewtier", "'review-tier', 'other-option', 'no-longer-recommended' or "
+                                                  "'supportive-care'"),
+    ("tiers: [first-line]", "tiers: [firstline]", "unknown tier id 'firstline'; did you mean 'first-line'?"),
+    ("level: case-series", "level: caseseries", "unknown evidence level id 'caseseries'; did you mean 'case-series'"),
+])
+def test_a_misspelt_value_is_one_message_with_the_allowed_values(content_copy, written, misspelt, allowed):
+    replace_in(content_copy / "treatments" / "diltiazem.yml", written, misspelt)
+    errors = errors_of(content_copy)
+    assert len(errors) == 1 and allowed in errors[0], "\n".join(errors)
+
+
+def test_a_misspelt_status_of_a_treatment_named_no_longer_recommended_is_one_message(content_copy):
+    replace_in(content_copy / "treatments" / "warfarin.yml", "status: no-longer-recommended",
+               "status: no-longer-recomended")
+    errors = errors_of(content_copy)
+    assert len(errors) == 1 and errors[0].startswith("treatments/warfarin.yml:"), errors
+
+
+# --- nine mistakes of different kinds across files: nine messages --------------------------------------------------
+
+def test_nine_mistakes_of_nine_kinds_across_files_give_nine_messages(content_copy, monkeypatch):
+    treatments = content_copy / "treatments"
+    _set_line(treatments / "diltiazem.yml", "drug_class:",                         # 1 YAML: ': ' in a text
+              "drug_class:\n  en: Calcium channel blocker: benzothiazepine\n  fr: Inhibiteur calcique")
+    replace_in(treatments / "diltiazem.yml", "status: review-tier", "status: review")  # 2 schema, same file
+    _set_line(treatments / "colchicine.yml", "name:", 'name: {en: Colchicine, fr: "Colchicine}')  # 3 YAML: quote
+    replace_in(treatments / "colchicine.yml", "**1 mg a day by mouth**", "**2 mg a day by mouth**")  # 4 numbers
+    replace_in(treatments / "rituximab.yml", "kind: drug", "kind: drug\nkind: drug")  # 5 YAML: key twice
+    text = (treatments / "minocycline.yml").read_text(encoding="utf-8")
+    (treatments / "minocycline.yml").write_text(text.replace("[@bienvenu-2014]", "[@bienvenu-2041]"),  # 6 reference
+                                                encoding="utf-8")
+    replace_in(treatments / "warfarin.yml", "drug_class:", "drugclass:")             # 7 schema: unknown field
+    replace_in(content_copy / "algorithm.yml", "treatments: [minocycline]", "treatments: [minocyclin]")  # 8 chart
+    replace_in(treatments / "probenecid.yml", "kind: drug", "\tkind: drug")          # 9 YAML: tab
+    monkeypatch.chdir(content_copy.parent)
+    result = run_build("check", "--content", "content")
+    located = [line for line in result.stderr.splitlines() if re.match(r"^\S+\.yml:\d", line)]
+    assert result.returncode == 2 and len(located) == 9, result.stderr
+    assert "9 content error(s)" in result.stderr
+    assert all(EDITOR_LINE.match(line) and line.startswith("content/") for line in located), located
+    kinds = ["diltiazem.yml:7:", "status: expected", 'colchicine.yml:3:', "the French text says 1 mg", "kind: the key",
+             "unknown reference id 'bienvenu-2041'", "drugclass: unknown field", "unknown treatment id 'minocyclin'",
+             "probenecid.yml:4:1: kind: a tab"]
+    assert all(any(kind in line for line in located) for kind in kinds), "\n".join(located)
+
+
+def test_paths_are_printed_from_the_current_folder(content_copy, monkeypatch):
+    replace_in(content_copy / "treatments" / "diltiazem.yml", "kind: drug", "kind: pill")
+    monkeypatch.chdir(content_copy.parent.parent)
+    result = run_build("check", "--content", str(content_copy))
+    relative = content_copy.relative_to(content_copy.parent.parent).as_posix()
+    assert f"\n{relative}/treatments/diltiazem.yml:4:1: kind: expected" in f"\n{result.stderr}", result.stderr

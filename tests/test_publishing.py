@@ -118,14 +118,15 @@ def test_contact_must_be_one_real_address(content_copy, contact):
 # --- the release gate --------------------------------------------------------------------------------------
 
 
-def test_release_check_fails_on_shipped_content_with_one_located_error_per_missing_item():
+def test_release_check_fails_on_shipped_content_with_one_located_error_per_missing_item(monkeypatch):
+    monkeypatch.chdir(PROJECT)  # paths are printed from the current folder
     result = run_build("check", "--release")
     assert result.returncode == 2
     errors = [line for line in result.stderr.splitlines() if not line.endswith("nothing was written")]
     assert len(errors) == 3, result.stderr
     assert errors[0].startswith("build.py: --public-url: ")
     assert {error.split(": ")[1] for error in errors[1:]} == {"editors", "contact"}
-    assert all(error.startswith("site.yml:") and error.split(":")[1].isdigit() for error in errors[1:])
+    assert all(error.startswith("content/site.yml:") and error.split(":")[1].isdigit() for error in errors[1:])
 
 
 def test_release_check_lists_a_placeholder_address_with_every_other_missing_item():

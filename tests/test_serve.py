@@ -162,7 +162,7 @@ def test_the_open_tab_shows_the_located_mistakes_of_a_failed_rebuild_until_a_goo
         overlay.wait_for(state="visible", timeout=120_000)  # the tab reloaded with the notice
         messages = page.locator(".calcguide-preview-error").all_text_contents()
         line = next(number for number, text in enumerate(good.splitlines(), 1) if text.startswith("last_reviewed:"))
-        assert any(message.startswith(f"treatments/diltiazem.yml:{line}") and "last_reviewed" in message
+        assert any(message.startswith(f"{source}:{line}:") and "last_reviewed" in message
                    for message in messages), messages
         assert page.locator("article h1").first.is_visible()  # the last good page stays under it
 

@@ -112,15 +112,18 @@ class IdIndex:
         for ident, places in self.missing_references.items():
             source, location = places[0]
             also = ""
-            if len(places) > 1:
-                shown = [f"{other.name}:{other.line_of(where)}" for other, where in places[1:4]]
-                more = f" and {len(places) - 4} more" if len(places) > 4 else ""
-                also = f" (also cited at {', '.join(shown)}{more})"
+            first = f"{source.name}:{source.line_of(location)}"
+            # A line that cites it twice is one place to correct.
+            others = list(dict.fromkeys(f"{other.name}:{other.line_of(where)}" for other, where in places[1:]))
+            others = [place for place in others if place != first]
+            if others:
+                more = f" and {len(others) - 3} more" if len(others) > 3 else ""
+                also = f" (also cited at {', '.join(others[:3])}{more})"
             close = difflib.get_close_matches(ident, known, n=1, cutoff=0.9)
-            spelling = f" If you meant {close[0]!r}, correct the id instead." if close else ""
+            spelling = f" (or, if you meant {close[0]!r}, correct the id where it is cited)" if close else ""
             errors.append(source.error(location, (
                 f"unknown reference id {ident!r}{also}: references.yml does not list it; add it at the end "
-                f"of references.yml, filled in from the record you read:{spelling}\n"
+                f"of references.yml, filled in from the record you read{spelling}:\n"
                 + (LABEL_STUB if location[:1] == ("brands",) else REFERENCE_STUB).format(ident=ident))))
         return errors
 
@@ -167,7 +170,7 @@ def _check_algorithm(algorithm: Algorithm, source: SourceFile, index: IdIndex,
             for item, treatment in enumerate(node.no_longer_recommended.treatments):
                 where = ("nodes", position, "no_longer_recommended", "treatments", item)
                 index.require("treatment", treatment, source, where)
-                if treatment in status and status[treatment] != "no-longer-recommended":
+                if status.get(treatment) not in (None, "no-longer-recommended"):  # None: reported in its file
                     index.errors.append(source.error(where, (
                         f"{treatment!r} has status {status[treatment]}; only a treatment with status "
                         "no-longer-recommended belongs here")))
@@ -304,7 +307,8 @@ def cross_check(parsed: dict[str, Any], sources: dict[str, SourceFile],
         for position, tier in enumerate(treatment.tiers):
             index.require("tier", tier, source, ("tiers", position))
         index.require("evidence level", treatment.evidence.level, source, ("evidence", "level"))
-        if treatment.status == "review-tier" and treatment.placement != "review-2014":
+        # A placement that is itself wrong (None here) is reported at its own line.
+        if treatment.status == "review-tier" and treatment.placement not in (None, "review-2014"):
             index.errors.append(source.error(("status",), (
                 f"status review-tier means the 2014 review names it, but placement is {treatment.placement}; "
                 "use status other-option, or placement review-2014")))

@@ -71,6 +71,8 @@ def check_tier_provenance(treatments: list[tuple[Treatment, SourceFile]], tiers:
     supportive = {tier.id for tier in tiers if tier.supportive}
     errors = []
     for treatment, source in treatments:
+        if treatment.placement is None or treatment.status is None:
+            continue  # a file whose placement or status is itself wrong: that mistake is reported, not this one
         for position, tier_id in enumerate(treatment.tiers):
             if tier_id not in known:
                 continue  # an unknown tier is reported by the id check

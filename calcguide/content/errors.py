@@ -2,7 +2,9 @@
 (`path:line:column: field: message`, which editors and terminals turn into a link to the spot)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 _ORDINALS = ("first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth "
              "fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth").split()
@@ -51,6 +53,9 @@ class ContentError:
     field: str  # the path inside the file, dotted, list positions from zero (`safety.interactions.1`)
     message: str
     column: int = 1
+    # The folder `file` is relative to (content/, or the project for docs/ and templates/), when known: printed
+    # messages name the file from the current folder, so that a terminal or an editor opens it from there.
+    folder: str = field(default="", compare=False)
 
     def __str__(self) -> str:
         """The compact form, for logs and tests: `file:line: dotted.field: message`."""
@@ -60,8 +65,24 @@ class ContentError:
     def for_editor(self) -> str:
         """What `check`, the build and the preview print: `path:line:column: field in words: message`."""
         # Line 0: not in a file of content/ (a setting of the command line, say), so no line to show.
-        where = f"{self.file}:{self.line}:{max(self.column, 1)}" if self.line else self.file
+        where = f"{self.path_for_editor()}:{self.line}:{max(self.column, 1)}" if self.line else self.file
         return f"{where}: {field_in_words(self.field) or '(file)'}: {self.message}"
+
+
+    def path_for_editor(self) -> str:
+        """The file from the current folder (`content/treatments/x.yml`), or whole when it lies outside it."""
+        if not self.folder:
+            return self.file
+        path = Path(self.folder, self.file).absolute()
+        try:
+            return path.relative_to(Path.cwd()).as_posix()
+        except ValueError:
+            return os.fspath(path)
+
+
+def placed_in(errors: list[ContentError], folder: Path) -> list[ContentError]:
+    """The errors whose files are relative to `folder`, knowing it (those that already know theirs keep it)."""
+    return [error if error.folder else replace(error, folder=os.fspath(folder)) for error in errors]
 
 
 class ContentErrors(Exception):

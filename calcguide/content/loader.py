@@ -24,10 +24,13 @@ def load_document(path: Path, model: type[Model], root: Path | None = None,
     Messages name the file relative to `root` (default: its folder); no link is followed below `tree` (default:
     root)."""
     source = SourceFile(path, root or path.parent, tree)
-    if read_errors := source.read():
+    read_errors = source.read()
+    if source.data is None:
         return None, source, read_errors
+    # Data that read (syntax mistakes mended as their messages advise, or texts with a mistake of their own) is
+    # validated too, so that one run shows the file's every mistake; nothing twice at a line already reported.
     value, problems = validate_model(source, model, source.data)
-    return value, source, problems
+    return value, source, [*read_errors, *(problem for problem in problems if problem.line not in source.mended_lines)]
 
 
 # Editors' and systems' own files, never content: hidden files (.DS_Store, vim's .x.yml.swp), backups (x.yml~),

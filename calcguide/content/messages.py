@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import functools
 import types
 import typing
@@ -104,12 +105,35 @@ def validate_model(source: SourceFile, model: type[Model], data: Any, prefix: Lo
     try:
         return model.model_validate(data), []
     except ValidationError as exc:
+        problems = exc.errors()
+        misspelt = _misspelt_fields(problems)
         errors = []
-        for problem in exc.errors():
+        for problem in problems:
             # pydantic names a wrong key of a mapping `<key>.[key]`: the key itself is the place to show
             location = tuple(part for part in (*prefix, *problem["loc"]) if part != "[key]")
+            if problem["type"] == "missing" and problem["loc"] in misspelt.values():
+                continue  # the field is there, misspelt: one message, at the misspelling
+            if problem["loc"] in misspelt:
+                meant = misspelt[problem["loc"]][-1]
+                errors.append(source.error(location, f"unknown field; did you mean '{meant}'? (this block needs it)"))
+                continue
             errors.append(source.error(location, explain(problem)))
         return None, errors
+
+
+def _misspelt_fields(problems: list[dict]) -> dict[tuple, tuple]:
+    """An unknown field next to a required one that is missing and spelt almost alike (drugclass, drug_class): the
+    location of the unknown one → that of the missing one."""
+    missing = {problem["loc"] for problem in problems if problem["type"] == "missing" and problem["loc"]}
+    pairs: dict[tuple, tuple] = {}
+    for problem in problems:
+        where = problem["loc"]
+        if problem["type"] != "extra_forbidden" or not where or not isinstance(where[-1], str):
+            continue
+        siblings = {str(loc[-1]): loc for loc in missing if loc[:-1] == where[:-1] and loc not in pairs.values()}
+        if close := difflib.get_close_matches(where[-1], list(siblings), n=1, cutoff=0.75):
+            pairs[where] = siblings[close[0]]
+    return pairs
 
 
 @functools.lru_cache(maxsize=None)

@@ -142,8 +142,7 @@ def new_file(project: Path, content_dir: Path, kind: str, new_id: str, treatment
         chapters = {Path(entry.name).stem: entry.name for entry in CONTENT_FILES if entry.model is Chapter}
         if new_id not in chapters:
             raise ScaffoldError(ContentError("build.py", 0, "new", (
-                f"the guide has no chapter {new_id!r}; its chapters are: {', '.join(sorted(chapters))} "
-                "(a chapter is one entry of calcguide/content/files.py)")))
+                f"the guide has no chapter {new_id!r}; its chapters are: {', '.join(sorted(chapters))}")))
         path = content_dir / chapters[new_id]
         _refuse_existing(path, content_dir)
         path.write_text(chapter_text(schema_line(project, path, CHAPTER_KIND)), encoding="utf-8")

@@ -10,6 +10,7 @@ import yaml
 from .errors import ContentError
 from .hygiene import character_problem
 from .regular import read_regular_file
+from .yamlrepair import explain_yaml_error, read_syntax, yaml_error_position
 
 Location = tuple[str | int, ...]
 
@@ -31,6 +32,7 @@ class SourceFile:
         self.lines: dict[Location, int] = {}
         self.columns: dict[Location, int] = {}  # from one, as editors count them
         self.data: Any = None
+        self.mended_lines: frozenset[int] = frozenset()  # lines whose syntax mistake is reported (from one)
 
     def line_of(self, location: Location) -> int:
         location = tuple(location)
@@ -63,29 +65,37 @@ class SourceFile:
             line = text[: text.index("\x00")].count("\n") + 1
             return [ContentError(self.name, line, "", "the file holds a zero byte, so it is not a text file; "
                                  "save it as UTF-8 text")]
-        for number, line in enumerate(text.splitlines(), start=1):
-            indent = line[: len(line) - len(line.lstrip())]
-            if "\t" in indent:
-                return [ContentError(self.name, number, "", "a tab is used for indentation; indent with spaces")]
         if not text.strip():
             return [ContentError(self.name, 1, "", "the file is empty; it must hold a YAML mapping")]
+        # Every syntax mistake at once (yamlrepair.py); the rest of the file is checked only when each was mended
+        # as its message advises, so that nothing is reported that only follows from a guess.
+        reading = read_syntax(text, _compose)
+        errors = [ContentError(self.name, mistake.line, reading.fields.get(mistake.line, ""), mistake.message,
+                               mistake.column)
+                  for mistake in reading.mistakes]
+        if errors and not reading.faithful:
+            return errors
+        text = reading.mended
         try:
             # First the events alone (no tree is built): aliases, tags, complex keys and deep nesting are refused
             # before anything could expand; then the same text is parsed once more into nodes and data.
             if problem := _refused_structure(text):
                 line, field, message = problem
-                return [ContentError(self.name, line, field, message)]
+                return [*errors, ContentError(self.name, line, field, message)]
             loader = _UniqueKeyLoader(text)
             try:
                 node = loader.get_single_node()
+                if twice := list(_keys_written_twice(node, ())):
+                    return [*errors, *(self.error_at(key, field, f"the key {key.value!r} is written twice in the "
+                                                     "same block; keep one of them") for key, field in twice)]
                 self.data = loader.construct_document(node) if node is not None else None
             finally:
                 loader.dispose()
         except yaml.MarkedYAMLError as exc:
-            line, column = _yaml_error_position(exc)
-            return [ContentError(self.name, line, "", _explain_yaml(exc), column)]
+            line, column = yaml_error_position(exc)
+            return [*errors, ContentError(self.name, line, "", explain_yaml_error(exc), column)]
         except yaml.YAMLError as exc:  # errors without a position
-            return [ContentError(self.name, 1, "", f"YAML syntax error: {exc}")]
+            return [*errors, ContentError(self.name, 1, "", f"YAML syntax error: {exc}")]
         if self.data is None:
             return [ContentError(self.name, 1, "", "the file is empty (only comments or blank lines); "
                                  "it must hold key: value lines")]
@@ -93,7 +103,12 @@ class SourceFile:
             self.data = None
             return [ContentError(self.name, 1, "", "the file must hold a YAML mapping (key: value lines) at the top")]
         self._index(node, ())
-        return [*self._character_errors(self.data, ()), *self._cut_texts(node, (), text.splitlines())]
+        later = [*self._character_errors(self.data, ()), *self._cut_texts(node, (), text.splitlines())]
+        self.mended_lines = reading.mended_lines
+        return [*errors, *(error for error in later if error.line not in reading.mended_lines)]
+
+    def error_at(self, node: yaml.Node, field: str, message: str) -> ContentError:
+        return ContentError(self.name, node.start_mark.line + 1, field, message, node.start_mark.column + 1)
 
     def _cut_texts(self, node: yaml.Node, location: Location, lines: list[str]) -> list[ContentError]:
         """A text written without quotes stops at ' #': YAML reads the rest of the line as a comment, and the
@@ -197,46 +212,22 @@ def _refused_structure(text: str) -> tuple[int, str, str] | None:
     return None
 
 
-def _yaml_error_position(exc: yaml.MarkedYAMLError) -> tuple[int, int]:
-    """(line, column), from one."""
-    # A key without its colon is noticed a line or more later; the key's own line is the one to fix.
-    if exc.context_mark and (exc.context or "").startswith(("while scanning a simple key", "while scanning a quoted",
-                                                            "while parsing a flow")):
-        return exc.context_mark.line + 1, exc.context_mark.column + 1
-    mark = exc.problem_mark or exc.context_mark
-    return (mark.line + 1, mark.column + 1) if mark else (1, 1)
+def _keys_written_twice(node: yaml.Node | None, location: Location):
+    """(key node, field) of every key written a second time in its block (YAML would silently keep the last)."""
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key, value in node.value:
+            if key.value in seen:
+                yield key, ".".join(str(part) for part in (*location, key.value))
+            seen.add(key.value)
+            yield from _keys_written_twice(value, (*location, key.value))
+    elif isinstance(node, yaml.SequenceNode):
+        for position, value in enumerate(node.value):
+            yield from _keys_written_twice(value, (*location, position))
 
 
-# libyaml's terse phrases, and what an editor should check; the phrase itself follows in brackets.
-_YAML_ADVICE = (
-    ("written twice", "{problem}; keep one of them"),
-    ("mapping values are not allowed", "a text contains ': ' (colon and space); put the whole text in quotes"),
-    ("could not find expected ':'", "a line has no 'key:' at its start, or a text goes on at the wrong indentation; "
-                                    "indent continuation lines further than their key"),
-    ("did not find expected key", "this line is not aligned with the lines of its block; check the spaces before it"),
-    ("did not find expected '-'", "this line is not aligned with the list items above it; check the spaces before it"),
-    ("did not find expected ',' or ']'", "a list in [ … ] is not closed, or an item in it contains a comma or colon; "
-                                         "close the bracket or put that item in quotes"),
-    ("did not find expected ',' or '}'", "a { … } block is not closed, or a text in it contains a comma or colon; "
-                                         "close the brace or put that text in quotes"),
-    ("found unexpected end of stream", "a quote is opened but never closed; close it with the same quote mark"),
-    ("found unknown escape character", "a backslash inside \"double quotes\"; use 'single quotes' or remove it"),
-    ("cannot start any token", "a value starts with a character YAML reserves (@ ` % | > * & !); put the text in quotes"),
-    ("undefined alias", "a value starts with * (read as a YAML alias); put the text in quotes"),
-    ("exceeded maximum nesting depth", "blocks are nested too deep; content needs only a few levels "
-                                       "(check the brackets and the indentation)"),
-    ("found a tab character", "a tab is used for indentation; indent with spaces"),
-)
-
-
-def _explain_yaml(exc: yaml.MarkedYAMLError) -> str:
-    problem = exc.problem or str(exc).splitlines()[0]
-    for phrase, advice in _YAML_ADVICE:
-        if phrase in problem:
-            if "{problem}" in advice:
-                return advice.format(problem=problem)
-            return f"YAML syntax error: {advice} ({problem})"
-    return f"YAML syntax error: {problem}; check the indentation, the colons and the quotes on this line"
+def _compose(text: str) -> yaml.Node | None:
+    return yaml.compose(text, Loader=_SafeLoader)
 
 
 # libyaml's parser when PyYAML has it (ten times faster than the pure-Python one; same nodes, same lines).
