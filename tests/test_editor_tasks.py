@@ -47,7 +47,8 @@ def fill_scaffold(path: Path, texts: dict) -> None:
         for key, value in values.items():
             text = re.sub(rf'^{re.escape(indent)}{key}: {{en: "TODO.*$', lambda _: f"{indent}{key}: {both(value)}", text,
                           count=1, flags=re.M)
-    for empty, value in {'last_reviewed: ""': "last_reviewed: 2026-12-04", "tiers: []": "tiers: [first-line]",
+    for empty, value in {'  fr: ""': "  fr: bicarbonate-de-sodium",  # the French slug, the scaffold's first empty
+                         'last_reviewed: ""': "last_reviewed: 2026-12-04", "tiers: []": "tiers: [first-line]",
                          'placement: ""': "placement: review-2014", 'status: ""': "status: review-tier",
                          "indications: []": "indications: [localized]", 'level: ""': "level: case-series",
                          'patients: ""': 'patients: "4–17"',

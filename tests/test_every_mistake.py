@@ -235,10 +235,11 @@ def test_a_misspelt_status_of_a_treatment_named_no_longer_recommended_is_one_mes
 
 def test_nine_mistakes_of_nine_kinds_across_files_give_nine_messages(content_copy, monkeypatch):
     treatments = content_copy / "treatments"
-    _set_line(treatments / "diltiazem.yml", "drug_class:",                         # 1 YAML: ': ' in a text
+    class_line = _set_line(treatments / "diltiazem.yml", "drug_class:",            # 1 YAML: ': ' in a text
               "drug_class:\n  en: Calcium channel blocker: benzothiazepine\n  fr: Inhibiteur calcique")
     replace_in(treatments / "diltiazem.yml", "status: review-tier", "status: review")  # 2 schema, same file
-    _set_line(treatments / "colchicine.yml", "name:", 'name: {en: Colchicine, fr: "Colchicine}')  # 3 YAML: quote
+    name_line = _set_line(treatments / "colchicine.yml", "name:",                  # 3 YAML: quote
+                          'name: {en: Colchicine, fr: "Colchicine}')
     replace_in(treatments / "colchicine.yml", "**1 mg a day by mouth**", "**2 mg a day by mouth**")  # 4 numbers
     replace_in(treatments / "rituximab.yml", "kind: drug", "kind: drug\nkind: drug")  # 5 YAML: key twice
     text = (treatments / "minocycline.yml").read_text(encoding="utf-8")
@@ -246,22 +247,23 @@ def test_nine_mistakes_of_nine_kinds_across_files_give_nine_messages(content_cop
                                                 encoding="utf-8")
     replace_in(treatments / "warfarin.yml", "drug_class:", "drugclass:")             # 7 schema: unknown field
     replace_in(content_copy / "algorithm.yml", "treatments: [minocycline]", "treatments: [minocyclin]")  # 8 chart
-    replace_in(treatments / "probenecid.yml", "kind: drug", "\tkind: drug")          # 9 YAML: tab
+    kind_line = _set_line(treatments / "probenecid.yml", "kind: drug", "\tkind: drug")  # 9 YAML: tab
     monkeypatch.chdir(content_copy.parent)
     result = run_build("check", "--content", "content")
     located = [line for line in result.stderr.splitlines() if re.match(r"^\S+\.yml:\d", line)]
     assert result.returncode == 2 and len(located) == 9, result.stderr
     assert "9 content error(s)" in result.stderr
     assert all(EDITOR_LINE.match(line) and line.startswith("content/") for line in located), located
-    kinds = ["diltiazem.yml:7:", "status: expected", 'colchicine.yml:3:', "the French text says 1 mg", "kind: the key",
+    kinds = [f"diltiazem.yml:{class_line + 1}:", "status: expected", f"colchicine.yml:{name_line}:",
+             "the French text says 1 mg", "kind: the key",
              "unknown reference id 'bienvenu-2041'", "drugclass: unknown field", "unknown treatment id 'minocyclin'",
-             "probenecid.yml:4:1: kind: a tab"]
+             f"probenecid.yml:{kind_line}:1: kind: a tab"]
     assert all(any(kind in line for line in located) for kind in kinds), "\n".join(located)
 
 
 def test_paths_are_printed_from_the_current_folder(content_copy, monkeypatch):
-    replace_in(content_copy / "treatments" / "diltiazem.yml", "kind: drug", "kind: pill")
+    kind_line = _set_line(content_copy / "treatments" / "diltiazem.yml", "kind: drug", "kind: pill")
     monkeypatch.chdir(content_copy.parent.parent)
     result = run_build("check", "--content", str(content_copy))
     relative = content_copy.relative_to(content_copy.parent.parent).as_posix()
-    assert f"\n{relative}/treatments/diltiazem.yml:4:1: kind: expected" in f"\n{result.stderr}", result.stderr
+    assert f"\n{relative}/treatments/diltiazem.yml:{kind_line}:1: kind: expected" in f"\n{result.stderr}", result.stderr
