@@ -45,7 +45,7 @@ def test_the_chapter_files_name_their_page_and_its_english_address(catalogue):
 
 def test_the_follow_up_chapter_is_response_in_both_languages_apart_from_the_initial_evaluation(guide, catalogue):
     pages = {page.page_id: page for page in plan_pages(guide, catalogue)}
-    assert (pages["response"].url("en"), pages["response"].url("fr")) == ("response.html", "suivi-de-la-reponse.html")
+    assert (pages["response"].url("en"), pages["response"].url("fr")) == ("response.html", "suivi.html")
     assert (pages["evaluation"].url("en"), pages["evaluation"].url("fr")) == ("evaluation.html", "bilan-initial.html")
     assert not (PROJECT / "content" / "assessment.yml").exists()
 
@@ -169,14 +169,14 @@ def test_every_former_address_still_opens_a_page_of_the_offline_bundle(bundle):
 
 def test_a_renamed_page_leads_to_its_new_address(built):
     assert opens(built.site_dir, "fr/traitements/jak-inhibitors.html") == "fr/traitements/inhibiteurs-de-jak.html"
-    assert opens(built.site_dir, "fr/evaluation.html") == "fr/suivi-de-la-reponse.html"
+    assert opens(built.site_dir, "fr/evaluation.html") == "fr/suivi.html"
     assert opens(built.site_dir, "fr/bilan-initial.html") == "fr/bilan-initial.html"
 
 
 @pytest.mark.browser
 @pytest.mark.parametrize("former, page", [
     ("fr/traitements/jak-inhibitors.html", "fr/traitements/inhibiteurs-de-jak.html"),
-    ("fr/evaluation.html", "fr/suivi-de-la-reponse.html"),
+    ("fr/evaluation.html", "fr/suivi.html"),
 ])
 def test_a_reader_opening_a_former_address_of_the_bundle_lands_on_the_page(bundle, browser, former, page):
     with visit(browser) as session:
@@ -230,7 +230,7 @@ def test_the_audit_refuses_a_redirect_to_what_is_not_a_live_page_of_its_language
 def test_a_page_address_of_the_catalogue_is_held_to_the_same_form(tmp_path):
     templates = tmp_path / "templates"
     shutil.copytree(PROJECT / "templates", templates)
-    replace_in(templates / "strings.yml", "fr: soins-de-support}", "fr: Soins-de-support}")
+    replace_in(templates / "strings.yml", "fr: soins}", "fr: Soins}")
     with pytest.raises(ContentErrors) as caught:
         load_catalogue(templates)
     [error] = [str(error) for error in caught.value.errors]

@@ -336,11 +336,12 @@ def assert_status_badges_framed_in_black(page) -> None:
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_printed_treatment_page_frames_its_status_badges_in_black(built, browser, catalogue, lang):
+def test_printed_treatment_page_frames_its_status_badges_in_black(built, browser, guide, catalogue, lang):
     folder = catalogue.pages["treatment"].slug[lang]
     with visit(browser) as visited:
         for treatment in ("warfarin", "diltiazem", "rituximab"):
-            visited.page.goto((built.site_dir / lang / folder / f"{treatment}.html").as_uri())
+            slug = guide.treatment(treatment).slug[lang]
+            visited.page.goto((built.site_dir / lang / folder / f"{slug}.html").as_uri())
             visited.page.emulate_media(media="print")
             assert_status_badges_framed_in_black(visited.page)
 

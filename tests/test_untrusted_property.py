@@ -258,6 +258,7 @@ def many_slow_texts(content: Path) -> None:
         data = load_yaml(path.read_text(encoding="utf-8"))
         data.pop("safety", None)
         data["id"] = path.stem
+        data["slug"] = {"en": path.stem, "fr": path.stem}
         for field in ("summary", "mechanism", "regimen", "response", "cautions", "drug_class"):
             data[field] = {"en": text, "fr": text}
         path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
@@ -315,6 +316,7 @@ def long_words(content: Path) -> None:
         texts = iter([word] * 10_000)
         data = {key: replace_texts(value, texts, earliest_citable(content)) if key != "safety" else value
                 for key, value in data.items()}
+        data["slug"] = {"en": path.stem, "fr": path.stem}  # a page address, not a text: the file's own
         path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import yaml
 
 from .errors import ContentError
-from .hygiene import character_problem
+from .hygiene import character_problem, describe_character
 from .regular import read_regular_file
 from .yamlrepair import explain_yaml_error, read_syntax, yaml_error_position
 
@@ -69,7 +69,13 @@ class SourceFile:
             return [ContentError(self.name, 1, "", "the file is empty; it must hold a YAML mapping")]
         # Every syntax mistake at once (yamlrepair.py); the rest of the file is checked only when each was mended
         # as its message advises, so that nothing is reported that only follows from a guess.
-        reading = read_syntax(text, _compose)
+        try:
+            reading = read_syntax(text, _compose)
+        except yaml.reader.ReaderError as exc:  # a character YAML never reads (a control character): nothing to mend
+            line = text.count("\n", 0, exc.position) + 1
+            column = exc.position - text.rfind("\n", 0, exc.position)
+            return [ContentError(self.name, line, "", f"the file holds {describe_character(chr(exc.character))}, "
+                                 "which YAML does not accept; delete it", column)]
         errors = [ContentError(self.name, mistake.line, reading.fields.get(mistake.line, ""), mistake.message,
                                mistake.column)
                   for mistake in reading.mistakes]
