@@ -82,9 +82,16 @@ def gzip_server(folder: Path) -> Iterator[_CountingServer]:
         server.shutdown()
 
 
+def is_redirect_page(path: Path) -> bool:
+    """The small page at a former address (content/moved.yml): a reader who opens it gets the page it names, so it
+    is no first view of its own (the build's audit allows a refresh on these pages only)."""
+    return b'http-equiv="refresh"' in path.read_bytes()[:2048]
+
+
 def page_paths(site: Path, quick: bool) -> list[str]:
     pages = ["index.html"] + [p.relative_to(site).as_posix() for lang in LANGS
-                              for p in sorted((site / lang).rglob("*.html")) if p.name != "404.html"]
+                              for p in sorted((site / lang).rglob("*.html"))
+                              if p.name != "404.html" and not is_redirect_page(p)]
     if quick:  # the language chooser, each home page and one treatment page per language
         treatments = [p for p in pages if p.count("/") == 2]
         pages = ["index.html", *(f"{lang}/index.html" for lang in LANGS), *treatments[:1]]
