@@ -44,7 +44,7 @@ def foreign_phrases(catalogue, lang: str) -> set[str]:
 @pytest.mark.parametrize("lang", LANGS)
 def test_no_page_shows_interface_words_of_the_other_language(built, catalogue, lang):
     phrases = foreign_phrases(catalogue, lang)
-    assert {"updated", "consulted"} <= phrases if lang == "fr" else {"mis à jour le", "Identifiants vérifiés le"} <= phrases
+    assert {"updated", "consulted"} <= phrases if lang == "fr" else {"mise à jour du", "Identifiants vérifiés le"} <= phrases
     pattern = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, sorted(phrases, key=len, reverse=True))) + r")(?![\w-])")
     found = []
     for path in sorted((built.site_dir / lang).rglob("*.html")):

@@ -28,23 +28,23 @@ def test_every_kind_of_date_has_its_words_in_both_languages(catalogue):
 
 @pytest.mark.parametrize(("date", "lang", "expected"), [
     ("2025-01-29", "en", "updated 29 January 2025"),
-    ("2025-01-29", "fr", "mis à jour le 29 janvier 2025"),
+    ("2025-01-29", "fr", "mise à jour du 29 janvier 2025"),
     ("2025-01", "en", "updated January 2025"),
-    ("2025-01", "fr", "mis à jour en janvier 2025"),
+    ("2025-01", "fr", "mise à jour de janvier 2025"),
     (2018, "en", "updated in 2018"),
-    (2018, "fr", "mis à jour en 2018"),
+    (2018, "fr", "mise à jour de 2018"),
 ])
 def test_a_version_date_is_said_in_the_page_language_at_its_precision(catalogue, date, lang, expected):
     assert words(catalogue, "updated", date, lang) == expected
 
 
 def test_french_elides_de_before_a_month_starting_with_a_vowel(catalogue):
-    assert words(catalogue, "dated", "2019-04", "fr") == "daté d’avril 2019"
-    assert words(catalogue, "dated", "2019-02", "fr") == "daté de février 2019"
+    assert words(catalogue, "dated", "2019-04", "fr") == "version d’avril 2019"
+    assert words(catalogue, "dated", "2019-02", "fr") == "version de février 2019"
 
 
 def test_french_writes_the_first_of_a_month_1er(catalogue):
-    assert words(catalogue, "dated", "2021-09-01", "fr") == "daté du 1er septembre 2021"
+    assert words(catalogue, "dated", "2021-09-01", "fr") == "version du 1er septembre 2021"
     assert words(catalogue, "dated", "2021-09-01", "en") == "dated 1 September 2021"
 
 
@@ -95,8 +95,8 @@ def test_the_exports_give_the_version_with_its_iso_dates_in_english(guide):
 
 
 @pytest.mark.parametrize(("lang", "expected", "foreign"), [
-    ("en", "Product information, DailyMed, updated 29 January 2025.", "mis à jour"),
-    ("fr", "Information sur le produit, DailyMed, mis à jour le 29 janvier 2025.", "updated"),
+    ("en", "Product information, DailyMed, updated 29 January 2025.", "mise à jour"),
+    ("fr", "Information sur le produit, DailyMed, mise à jour du 29 janvier 2025.", "updated"),
 ])
 def test_the_reference_list_says_a_label_version_in_the_page_language(built, catalogue, lang, expected, foreign):
     page = built.site_dir / lang / f"{catalogue.pages['references'].slug[lang]}.html"
@@ -105,7 +105,7 @@ def test_the_reference_list_says_a_label_version_in_the_page_language(built, cat
     assert expected in entry and foreign not in entry
 
 
-@pytest.mark.parametrize(("lang", "expected"), [("en", "updated 21 July 2021"), ("fr", "mis à jour le 21 juillet 2021")])
+@pytest.mark.parametrize(("lang", "expected"), [("en", "updated 21 July 2021"), ("fr", "mise à jour du 21 juillet 2021")])
 def test_a_citation_tooltip_says_the_version_in_the_page_language(built, guide, lang, expected):
     tooltips = [link.get("data-cg-ref").replace(NBSP, " ")
                 for path in (built.site_dir / lang).rglob("*.html") if "assets" not in path.parts
