@@ -35,7 +35,8 @@ from .publish import publish_together, recover, work_folder_lock
 from .release import release_problems
 from .catalogue import Catalogue, load_catalogue
 from .pages import RenderedLanguage, plan_pages
-from .redirects import Redirect, moved_errors, plan_redirects, write_nginx_redirects, write_redirect_pages
+from .redirects import (Redirect, moved_errors, plan_redirects, shared_address_errors, write_nginx_redirects,
+                        write_redirect_pages)
 from .render import render
 from .search import MKDOCS_INDEX, enrich_search_index
 from .site import build_language, docs_problems, mkdocs_input, prune_unused_assets, read_base_config, write_language_chooser
@@ -127,9 +128,11 @@ def validate(layout: Layout, settings: PublishSettings | None = None,
         catalogue = load_catalogue(layout.project / "templates")
     except ContentErrors as mistakes:
         raise ContentErrors(placed_in(mistakes.errors, layout.project)) from None
-    # A former address (moved.yml) leads to a page of this build and hides none: the pages' addresses are known
-    # only with the catalogue's.
-    if errors := moved_errors(guide, plan_pages(guide, catalogue), layout.content_dir):
+    # A former address (moved.yml) leads to a page of this build and hides none, and the chapter's own address is
+    # no other page's: the pages' addresses are known only with the catalogue's.
+    pages = plan_pages(guide, catalogue)
+    if errors := [*shared_address_errors(guide, pages, layout.content_dir),
+                  *moved_errors(guide, pages, layout.content_dir)]:
         raise ContentErrors(placed_in(errors, layout.content_dir))
     if settings is not None:
         problems = placed_in(release_problems(guide, layout.content_dir, settings), layout.content_dir)

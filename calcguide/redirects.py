@@ -22,6 +22,7 @@ from .policy import redirect_content
 from .typography import plain_text
 
 MOVED_FILE = next(entry.name for entry in CONTENT_FILES if entry.field == "moved")
+CHAPTER_FILE = next(entry.name for entry in CONTENT_FILES if entry.field == "focus")
 NGINX_REDIRECTS_INCLUDE = "nginx-redirects.conf"
 ERROR_PAGE = "404.html"  # what MkDocs writes at the top of each language's site, beside the pages
 
@@ -55,6 +56,24 @@ def plan_redirects(guide: Guide, pages: list[Page]) -> list[Redirect]:
         page = by_id[entry.page]
         redirects.append(Redirect(lang, former, page.url(lang), page.titles[lang]))
     return redirects
+
+
+def shared_address_errors(guide: Guide, pages: list[Page], content_dir: Path) -> list[ContentError]:
+    """A chapter that names its own address (`slug:`) takes no other page's: two pages at one address would be
+    one file written twice. Treatments are checked among themselves when loaded; this is the one address of the
+    content that can meet a page of the catalogue."""
+    if guide.focus.slug is None:
+        return []
+    chapter = next(page for page in pages if page.kind == "focus")
+    errors = []
+    for lang in LANGS:
+        if taken := [page for page in pages if page is not chapter and page.url(lang) == chapter.url(lang)]:
+            source = SourceFile(content_dir / CHAPTER_FILE, content_dir)
+            source.read()  # for the line of the error: the validated guide no longer knows it
+            errors.append(source.error(("slug", lang), (
+                f"{lang}/{chapter.url(lang)} is already the address of the page {taken[0].page_id!r}; "
+                "give the chapter other words")))
+    return errors
 
 
 def moved_errors(guide: Guide, pages: list[Page], content_dir: Path) -> list[ContentError]:

@@ -133,6 +133,15 @@ def test_a_former_address_not_of_the_site_is_refused(content_copy):
     assert error.startswith("moved.yml:") and "is not a page address of the site" in error
 
 
+@pytest.mark.parametrize("taken", ["suivi", "a-propos", "index"])
+def test_a_chapter_may_not_take_the_address_of_another_page(content_copy, taken):
+    replace_in(content_copy / "focus.yml", "fr: dermatomyosite-juvenile}", f"fr: {taken}}}")
+    errors = moved_errors_of(content_copy)  # the pages' addresses are known with the catalogue's
+    line = line_of(content_copy / "focus.yml", "slug:")
+    assert any(error.startswith(f"focus.yml:{line}:") and f"fr/{taken}.html is already the address of the page"
+               in error for error in errors), errors
+
+
 def test_every_address_of_the_former_site_lists_both_languages():
     # tests/former_addresses.txt: every page of main before the renaming (a build's site/en and site/fr), and since.
     assert {address.split("/")[0] for address in FORMER_ADDRESSES} == set(LANGS) and len(FORMER_ADDRESSES) >= 68

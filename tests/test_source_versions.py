@@ -66,6 +66,7 @@ def version_of(content_copy, ref_id: str, new_version: str) -> tuple[int, str]:
 @pytest.mark.parametrize(("dates", "expected"), [
     ("{updated: 29/01/2025}", "expected a date written YYYY-MM-DD, or YYYY-MM for a month, or YYYY for a year"),
     ("{updated: 2025-02-30}", "is not a date of the calendar"),
+    ("{updated: {year: 2025, day: 3}}", "a day needs its month"),  # the exports would have read 2025-03
     ("{modified: 2025-01-29}", "expected 'dated', 'published', 'registered', 'revised', 'updated', 'effective' or "
                                "'consulted'"),
 ])
@@ -83,6 +84,15 @@ def test_a_version_that_says_nothing_is_refused(content_copy):
     line, _ = version_of(content_copy, "diltiazem-label-us", "    version: {}\n")
     errors = errors_of(content_copy)
     assert any(error.startswith(f"references.yml:{line}:") and "a version needs its dates" in error
+               for error in errors), errors
+
+
+@pytest.mark.parametrize("detail", ["see [the label](https://example.test/)", "the *boxed* warning", "`code`"])
+def test_a_version_detail_with_markdown_is_refused_since_it_is_shown_as_written(content_copy, detail):
+    line, _ = version_of(content_copy, "diltiazem-label-us",
+                         f"    version:\n      detail: {{en: '{detail}', fr: '{detail}'}}\n")
+    errors = errors_of(content_copy)
+    assert any(error.startswith(f"references.yml:{line + 1}:") and "would be printed as typed" in error
                for error in errors), errors
 
 
