@@ -8,13 +8,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
-from .text import LANGS, Doi, Id, Model, PlainText, Text
+from .text import Doi, Id, Model, PlainText, Text
 
 # What a date of a label, a resource or a registry record dates; the words are templates/strings.yml `source_dates`.
 SourceEvent = Literal["dated", "published", "registered", "revised", "updated", "effective", "consulted"]
 Precision = Literal["day", "month", "year"]
-# What would be Markdown or HTML in a text shown as written: a link's brackets, emphasis, code, a tag.
-MARKUP = re.compile(r"[\[\]*_`<>]")
 _PARTIAL_ISO = re.compile(r"(?P<year>[0-9]{4})(?:-(?P<month>[0-9]{2})(?:-(?P<day>[0-9]{2}))?)?")
 
 
@@ -72,16 +70,6 @@ class SourceVersion(Model):
     source: PlainText | None = None
     detail: Text | None = None
     dates: dict[SourceEvent, PartialDate] = {}
-
-    @field_validator("detail")
-    @classmethod
-    def is_plain_words(cls, detail: Text | None) -> Text | None:
-        # The detail is shown as written (in the list and in the citations' tooltips), never as Markdown.
-        for lang in LANGS:
-            if detail is not None and (mark := MARKUP.search(detail[lang])):
-                raise ValueError(f"the detail is shown as written, so {mark.group(0)!r} would be printed as typed; "
-                                 "write plain words, without Markdown links, emphasis or HTML")
-        return detail
 
     @model_validator(mode="after")
     def says_something(self) -> "SourceVersion":
