@@ -267,3 +267,13 @@ def test_paths_are_printed_from_the_current_folder(content_copy, monkeypatch):
     result = run_build("check", "--content", str(content_copy))
     relative = content_copy.relative_to(content_copy.parent.parent).as_posix()
     assert f"\n{relative}/treatments/diltiazem.yml:{kind_line}:1: kind: expected" in f"\n{result.stderr}", result.stderr
+
+
+def test_a_control_character_in_a_file_is_one_located_message(content_copy):
+    # YAML's reader refuses it before any parse: no repair to try, one message at its place, no traceback.
+    path = content_copy / "references.yml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("references:", "references:\x01", 1), encoding="utf-8")
+    line = text[:text.index("references:")].count("\n") + 1
+    [error] = errors_of(content_copy)
+    assert error.startswith(f"references.yml:{line}:") and "U+0001 (a control character)" in error, error

@@ -72,8 +72,11 @@ class SourceFile:
         try:
             reading = read_syntax(text, _compose)
         except yaml.reader.ReaderError as exc:  # a character YAML never reads (a control character): nothing to mend
-            line = text.count("\n", 0, exc.position) + 1
-            column = exc.position - text.rfind("\n", 0, exc.position)
+            # The reader stops at the first such character; libyaml counts its position in bytes, so find it.
+            position = text.find(chr(exc.character)) if isinstance(exc.character, int) else -1
+            position = position if position >= 0 else 0
+            line = text.count("\n", 0, position) + 1
+            column = position - text.rfind("\n", 0, position)
             return [ContentError(self.name, line, "", f"the file holds {describe_character(chr(exc.character))}, "
                                  "which YAML does not accept; delete it", column)]
         errors = [ContentError(self.name, mistake.line, reading.fields.get(mistake.line, ""), mistake.message,
