@@ -13,6 +13,7 @@ import yaml
 MAX_MISTAKES = 30  # then the file is surely not YAML at all
 MAX_PARSES = 60  # each mend costs a parse of at most 256 KB; a file needing more is shown what was found by then
 RUNAWAY_WINDOW = 400  # lines above a mistake searched for a quote left open (a text is at most 60 lines)
+RUNAWAY_MAX_BRACKETS = 64  # open brackets past which no quote is looked for (MAX_NESTING in source.py is 24)
 
 
 @dataclass(frozen=True)
@@ -241,6 +242,10 @@ def _runaway_in(text: str, lines: list[str]) -> tuple[int, int, str] | None:
     try:
         while True:
             token = scanner.get_token()
+            # Each token costs the scanner a pass over its open brackets: a file of nested brackets would take
+            # minutes (100 000 deep: 46 s). Content never nests so deep, and libyaml's message says why.
+            if scanner.flow_level > RUNAWAY_MAX_BRACKETS:
+                return None
             if token is None or isinstance(token, yaml.StreamEndToken):
                 return None
             if isinstance(token, yaml.ScalarToken) and token.style in ("'", '"') \
