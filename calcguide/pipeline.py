@@ -29,6 +29,7 @@ from .csp import OurScripts, offline_policy, with_policy_meta, write_nginx_csp
 from .failure import StageFailure, describe
 from .deployment import PublishSettings
 from .handout import copy_handouts, write_handouts
+from .layout import Layout  # noqa: F401 - where the build reads and writes, named here too
 from .incremental import LiveState, html_path, page_shape, pages_to_rebuild, patch_index, sync
 from .package import SHIM, write_offline_bundle
 from .publish import publish_together, recover, work_folder_lock
@@ -41,21 +42,6 @@ from .render import render
 from .search import MKDOCS_INDEX, enrich_search_index
 from .site import build_language, docs_problems, mkdocs_input, prune_unused_assets, read_base_config, write_language_chooser
 from .templatecache import bytecode_cache
-
-
-@dataclass
-class Layout:
-    """Where the build reads and writes; tests and the benchmark point it at temporary folders."""
-
-    project: Path
-    content_dir: Path
-    site_dir: Path
-    dist_dir: Path
-    work_dir: Path
-
-    @classmethod
-    def default(cls, project: Path) -> "Layout":
-        return cls(project, project / "content", project / "site", project / "dist", project / "build")
 
 
 @dataclass
@@ -331,9 +317,11 @@ PREVIEW_STAGES = ("validate", "render", "mkdocs", "search", "prune", "chooser", 
 def run_stages(layout: Layout, names: tuple[str, ...] | None = None, timings: Timings | None = None,
                previous_inputs: dict[str, str] | None = None, parallel: bool = True,
                settings: PublishSettings | None = None,
-               warn: Callable[[str], None] = lambda message: None, live: LiveState | None = None) -> BuildContext:
+               warn: Callable[[str], None] = lambda message: None, live: LiveState | None = None,
+               published: Callable[[], None] = lambda: None) -> BuildContext:
     """Run the stages of STAGES named in `names` (all by default), in the list's order, in a fresh staging folder
-    (or, for the preview, in `live.folder`, kept between rebuilds: calcguide/incremental.py)."""
+    (or, for the preview, in `live.folder`, kept between rebuilds: calcguide/incremental.py); then `published`,
+    while the work folder is still held (build.py records what it published: calcguide/uptodate.py)."""
     timings = timings or Timings()
     # One build per work folder; an interrupted publish is finished first (calcguide/publish.py).
     with work_folder_lock(layout.work_dir) as work_lock:
@@ -350,6 +338,7 @@ def run_stages(layout: Layout, names: tuple[str, ...] | None = None, timings: Ti
                     timings.record(stage.name, time.perf_counter() - start)
             if live:
                 live.good = True
+            published()
         except BaseException:
             if live:
                 live.good = False  # its output is half new: the next rebuild builds everything
@@ -362,8 +351,10 @@ def run_stages(layout: Layout, names: tuple[str, ...] | None = None, timings: Ti
 
 def build_everything(layout: Layout, timings: Timings | None = None, parallel: bool = True,
                      settings: PublishSettings | None = None,
-                     warn: Callable[[str], None] = lambda message: None) -> Timings:
-    return run_stages(layout, timings=timings, parallel=parallel, settings=settings, warn=warn).timings
+                     warn: Callable[[str], None] = lambda message: None,
+                     published: Callable[[], None] = lambda: None) -> Timings:
+    return run_stages(layout, timings=timings, parallel=parallel, settings=settings, warn=warn,
+                      published=published).timings
 
 
 def publish(staged: Path, target: Path) -> None:
