@@ -134,7 +134,10 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace, layout: Layo
                 summary.extend(_bundle_lines(layout))
                 # Remembered only when no input changed while the build read them (else the next build runs).
                 if inputs and inputs == _inputs(args, layout, settings):
-                    uptodate.remember(layout.work_dir, inputs, _outputs(layout), warnings, summary)
+                    try:
+                        uptodate.remember(layout.work_dir, inputs, _outputs(layout), warnings, summary)
+                    except (OSError, uptodate.InDoubt):
+                        uptodate.forget(layout.work_dir)  # site/ and dist/ are published; the next build runs
 
             layout.work_dir.mkdir(parents=True, exist_ok=True)
             uptodate.forget(layout.work_dir)

@@ -256,8 +256,8 @@ def _pdf(context: BuildContext) -> None:
     write_handouts(context.guide, context.catalogue, layout.project, layout.work_dir, context.dist, context.settings)
     copy_handouts(context.dist, context.site)  # every page links them, on the server as in the bundle
     # A printed product over its page budget: an error in a release, a located warning in an everyday build.
-    problems = placed_in(budget_problems(context.guide, context.catalogue, context.dist, layout.content_dir),
-                         layout.content_dir)
+    problems = placed_in(budget_problems(context.guide, context.catalogue, context.dist, layout.content_dir,
+                                         layout.work_dir / "printed-pages"), layout.content_dir)
     if problems and context.settings.release:
         raise ContentErrors(problems)
     for problem in problems:
