@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Callable
 
-from .audit import check_search_index, check_site
+from .audit import check_search_index, check_site, inline_scripts
 from .content import ContentErrors, Guide, load_guide
 from .content.errors import placed_in
 from .printbudget import budget_problems
@@ -42,6 +42,7 @@ from .render import render
 from .search import MKDOCS_INDEX, enrich_search_index
 from .site import build_language, docs_problems, mkdocs_input, prune_unused_assets, read_base_config, write_language_chooser
 from .templatecache import bytecode_cache
+from .verdicts import FILE as VERDICTS_FILE, Verdicts
 
 
 @dataclass
@@ -79,6 +80,8 @@ class BuildContext:
     # The preview's memory between rebuilds (calcguide/incremental.py): its output folder stays, MkDocs rebuilds
     # only the pages a save changed, the search index is patched. None: a build from nothing.
     live: LiveState | None = None
+    # What reading each built page found, remembered between full builds (calcguide/verdicts.py).
+    verdicts: Verdicts | None = None
 
     @property
     def site(self) -> Path:
@@ -243,12 +246,32 @@ def _audit(context: BuildContext) -> None:
             context.site / lang / html_path(path) for lang in context.built for path in context.live.rebuilt[lang]
         ] + [context.site / path for path in redirects]
         check_search_index([context.site / lang for lang in context.built], context.site)
-    check_site(folders, context.site, _our_scripts(context).allows, redirects)
+    check_site(folders, context.site, _our_scripts(context).allows, redirects, _verdicts(context))
+    _save_verdicts(context)
 
 
 def _our_scripts(context: BuildContext) -> OurScripts:
     project = context.layout.project
     return OurScripts.from_templates(project, read_base_config(project)["theme"].get("features", []))
+
+
+def _verdicts(context: BuildContext) -> Verdicts | None:
+    """The remembered verdicts of a full build (the preview checks the pages it rebuilt, and keeps none)."""
+    if context.verdicts is None and not context.live:
+        context.verdicts = Verdicts(context.layout.work_dir / VERDICTS_FILE, _our_scripts(context).key)
+    return context.verdicts
+
+
+def _scripts_of(context: BuildContext) -> Callable[[str], list[str]]:
+    """The inline scripts of a page, read once per page's bytes across builds."""
+    if (verdicts := _verdicts(context)) is None:
+        return inline_scripts
+    return lambda html: verdicts.remember("scripts", html, lambda: inline_scripts(html))
+
+
+def _save_verdicts(context: BuildContext) -> None:
+    if context.verdicts is not None:
+        context.verdicts.save()
 
 
 def _pdf(context: BuildContext) -> None:
@@ -268,14 +291,17 @@ def _bundle(context: BuildContext) -> None:
     # From file:// there is no server to send the policy: every page of the bundle carries it (calcguide/csp.py).
     ours, shim_path = _our_scripts(context), context.layout.project / SHIM
     shim = shim_path.read_text(encoding="utf-8") if shim_path.is_file() else None  # else the bundle says it
+    scripts_of = _scripts_of(context)
     write_offline_bundle(context.guide, context.site, context.dist, shim_path,
-                         lambda html: with_policy_meta(html, offline_policy(html, ours, shim)),
+                         lambda html: with_policy_meta(html, offline_policy(html, ours, shim, scripts_of)),
                          {redirect.site_path for redirect in _planned_redirects(context)})
+    _save_verdicts(context)
 
 
 def _csp(context: BuildContext) -> None:
     # The hosted site's policy allows exactly this build's inline scripts.
-    write_nginx_csp(context.site, context.dist, _our_scripts(context))
+    write_nginx_csp(context.site, context.dist, _our_scripts(context), _scripts_of(context))
+    _save_verdicts(context)
 
 
 def _publish(context: BuildContext) -> None:

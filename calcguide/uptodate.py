@@ -89,6 +89,13 @@ def input_digest(project: Path, content: Path, outputs: dict[str, Path], setting
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
+def code_digest() -> str:
+    """The build's code and the packages it runs on: what a cache of the build's own verdicts is keyed by
+    (calcguide/verdicts.py)."""
+    return hashlib.sha256(json.dumps([_tree_digest(CODE, skip=("__pycache__",)), _installed_packages(),
+                                      sys.version]).encode()).hexdigest()
+
+
 def output_manifest(outputs: dict[str, Path]) -> dict[str, str]:
     """Every file under each output folder, by "<name>/<path inside>", with the digest of its bytes."""
     manifest = {}
