@@ -82,6 +82,7 @@ class BuildContext:
     live: LiveState | None = None
     # What reading each built page found, remembered between full builds (calcguide/verdicts.py).
     verdicts: Verdicts | None = None
+    ours: OurScripts | None = None  # the inline scripts our templates write, rendered once per build
 
     @property
     def site(self) -> Path:
@@ -251,8 +252,10 @@ def _audit(context: BuildContext) -> None:
 
 
 def _our_scripts(context: BuildContext) -> OurScripts:
-    project = context.layout.project
-    return OurScripts.from_templates(project, read_base_config(project)["theme"].get("features", []))
+    if context.ours is None:
+        project = context.layout.project
+        context.ours = OurScripts.from_templates(project, read_base_config(project)["theme"].get("features", []))
+    return context.ours
 
 
 def _verdicts(context: BuildContext) -> Verdicts | None:

@@ -6,10 +6,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from importlib.metadata import version
 from pathlib import Path
-
-import pypdf
-from pypdf import PdfReader
 
 from .catalogue import Catalogue
 from .content import LANGS, ContentError, Guide, SourceFile
@@ -18,7 +16,7 @@ SITE_FILE = "site.yml"
 
 
 # What the text read from a PDF depends on besides its bytes: the reader and how it is asked.
-EXTRACTION = f"pypdf {pypdf.__version__}, extract_text()"
+EXTRACTION = f"pypdf {version('pypdf')}, extract_text()"
 
 
 def printed_pages(pdf: Path, cache: Path | None = None) -> list[str]:
@@ -34,6 +32,8 @@ def printed_pages(pdf: Path, cache: Path | None = None) -> list[str]:
             return json.loads(remembered.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             pass  # not read before, or a record cut short: read the PDF
+    from pypdf import PdfReader  # loaded only when a PDF is new: it is a tenth of a second of start-up
+
     pages = [page.extract_text() or "" for page in PdfReader(pdf).pages]
     if remembered is not None:
         cache.mkdir(parents=True, exist_ok=True)

@@ -65,7 +65,7 @@ def test_remembered_texts_are_those_of_the_same_pdf_only(tmp_path, monkeypatch):
     first = _pdf(tmp_path / "first.pdf", ["one", "two"])
     assert printed_pages(first, cache) == printed_pages(first)
     assert len(list(cache.iterdir())) == 1
-    monkeypatch.setattr("calcguide.printbudget.PdfReader", None)  # a second read of the same bytes reads no PDF
+    monkeypatch.setattr("pypdf.PdfReader", None)  # a second read of the same bytes reads no PDF
     assert printed_pages(first, cache) == printed_pages(_pdf(tmp_path / "again.pdf", ["one", "two"]), cache)
     monkeypatch.undo()
     other = _pdf(tmp_path / "first.pdf", ["one", "two", "three"])  # rewritten in place: other bytes, other key
