@@ -21,6 +21,10 @@
     --release                  refuse (exit 2) what a public release lacks: public address, editors, contact, a
                                changes entry for the version, treatments reviewed within the review cycle.
                                Without it these are warnings.
+    --force                    build even when nothing changed: without it, a build whose inputs (content/, templates/,
+                               docs/, mkdocs.yml, the code, the packages, Chromium and the fonts, the flags, the date)
+                               are those of the last build, and whose site/ and dist/ are as it left them, prints that
+                               build's warnings and "… are up to date …" and stops (calcguide/uptodate.py)
 
 Content mistakes are printed as `file:line: field: message`, one per line, and exit with status 2; any other
 failure (a template mistake, MkDocs refusing a page) is one line and exits with status 1. Either way site/ and
@@ -67,6 +71,8 @@ def main(argv: list[str] | None = None) -> int:
     for name in ("content", "site_dir", "dist_dir", "work_dir"):
         if (value := getattr(args, name)) is not None:
             setattr(layout, "content_dir" if name == "content" else name, value.resolve())
+    if args.command == "new":  # writes a content file: no settings read, so none can be refused
+        return _run(parser, args, layout, PublishSettings())
     try:
         settings = PublishSettings.from_command_line(args.public_url, args.release)
     except PublishSettingsError as error:
@@ -182,8 +188,8 @@ def _inputs(args: argparse.Namespace, layout: Layout, settings: PublishSettings)
     try:
         return uptodate.input_digest(PROJECT, layout.content_dir, _outputs(layout), settings,
                                      layout.work_dir / "pdf-cache", flags)
-    except uptodate.InDoubt:
-        return None  # the build runs whole, and refuses what it must
+    except (uptodate.InDoubt, OSError):
+        return None  # the build runs whole, and refuses what it must (an unreadable file, a link…)
 
 
 def _last_build(layout: Layout, inputs: str):  # noqa: ANN202 - calcguide.uptodate.LastBuild, loaded late

@@ -124,7 +124,7 @@ def up_to_date(work_dir: Path, inputs: str, outputs: dict[str, Path]) -> LastBui
     try:
         if output_manifest(outputs) != record.outputs:
             return None
-    except InDoubt:
+    except (InDoubt, OSError):  # a link or a pipe among them, a file unreadable or gone while read
         return None
     return record
 

@@ -110,6 +110,20 @@ def test_a_link_in_the_inputs_leaves_the_check_in_doubt(small_project, tmp_path)
         digest_of(small_project)
 
 
+def test_an_unreadable_input_makes_the_build_run_whole(tmp_path, monkeypatch):
+    spec = importlib.util.spec_from_file_location("build_cli_unreadable", PROJECT / "build.py")
+    cli = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(cli)
+
+    def unreadable(*args, **kwargs):
+        raise PermissionError("content/site.yml")
+
+    monkeypatch.setattr(uptodate, "input_digest", unreadable)
+    args = cli.argparse.Namespace(command="build", force=False)
+    layout = cli.Layout.default(tmp_path)
+    assert cli._inputs(args, layout, PublishSettings()) is None
+
+
 # --- the record and the manifest of the output ----------------------------------------------------------------
 
 
