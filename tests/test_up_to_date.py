@@ -110,6 +110,17 @@ def test_a_link_in_the_inputs_leaves_the_check_in_doubt(small_project, tmp_path)
         digest_of(small_project)
 
 
+def test_a_pipe_or_a_link_in_place_of_an_input_leaves_the_check_in_doubt(small_project, tmp_path):
+    (small_project / "mkdocs.yml").rename(tmp_path / "mkdocs.yml")
+    (small_project / "mkdocs.yml").symlink_to(tmp_path / "mkdocs.yml")
+    with pytest.raises(uptodate.InDoubt):
+        digest_of(small_project)
+    (small_project / "mkdocs.yml").unlink()
+    os.mkfifo(small_project / "mkdocs.yml")  # read, it would hang the build
+    with pytest.raises(uptodate.InDoubt):
+        digest_of(small_project)
+
+
 def test_an_unreadable_input_makes_the_build_run_whole(tmp_path, monkeypatch):
     spec = importlib.util.spec_from_file_location("build_cli_unreadable", PROJECT / "build.py")
     cli = importlib.util.module_from_spec(spec)
