@@ -21,6 +21,10 @@
     --release                  refuse (exit 2) what a public release lacks: public address, editors, contact, a
                                changes entry for the version, treatments reviewed within the review cycle.
                                Without it these are warnings.
+    --force                    build even when nothing changed: without it, a build whose inputs (content/, templates/,
+                               docs/, mkdocs.yml, the code, the packages, Chromium and the fonts, the flags, the date)
+                               are those of the last build, and whose site/ and dist/ are as it left them, prints that
+                               build's warnings and "… are up to date …" and stops (calcguide/uptodate.py)
 
 Content mistakes are printed as `file:line: field: message`, one per line, and exit with status 2; any other
 failure (a template mistake, MkDocs refusing a page) is one line and exits with status 1. Either way site/ and
@@ -32,19 +36,15 @@ import argparse
 import sys
 from pathlib import Path
 
-from calcguide.catalogue import load_catalogue
-from calcguide.content import ContentErrors
-from calcguide.content.editorschema import write_schemas
-from calcguide.content.scaffold import KINDS as SCAFFOLD_KINDS, ScaffoldError, new_file
-from calcguide.failure import describe
-from calcguide.package import measure_bundle, offline_bundles
-from calcguide.pipeline import Layout, Timings, build_everything, validate
 from calcguide.deployment import PUBLIC_URL_VARIABLE, PublishSettings, PublishSettingsError
-from calcguide.site import SiteBuildError
+from calcguide.layout import Layout
 
 PROJECT = Path(__file__).resolve().parent
 EXIT_CONTENT_ERROR = 2
 EXIT_BUILD_ERROR = 1
+# The kinds of file `new` writes (calcguide/content/scaffold.py's KINDS; a test holds them equal): named here, since
+# importing the content schema is most of a build's start-up, which a build with nothing to do must not pay.
+SCAFFOLD_KINDS = ("treatment", "reference", "chapter")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -62,6 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--public-url", metavar="URL",
                         help=f"public address of the guide (default: ${PUBLIC_URL_VARIABLE}, else none)")
     parser.add_argument("--release", action="store_true", help="fail on anything a public release lacks")
+    parser.add_argument("--force", action="store_true",
+                        help="build even when site/ and dist/ are up to date with everything the build reads")
     parser.add_argument("--debug", action="store_true", help="show Python tracebacks")
     args = parser.parse_args(argv)
 
@@ -69,9 +71,8 @@ def main(argv: list[str] | None = None) -> int:
     for name in ("content", "site_dir", "dist_dir", "work_dir"):
         if (value := getattr(args, name)) is not None:
             setattr(layout, "content_dir" if name == "content" else name, value.resolve())
-    _write_editor_schemas()
-    if args.command == "new":
-        return _new(parser, args, layout)
+    if args.command == "new":  # writes a content file: no settings read, so none can be refused
+        return _run(parser, args, layout, PublishSettings())
     try:
         settings = PublishSettings.from_command_line(args.public_url, args.release)
     except PublishSettingsError as error:
@@ -80,6 +81,31 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_CONTENT_ERROR
         # `check --release` lists every missing item at once, the refused address among them.
         settings = PublishSettings(None, True, public_url_problem=str(error))
+    if args.command == "build":
+        inputs = _inputs(args, layout, settings)
+        if not args.force and inputs and (last := _last_build(layout, inputs)):
+            for message in last.warnings:
+                _warn(message)  # the same inputs: the same warnings as the build that wrote site/ and dist/
+            print(f"{_shown(layout.site_dir)} and {_shown(layout.dist_dir)} are up to date with "
+                  f"{_shown(layout.content_dir)}, templates/, docs/, the build's code and its settings: nothing to "
+                  "build (--force builds anyway)")
+            print(*last.summary, sep="\n")
+            return 0
+        return _run(parser, args, layout, settings, inputs)
+    return _run(parser, args, layout, settings)
+
+
+def _run(parser: argparse.ArgumentParser, args: argparse.Namespace, layout: Layout, settings: PublishSettings,
+         inputs: str | None = None) -> int:
+    """Every command but a build with nothing to do: they load the build (most of their start-up time)."""
+    from calcguide.content import ContentErrors
+    from calcguide.failure import describe
+    from calcguide.pipeline import Timings, build_everything, validate
+    from calcguide.site import SiteBuildError
+
+    _write_editor_schemas()
+    if args.command == "new":
+        return _new(parser, args, layout)
     try:
         if args.command == "check":
             guide, _ = validate(layout, settings, _warn)
@@ -100,10 +126,30 @@ def main(argv: list[str] | None = None) -> int:
                 layout.site_dir = layout.work_dir / "preview"
             serve(layout, args.port, args.debug)
         else:
-            build_everything(layout, Timings(report=_progress), settings=settings, warn=_warn)
+            from calcguide import uptodate
+
+            warnings: list[str] = []
+
+            def warn(message: str) -> None:
+                warnings.append(message)
+                _warn(message)
+
+            summary: list[str] = []
+
+            def published() -> None:
+                summary.extend(_bundle_lines(layout))
+                # Remembered only when no input changed while the build read them (else the next build runs).
+                if inputs and inputs == _inputs(args, layout, settings):
+                    try:
+                        uptodate.remember(layout.work_dir, inputs, _outputs(layout), warnings, summary)
+                    except (OSError, uptodate.InDoubt):
+                        uptodate.forget(layout.work_dir)  # site/ and dist/ are published; the next build runs
+
+            layout.work_dir.mkdir(parents=True, exist_ok=True)
+            uptodate.forget(layout.work_dir)
+            build_everything(layout, Timings(report=_progress), settings=settings, warn=warn, published=published)
             print(f"built {layout.site_dir} and {layout.dist_dir}")
-            for bundle in offline_bundles(layout.dist_dir):
-                print(f"offline bundle {measure_bundle(bundle)}")
+            print(*summary, sep="\n")
         return 0
     except ContentErrors as errors:
         if args.debug:
@@ -127,7 +173,48 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_BUILD_ERROR
 
 
+def _outputs(layout: Layout) -> dict[str, Path]:
+    """What a build publishes: the sites, the bundle and PDFs, and the editors' schemas."""
+    from calcguide.uptodate import SCHEMA_DIR
+
+    return {"site": layout.site_dir, "dist": layout.dist_dir, "schemas": PROJECT / SCHEMA_DIR}
+
+
+def _inputs(args: argparse.Namespace, layout: Layout, settings: PublishSettings) -> str | None:
+    """The digest of everything a build reads (calcguide/uptodate.py), its flags included; None when in doubt."""
+    from calcguide import uptodate
+
+    flags = {name: str(value) for name, value in sorted(vars(args).items()) if name != "force"}
+    try:
+        return uptodate.input_digest(PROJECT, layout.content_dir, _outputs(layout), settings,
+                                     layout.work_dir / "pdf-cache", flags)
+    except (uptodate.InDoubt, OSError):
+        return None  # the build runs whole, and refuses what it must (an unreadable file, a link…)
+
+
+def _last_build(layout: Layout, inputs: str):  # noqa: ANN202 - calcguide.uptodate.LastBuild, loaded late
+    from calcguide.uptodate import up_to_date
+
+    return up_to_date(layout.work_dir, inputs, _outputs(layout))
+
+
+def _bundle_lines(layout: Layout) -> list[str]:
+    from calcguide.package import measure_bundle, offline_bundles
+
+    return [f"offline bundle {measure_bundle(bundle)}" for bundle in offline_bundles(layout.dist_dir)]
+
+
+def _shown(folder: Path) -> str:
+    """A folder as the editor names it: from the current folder when it is under it."""
+    try:
+        return f"{folder.relative_to(Path.cwd())}/"
+    except ValueError:
+        return f"{folder}/"
+
+
 def _new(parser: argparse.ArgumentParser, args: argparse.Namespace, layout: Layout) -> int:
+    from calcguide.content.scaffold import ScaffoldError, new_file
+
     if args.what is None or args.id is None:
         parser.error("new needs what to add and its id: new treatment ID, new reference ID or new chapter ID")
     try:
@@ -142,6 +229,10 @@ def _new(parser: argparse.ArgumentParser, args: argparse.Namespace, layout: Layo
 def _write_editor_schemas() -> None:
     """The JSON Schemas that editors' YAML servers read (schemas/, named on each content file's first line), made
     again from the models at every run; with the interface words when templates/strings.yml reads."""
+    from calcguide.catalogue import load_catalogue
+    from calcguide.content import ContentErrors
+    from calcguide.content.editorschema import write_schemas
+
     try:
         catalogue = load_catalogue(PROJECT / "templates")
     except ContentErrors:

@@ -1,5 +1,5 @@
-"""Build measures: the full build (PDFs included) cold, warm and after an edit, against bare MkDocs in the same
-run; page weight per scale; zip compression levels; the ways to print the handouts."""
+"""Build measures: the full build (PDFs included) cold, warm (nothing changed: the up-to-date check) and after an
+edit, against bare MkDocs in the same run; page weight per scale; zip compression levels; the ways to print the handouts."""
 from __future__ import annotations
 
 import io
@@ -47,7 +47,8 @@ def page_weights(site: Path) -> dict[str, float]:
 
 
 def measure_builds(content: Path, root: Path, repeat: int) -> dict[str, Any]:
-    """Cold (empty work folder), warm (inputs unchanged), edited (a treatment changed) and bare MkDocs, in turns."""
+    """Cold (empty work folder), warm (inputs unchanged: build.py finds site/ and dist/ up to date and stops),
+    edited (a treatment changed: a build that runs, whose stages are reported) and bare MkDocs, in turns."""
     times: dict[str, list[float]] = {"cold": [], "warm": [], "edited": [], "bare": []}
     cpu: dict[str, list[float]] = {name: [] for name in times}
     stages: dict[str, list[float]] = {}
@@ -68,7 +69,9 @@ def measure_builds(content: Path, root: Path, repeat: int) -> dict[str, Any]:
             wall, stage_times, cpu_time = guide_build(content, root)
             times[which].append(wall)
             cpu[which].append(cpu_time)
-            if which == "warm":
+            if which == "warm" and stage_times:
+                raise BenchError("the warm build ran its stages: the up-to-date check missed (calcguide/uptodate.py)")
+            if which == "edited":
                 for name, seconds in stage_times.items():
                     stages.setdefault(name, []).append(seconds)
         log(f"    run {run + 1}/{repeat}: " + ", ".join(f"{name} {values[-1]:.2f} s" for name, values in times.items()))

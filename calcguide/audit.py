@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping
 
 import tinycss2
 
@@ -27,6 +27,9 @@ from .policy import (ATTRIBUTE_PREFIXES, CONTENT_ID, GLOBAL_ATTRIBUTES, HTTP_EQU
                      LOADING_RELS, PAGE_TAGS, REDIRECT_HTTP_EQUIV, TAG_ATTRIBUTES, redirect_content)
 from .search import INDEX, read_index
 from .site import SiteBuildError
+
+if TYPE_CHECKING:
+    from .verdicts import Verdicts
 
 RUNNABLE_SCRIPT_TYPES = frozenset({"", "text/javascript", "application/javascript", "module"})
 DATA_SCRIPT_TYPES = frozenset({"application/json"})
@@ -245,10 +248,11 @@ def inline_scripts(html: str) -> list[str]:
 
 
 def check_site(folders: Iterable[Path], site_dir: Path, allows_script: Callable[[str], bool],
-               redirects: Mapping[str, str] | None = None) -> None:
+               redirects: Mapping[str, str] | None = None, verdicts: "Verdicts | None" = None) -> None:
     """Check every page under folders (and their search index, whose texts the search shows as HTML); raise
     OutputCheckError with every finding. `redirects`: the former addresses of pages (their path in the site) and
-    the relative address each may send readers to, a page of the site that is not itself a redirect."""
+    the relative address each may send readers to, a page of the site that is not itself a redirect. `verdicts`:
+    what the check found in the same pages before (calcguide/verdicts.py), keyed with `allows_script`'s scripts."""
     folders, redirects = list(folders), redirects or {}
     findings = []
     for folder in folders:
@@ -256,8 +260,11 @@ def check_site(folders: Iterable[Path], site_dir: Path, allows_script: Callable[
         for page in pages:
             name = page.relative_to(site_dir.parent).as_posix()
             refresh_to = redirects.get(page.relative_to(site_dir).as_posix())
-            findings += [f"{name}: {problem}" for problem in check_html(page.read_text(encoding="utf-8"), allows_script,
-                                                                         refresh_to=refresh_to)]
+            html = page.read_text(encoding="utf-8")
+            problems = (verdicts.remember("check", html, lambda: check_html(html, allows_script, refresh_to=refresh_to),
+                                          given=refresh_to or "") if verdicts
+                        else check_html(html, allows_script, refresh_to=refresh_to))
+            findings += [f"{name}: {problem}" for problem in problems]
     for path, target in redirects.items():
         landing = posixpath.normpath(posixpath.join(posixpath.dirname(path), target))
         if (scheme_of(target)[0] or target.startswith(("/", "\\")) or landing.startswith("..")

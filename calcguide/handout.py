@@ -25,7 +25,7 @@ from .audit import check_handout
 from .cdp import BrowserError, Chromium
 from .content import LANGS, Guide
 from .deployment import PublishSettings
-from .pdfcache import PdfCache
+from .pdfcache import CHROMIUM, PdfCache
 from .pdftags import FINISHING, PdfMetadata, finish
 from .catalogue import Catalogue, date_in_words
 from .pages import Page
@@ -33,7 +33,6 @@ from .render import Renderer, Trusted
 from .templatecache import bytecode_cache
 from .typography import markdown_extensions, plain_text
 
-CHROMIUM = "/usr/bin/chromium"
 # As root on a build machine: no sandbox, and no background calls home (the handout needs no network).
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
                  "--disable-background-networking", "--disable-component-update"]

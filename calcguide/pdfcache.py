@@ -16,6 +16,8 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+# The Debian Chromium that prints the handouts (calcguide/handout.py; `make site` installs it).
+CHROMIUM = "/usr/bin/chromium"
 # Where fontconfig finds fonts and its configuration (which font answers "Liberation Sans", say).
 FONT_PLACES = ("/usr/share/fonts", "/usr/local/share/fonts", "/etc/fonts", str(Path.home() / ".local/share/fonts"),
                str(Path.home() / ".fonts"))
@@ -37,28 +39,39 @@ def _stat_digest(places: tuple[str, ...]) -> str:
     return digest.hexdigest()
 
 
+def printing_machine(folder: Path, executable: str) -> dict[str, str]:
+    """What of the machine shapes a printed PDF: the Chromium build and the installed fonts (also an input of
+    the up-to-date check, calcguide/uptodate.py). folder: where the Chromium version is remembered."""
+    return {"chromium": _chromium_version(folder, executable), "fonts": _stat_digest(FONT_PLACES)}
+
+
+def _chromium_version(folder: Path, executable: str) -> str:
+    """The Chromium version, asked once per Chromium build: running it costs about as much as a print."""
+    try:
+        real = os.path.realpath(executable)
+        files = sorted({real, *(p for p in ("/usr/lib/chromium/chromium",) if os.path.exists(p))})
+        stamp = hashlib.sha256(json.dumps([(p, os.stat(p).st_size, os.stat(p).st_mtime_ns) for p in files])
+                               .encode()).hexdigest()
+    except OSError:
+        return "absent"  # the pdf stage says so when it needs to print
+    remembered = folder / f"chromium-{stamp}.version"
+    if remembered.is_file():
+        return remembered.read_text(encoding="utf-8")
+    done = subprocess.run([executable, "--version"], capture_output=True, text=True, check=False)
+    version = f"{stamp} {done.stdout.strip()}"
+    folder.mkdir(parents=True, exist_ok=True)
+    remembered.write_text(version, encoding="utf-8")
+    return version
+
+
 class PdfCache:
     def __init__(self, folder: Path, executable: str, args: list[str], options: dict[str, Any], finishing: str = ""):
         self.folder = folder
         self.folder.mkdir(parents=True, exist_ok=True)
         self.setup = hashlib.sha256(json.dumps({
-            "chromium": self._version(executable), "args": args, "options": options,
+            **printing_machine(folder, executable), "args": args, "options": options,
             "finishing": finishing,  # what is done to the PDF after printing (calcguide/pdftags.py)
-            "fonts": _stat_digest(FONT_PLACES)}, sort_keys=True).encode()).hexdigest()
-
-    def _version(self, executable: str) -> str:
-        """The Chromium version, asked once per Chromium build: running it costs about as much as a print."""
-        real = os.path.realpath(executable)
-        files = sorted({real, *(p for p in ("/usr/lib/chromium/chromium",) if os.path.exists(p))})
-        stamp = hashlib.sha256(json.dumps([(p, os.stat(p).st_size, os.stat(p).st_mtime_ns) for p in files])
-                               .encode()).hexdigest()
-        remembered = self.folder / f"chromium-{stamp}.version"
-        if remembered.is_file():
-            return remembered.read_text(encoding="utf-8")
-        done = subprocess.run([executable, "--version"], capture_output=True, text=True, check=False)
-        version = f"{stamp} {done.stdout.strip()}"
-        remembered.write_text(version, encoding="utf-8")
-        return version
+        }, sort_keys=True).encode()).hexdigest()
 
     def key(self, html: str) -> str:
         return hashlib.sha256(f"{self.setup}\0{html}".encode()).hexdigest()

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Callable
 
-from .audit import check_search_index, check_site
+from .audit import check_search_index, check_site, inline_scripts
 from .content import ContentErrors, Guide, load_guide
 from .content.errors import placed_in
 from .printbudget import budget_problems
@@ -29,6 +29,7 @@ from .csp import OurScripts, offline_policy, with_policy_meta, write_nginx_csp
 from .failure import StageFailure, describe
 from .deployment import PublishSettings
 from .handout import copy_handouts, write_handouts
+from .layout import Layout  # noqa: F401 - where the build reads and writes, named here too
 from .incremental import LiveState, html_path, page_shape, pages_to_rebuild, patch_index, sync
 from .package import SHIM, write_offline_bundle
 from .publish import publish_together, recover, work_folder_lock
@@ -41,21 +42,7 @@ from .render import render
 from .search import MKDOCS_INDEX, enrich_search_index
 from .site import build_language, docs_problems, mkdocs_input, prune_unused_assets, read_base_config, write_language_chooser
 from .templatecache import bytecode_cache
-
-
-@dataclass
-class Layout:
-    """Where the build reads and writes; tests and the benchmark point it at temporary folders."""
-
-    project: Path
-    content_dir: Path
-    site_dir: Path
-    dist_dir: Path
-    work_dir: Path
-
-    @classmethod
-    def default(cls, project: Path) -> "Layout":
-        return cls(project, project / "content", project / "site", project / "dist", project / "build")
+from .verdicts import FILE as VERDICTS_FILE, Verdicts
 
 
 @dataclass
@@ -93,6 +80,9 @@ class BuildContext:
     # The preview's memory between rebuilds (calcguide/incremental.py): its output folder stays, MkDocs rebuilds
     # only the pages a save changed, the search index is patched. None: a build from nothing.
     live: LiveState | None = None
+    # What reading each built page found, remembered between full builds (calcguide/verdicts.py).
+    verdicts: Verdicts | None = None
+    ours: OurScripts | None = None  # the inline scripts our templates write, rendered once per build
 
     @property
     def site(self) -> Path:
@@ -257,12 +247,34 @@ def _audit(context: BuildContext) -> None:
             context.site / lang / html_path(path) for lang in context.built for path in context.live.rebuilt[lang]
         ] + [context.site / path for path in redirects]
         check_search_index([context.site / lang for lang in context.built], context.site)
-    check_site(folders, context.site, _our_scripts(context).allows, redirects)
+    check_site(folders, context.site, _our_scripts(context).allows, redirects, _verdicts(context))
+    _save_verdicts(context)
 
 
 def _our_scripts(context: BuildContext) -> OurScripts:
-    project = context.layout.project
-    return OurScripts.from_templates(project, read_base_config(project)["theme"].get("features", []))
+    if context.ours is None:
+        project = context.layout.project
+        context.ours = OurScripts.from_templates(project, read_base_config(project)["theme"].get("features", []))
+    return context.ours
+
+
+def _verdicts(context: BuildContext) -> Verdicts | None:
+    """The remembered verdicts of a full build (the preview checks the pages it rebuilt, and keeps none)."""
+    if context.verdicts is None and not context.live:
+        context.verdicts = Verdicts(context.layout.work_dir / VERDICTS_FILE, _our_scripts(context).key)
+    return context.verdicts
+
+
+def _scripts_of(context: BuildContext) -> Callable[[str], list[str]]:
+    """The inline scripts of a page, read once per page's bytes across builds."""
+    if (verdicts := _verdicts(context)) is None:
+        return inline_scripts
+    return lambda html: verdicts.remember("scripts", html, lambda: inline_scripts(html))
+
+
+def _save_verdicts(context: BuildContext) -> None:
+    if context.verdicts is not None:
+        context.verdicts.save()
 
 
 def _pdf(context: BuildContext) -> None:
@@ -270,8 +282,8 @@ def _pdf(context: BuildContext) -> None:
     write_handouts(context.guide, context.catalogue, layout.project, layout.work_dir, context.dist, context.settings)
     copy_handouts(context.dist, context.site)  # every page links them, on the server as in the bundle
     # A printed product over its page budget: an error in a release, a located warning in an everyday build.
-    problems = placed_in(budget_problems(context.guide, context.catalogue, context.dist, layout.content_dir),
-                         layout.content_dir)
+    problems = placed_in(budget_problems(context.guide, context.catalogue, context.dist, layout.content_dir,
+                                         layout.work_dir / "printed-pages"), layout.content_dir)
     if problems and context.settings.release:
         raise ContentErrors(problems)
     for problem in problems:
@@ -282,14 +294,17 @@ def _bundle(context: BuildContext) -> None:
     # From file:// there is no server to send the policy: every page of the bundle carries it (calcguide/csp.py).
     ours, shim_path = _our_scripts(context), context.layout.project / SHIM
     shim = shim_path.read_text(encoding="utf-8") if shim_path.is_file() else None  # else the bundle says it
+    scripts_of = _scripts_of(context)
     write_offline_bundle(context.guide, context.site, context.dist, shim_path,
-                         lambda html: with_policy_meta(html, offline_policy(html, ours, shim)),
+                         lambda html: with_policy_meta(html, offline_policy(html, ours, shim, scripts_of)),
                          {redirect.site_path for redirect in _planned_redirects(context)})
+    _save_verdicts(context)
 
 
 def _csp(context: BuildContext) -> None:
     # The hosted site's policy allows exactly this build's inline scripts.
-    write_nginx_csp(context.site, context.dist, _our_scripts(context))
+    write_nginx_csp(context.site, context.dist, _our_scripts(context), _scripts_of(context))
+    _save_verdicts(context)
 
 
 def _publish(context: BuildContext) -> None:
@@ -331,9 +346,11 @@ PREVIEW_STAGES = ("validate", "render", "mkdocs", "search", "prune", "chooser", 
 def run_stages(layout: Layout, names: tuple[str, ...] | None = None, timings: Timings | None = None,
                previous_inputs: dict[str, str] | None = None, parallel: bool = True,
                settings: PublishSettings | None = None,
-               warn: Callable[[str], None] = lambda message: None, live: LiveState | None = None) -> BuildContext:
+               warn: Callable[[str], None] = lambda message: None, live: LiveState | None = None,
+               published: Callable[[], None] = lambda: None) -> BuildContext:
     """Run the stages of STAGES named in `names` (all by default), in the list's order, in a fresh staging folder
-    (or, for the preview, in `live.folder`, kept between rebuilds: calcguide/incremental.py)."""
+    (or, for the preview, in `live.folder`, kept between rebuilds: calcguide/incremental.py); then `published`,
+    while the work folder is still held (build.py records what it published: calcguide/uptodate.py)."""
     timings = timings or Timings()
     # One build per work folder; an interrupted publish is finished first (calcguide/publish.py).
     with work_folder_lock(layout.work_dir) as work_lock:
@@ -350,6 +367,7 @@ def run_stages(layout: Layout, names: tuple[str, ...] | None = None, timings: Ti
                     timings.record(stage.name, time.perf_counter() - start)
             if live:
                 live.good = True
+            published()
         except BaseException:
             if live:
                 live.good = False  # its output is half new: the next rebuild builds everything
@@ -362,8 +380,10 @@ def run_stages(layout: Layout, names: tuple[str, ...] | None = None, timings: Ti
 
 def build_everything(layout: Layout, timings: Timings | None = None, parallel: bool = True,
                      settings: PublishSettings | None = None,
-                     warn: Callable[[str], None] = lambda message: None) -> Timings:
-    return run_stages(layout, timings=timings, parallel=parallel, settings=settings, warn=warn).timings
+                     warn: Callable[[str], None] = lambda message: None,
+                     published: Callable[[], None] = lambda: None) -> Timings:
+    return run_stages(layout, timings=timings, parallel=parallel, settings=settings, warn=warn,
+                      published=published).timings
 
 
 def publish(staged: Path, target: Path) -> None:

@@ -3,9 +3,11 @@ counted, and each product over its budget as one error located at the budget it 
 must not silently take the handout from three pages to four."""
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+from importlib.metadata import version
 from pathlib import Path
-
-from pypdf import PdfReader
 
 from .catalogue import Catalogue
 from .content import LANGS, ContentError, Guide, SourceFile
@@ -13,9 +15,32 @@ from .content import LANGS, ContentError, Guide, SourceFile
 SITE_FILE = "site.yml"
 
 
-def printed_pages(pdf: Path) -> list[str]:
-    """The text of each page of a PDF."""
-    return [page.extract_text() or "" for page in PdfReader(pdf).pages]
+# What the text read from a PDF depends on besides its bytes: the reader and how it is asked.
+EXTRACTION = f"pypdf {version('pypdf')}, extract_text()"
+
+
+def printed_pages(pdf: Path, cache: Path | None = None) -> list[str]:
+    """The text of each page of a PDF; remembered in `cache` by the digest of the PDF's bytes and EXTRACTION
+    (reading the text of a handout costs a third of a second, and a handout whose page did not change is the
+    same PDF: calcguide/pdfcache.py)."""
+    data = pdf.read_bytes()
+    remembered = None
+    if cache is not None:
+        key = hashlib.sha256(EXTRACTION.encode() + b"\0" + data).hexdigest()
+        remembered = cache / f"{key}.pages.json"
+        try:
+            return json.loads(remembered.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            pass  # not read before, or a record cut short: read the PDF
+    from pypdf import PdfReader  # loaded only when a PDF is new: it is a tenth of a second of start-up
+
+    pages = [page.extract_text() or "" for page in PdfReader(pdf).pages]
+    if remembered is not None:
+        cache.mkdir(parents=True, exist_ok=True)
+        staged = remembered.with_name(f".{remembered.name}.{os.getpid()}")
+        staged.write_text(json.dumps(pages), encoding="utf-8")
+        os.replace(staged, remembered)  # whole or absent
+    return pages
 
 
 def algorithm_pages(handout_pages: list[str], tiers_heading: str) -> int:
@@ -34,8 +59,9 @@ def _comparable(text: str) -> str:
     return " ".join(text.replace("\u2019", "'").split())
 
 
-def budget_problems(guide: Guide, catalogue: Catalogue, dist_dir: Path, content_dir: Path) -> list[ContentError]:
-    """Every printed product over its budget, in each language."""
+def budget_problems(guide: Guide, catalogue: Catalogue, dist_dir: Path, content_dir: Path,
+                    cache: Path | None = None) -> list[ContentError]:
+    """Every printed product over its budget, in each language (the PDFs' texts remembered in `cache`)."""
     budget = guide.site.print_budget
     site = SourceFile(content_dir / SITE_FILE, content_dir)
     site.read()
@@ -44,12 +70,12 @@ def budget_problems(guide: Guide, catalogue: Catalogue, dist_dir: Path, content_
         counted: dict[str, int] = {}
         handout = dist_dir / f"handout-{lang}.pdf"
         if handout.is_file():
-            pages = printed_pages(handout)
+            pages = printed_pages(handout, cache)
             counted["handout"] = len(pages)
             counted["algorithm"] = algorithm_pages(pages, catalogue.ui["tiers_at_a_glance"][lang])
         leaflet = dist_dir / f"leaflet-{lang}.pdf"
         if leaflet.is_file():
-            counted["leaflet"] = len(PdfReader(leaflet).pages)
+            counted["leaflet"] = len(printed_pages(leaflet, cache))
         for product, count in counted.items():
             allowed = getattr(budget, product)
             if count > allowed:

@@ -62,6 +62,9 @@ PIPELINE = "calcguide/pipeline.py"
 PDFCACHE = "calcguide/pdfcache.py"
 TEMPLATECACHE = "calcguide/templatecache.py"
 PACKAGE = "calcguide/package.py"
+UPTODATE = "calcguide/uptodate.py"
+VERDICTS = "calcguide/verdicts.py"
+PRINTBUDGET = "calcguide/printbudget.py"
 
 T_SAFETY = "tests/test_safety.py"
 T_UNTRUSTED = "tests/test_untrusted_input.py"
@@ -72,6 +75,9 @@ T_PUBLISH = "tests/test_publish.py"
 T_PDFCACHE = "tests/test_pdf_cache.py"
 T_TEMPLATECACHE = "tests/test_template_cache.py"
 T_PACKAGE = "tests/test_package.py"
+T_UPTODATE = "tests/test_up_to_date.py"
+T_VERDICTS = "tests/test_verdicts.py"
+T_PRINTBUDGET = "tests/test_print_budget.py"
 
 MUTATIONS: tuple[Mutation, ...] = (
     # --- content/safety: what a drug must state ------------------------------------------------------------------
@@ -194,11 +200,28 @@ MUTATIONS: tuple[Mutation, ...] = (
     m("publish: a second build may share the work folder", PUBLISH,
       "            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)", "            pass", T_PUBLISH,
       "-k", "not full_build"),
+    # --- uptodate: what a build with nothing to do must have checked ---------------------------------------------
+    m("uptodate: the templates not read", UPTODATE, '        "templates": _tree_digest(project / "templates"),\n', "",
+      T_UPTODATE),
+    m("uptodate: the date ignored", UPTODATE, '        "utc date": now.date().isoformat(),', "", T_UPTODATE),
+    m("uptodate: the flags ignored", UPTODATE, '        "flags": flags,\n', "", T_UPTODATE),
+    m("uptodate: a file's name ignored", UPTODATE, 'digest.update(f"{relative}\\0{file_digest}\\0".encode())',
+      'digest.update(f"{file_digest}\\0".encode())', T_UPTODATE),
+    m("uptodate: the output not checked", UPTODATE, "        if output_manifest(outputs) != record.outputs:",
+      "        if False:", T_UPTODATE),
+    m("uptodate: links followed", UPTODATE, "    if not stat.S_ISDIR(info.st_mode):", "    if False:", T_UPTODATE),
+    # --- verdicts and printed pages: what a page's reading is remembered by --------------------------------------
+    m("verdicts: the page's bytes ignored", VERDICTS, '.encode() + html.encode("utf-8")).hexdigest()',
+      ".encode()).hexdigest()", T_VERDICTS),
+    m("verdicts: the redirect's target ignored", VERDICTS, "\\0{given}\\0", "\\0", T_VERDICTS),
+    m("verdicts: our scripts ignored", VERDICTS, 'f"{code_digest()}\\0{scripts_key}"', 'f"{code_digest()}"',
+      T_VERDICTS),
+    m("printbudget: the PDF's bytes ignored", PRINTBUDGET, 'EXTRACTION.encode() + b"\\0" + data', "EXTRACTION.encode()",
+      T_PRINTBUDGET),
     # --- pdfcache: what a printed handout depends on ------------------------------------------------------------
-    m("pdfcache: the Chromium version ignored", PDFCACHE, '"chromium": self._version(executable), ', "",
+    m("pdfcache: the Chromium version ignored", PDFCACHE, '"chromium": _chromium_version(folder, executable), ', "",
       T_PDFCACHE),
-    m("pdfcache: the fonts ignored", PDFCACHE, '            "fonts": _stat_digest(FONT_PLACES)}',
-      "            }", T_PDFCACHE),
+    m("pdfcache: the fonts ignored", PDFCACHE, ', "fonts": _stat_digest(FONT_PLACES)}', "}", T_PDFCACHE),
     m("pdfcache: the print options ignored", PDFCACHE, '"args": args, "options": options,', '"args": args,',
       T_PDFCACHE),
     m("pdfcache: the page ignored", PDFCACHE, '        return hashlib.sha256(f"{self.setup}\\0{html}".encode()).hexdigest()',

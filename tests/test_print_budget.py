@@ -60,6 +60,27 @@ def test_printed_pages_reads_the_text_of_each_page(tmp_path):
     assert [text.strip() for text in printed_pages(_pdf(tmp_path / "x.pdf", ["one", "two"]))] == ["one", "two"]
 
 
+def test_remembered_texts_are_those_of_the_same_pdf_only(tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    first = _pdf(tmp_path / "first.pdf", ["one", "two"])
+    assert printed_pages(first, cache) == printed_pages(first)
+    assert len(list(cache.iterdir())) == 1
+    monkeypatch.setattr("pypdf.PdfReader", None)  # a second read of the same bytes reads no PDF
+    assert printed_pages(first, cache) == printed_pages(_pdf(tmp_path / "again.pdf", ["one", "two"]), cache)
+    monkeypatch.undo()
+    other = _pdf(tmp_path / "first.pdf", ["one", "two", "three"])  # rewritten in place: other bytes, other key
+    assert [text.strip() for text in printed_pages(other, cache)] == ["one", "two", "three"]
+
+
+def test_a_record_cut_short_is_read_again_from_the_pdf(tmp_path):
+    cache = tmp_path / "cache"
+    pdf = _pdf(tmp_path / "x.pdf", ["one"])
+    printed_pages(pdf, cache)
+    [record] = cache.iterdir()
+    record.write_text('["on', encoding="utf-8")
+    assert [text.strip() for text in printed_pages(pdf, cache)] == ["one"]
+
+
 def test_the_budget_is_configured_in_site_yml_and_checked(content_copy):
     assert load_guide(PROJECT / "content").site.print_budget.model_dump() == {"algorithm": 1, "handout": 3, "leaflet": 2}
     replace_in(content_copy / "site.yml", "print_budget: {algorithm: 1,", "print_budget: {algorithm: 0,")

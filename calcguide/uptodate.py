@@ -1,0 +1,197 @@
+"""The up-to-date check, as make does it: a build whose inputs are all as they were at the last published build, and
+whose published output is still what that build wrote, has nothing to do.
+
+After each build that published, the work folder keeps a record (`up-to-date.json`): a digest of every input, a
+manifest of the digests of the files it published (site/, dist/, and the editors' schemas/), and the warnings it
+printed. The next `build.py` computes the digest of its inputs again; if it equals the record's and every published
+file still has its recorded digest (none added, none missing), it replays the warnings and stops. Anything
+else — a changed, added or renamed input, a touched output file, a record missing or unreadable, a file of a kind
+the build refuses (a link, a pipe) — and the build runs whole. `build.py --force` skips the check.
+
+An input is whatever can change a byte of the output or a warning (`input_digest`): content/, templates/, docs/,
+mkdocs.yml, the build's own code (build.py, calcguide/), the installed Python packages (their names and versions),
+the vendored browser files (package-lock.json and the shim the bundle carries), Chromium's build and the fonts
+(calcguide/pdfcache.py), the build's settings (--public-url, --release, the folders), the environment variables the
+build and MkDocs read, and the date (the review cycle's warnings are counted from it, and MkDocs dates the sitemap).
+The imports here are light on purpose: a build with nothing to do must not pay for loading the build.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import stat
+import sys
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Iterable
+
+from .deployment import PublishSettings
+from .pdfcache import CHROMIUM, printing_machine
+
+RECORD = "up-to-date.json"
+# Raised whenever what the record holds changes meaning: an older record is then never trusted.
+RECORD_VERSION = 1
+# Where `build.py` writes the editors' schemas (SCHEMA_DIR of calcguide/content/editorschema.py; a test holds
+# them equal): not imported, since that module loads the whole content schema.
+SCHEMA_DIR = "schemas"
+# Environment variables that shape the output or a warning: the public address (calcguide/deployment.py), the
+# date MkDocs stamps (its sitemap), the time zone and locale the date is read in, fontconfig's files (the PDFs)
+# and where Python finds its packages (not NO_MKDOCS_2_WARNING: the build sets it, calcguide/site.py).
+READ_VARIABLES = ("CALCGUIDE_PUBLIC_URL", "SOURCE_DATE_EPOCH", "TZ", "LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE",
+                  "LC_TIME", "LC_COLLATE", "FONTCONFIG_FILE", "FONTCONFIG_PATH", "PYTHONPATH",
+                  "PYTHONHOME")
+# The folders of the vendored browser files that the build copies (calcguide/package.py's SHIM) and their lock.
+VENDORED = ("node_modules/iframe-worker", "package-lock.json")
+CODE = Path(__file__).resolve().parent  # calcguide/, wherever it was imported from
+
+
+class InDoubt(Exception):
+    """An input the check cannot vouch for (a link, a pipe, an unreadable file): the build runs whole, and says
+    what is wrong if it is wrong."""
+
+
+@dataclass(frozen=True)
+class LastBuild:
+    """What the work folder remembers of the last build that published."""
+
+    inputs: str  # input_digest of that build
+    outputs: dict[str, str]  # "site/en/index.html" → sha256 of the file published there
+    warnings: list[str]  # what it warned about, in its order
+    summary: list[str]  # what it told at the end (the offline bundle's size)
+    version: int = RECORD_VERSION
+
+
+def input_digest(project: Path, content: Path, outputs: dict[str, Path], settings: PublishSettings,
+                 pdf_cache: Path, flags: dict[str, str], code: Path = CODE, now: dt.datetime | None = None) -> str:
+    """One digest of every input of a build (the module's docstring lists them), `flags` being its command line;
+    InDoubt when one cannot be vouched for."""
+    now = now or dt.datetime.now(dt.timezone.utc)
+    parts = {
+        "version": RECORD_VERSION,
+        "settings": repr(settings),  # public address, release or not, and the day the review cycle counts from
+        "utc date": now.date().isoformat(),  # MkDocs' build date (its sitemap) is UTC's
+        "flags": flags,
+        "folders": {name: str(path) for name, path in sorted(outputs.items())},
+        "environment": {name: os.environ.get(name) for name in READ_VARIABLES},
+        "python": [sys.version, sys.executable, sys.flags.isolated],
+        "packages": _installed_packages(),
+        "printing": printing_machine(pdf_cache, CHROMIUM),
+        "content": _tree_digest(content),
+        "templates": _tree_digest(project / "templates"),
+        "docs": _tree_digest(project / "docs"),
+        "mkdocs.yml": _tree_digest(project / "mkdocs.yml"),
+        "build.py": _tree_digest(project / "build.py"),
+        "code": _tree_digest(code, skip=("__pycache__",)),
+        "vendored": {name: _tree_digest(project / name) for name in VENDORED},
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def code_digest() -> str:
+    """The build's code and the packages it runs on: what a cache of the build's own verdicts is keyed by
+    (calcguide/verdicts.py)."""
+    return hashlib.sha256(json.dumps([_tree_digest(CODE, skip=("__pycache__",)), _installed_packages(),
+                                      sys.version]).encode()).hexdigest()
+
+
+def output_manifest(outputs: dict[str, Path]) -> dict[str, str]:
+    """Every file under each output folder, by "<name>/<path inside>", with the digest of its bytes."""
+    manifest = {}
+    for name, folder in outputs.items():
+        for relative, digest in _files(folder, ()):
+            manifest[f"{name}/{relative}"] = digest
+    return manifest
+
+
+def last_build(work_dir: Path) -> LastBuild | None:
+    """The record of the last build that published, if there is one this version can read."""
+    try:
+        data = json.loads((work_dir / RECORD).read_text(encoding="utf-8"))
+        record = LastBuild(**data)
+    except (OSError, ValueError, TypeError):
+        return None
+    return record if record.version == RECORD_VERSION else None
+
+
+def up_to_date(work_dir: Path, inputs: str, outputs: dict[str, Path]) -> LastBuild | None:
+    """The last build's record, when its inputs are `inputs` and its published files are all still as it wrote
+    them; else None."""
+    record = last_build(work_dir)
+    if record is None or record.inputs != inputs:
+        return None
+    try:
+        if output_manifest(outputs) != record.outputs:
+            return None
+    except (InDoubt, OSError):  # a link or a pipe among them, a file unreadable or gone while read
+        return None
+    return record
+
+
+def forget(work_dir: Path) -> None:
+    """Before a build runs: whatever it does, the record no longer describes site/ and dist/ until it publishes."""
+    (work_dir / RECORD).unlink(missing_ok=True)
+
+
+def remember(work_dir: Path, inputs: str, outputs: dict[str, Path], warnings: Iterable[str],
+             summary: Iterable[str] = ()) -> None:
+    """After a build published: what it read, what it wrote and told, written whole or not at all."""
+    record = LastBuild(inputs, output_manifest(outputs), list(warnings), list(summary))
+    staged = work_dir / f".{RECORD}.{os.getpid()}"
+    staged.write_text(json.dumps(asdict(record)), encoding="utf-8")
+    os.replace(staged, work_dir / RECORD)
+
+
+def _installed_packages() -> list[str]:
+    """The names of the package metadata folders on Python's path (name and version: `mkdocs-1.6.1.dist-info`)
+    and their times (a reinstall of the same version shows), and the path itself."""
+    found: list[str] = []
+    for entry in sys.path:
+        found.append(f"path {entry}")
+        try:
+            with os.scandir(entry or ".") as listing:
+                for item in listing:
+                    if item.name.endswith((".dist-info", ".egg-info", ".egg-link", ".pth")):
+                        found.append(f"{entry}/{item.name} {item.stat().st_mtime_ns}")
+        except (NotADirectoryError, FileNotFoundError, PermissionError):
+            continue
+    return sorted(found)
+
+
+def _tree_digest(path: Path, skip: tuple[str, ...] = ()) -> str:
+    """The digest of a file, or of a folder's file names and bytes; "absent" when there is nothing there."""
+    if not path.exists() and not path.is_symlink():
+        return "absent"
+    digest = hashlib.sha256()
+    for relative, file_digest in _files(path, skip):
+        digest.update(f"{relative}\0{file_digest}\0".encode())
+    return digest.hexdigest()
+
+
+def _files(path: Path, skip: tuple[str, ...]) -> Iterable[tuple[str, str]]:
+    """(path inside `path`, digest of its bytes) of every file under `path` (or of `path`, a file), sorted; InDoubt
+    at anything that is neither a folder nor a regular file."""
+    info = os.lstat(path) if path.exists() or path.is_symlink() else None
+    if info is None:
+        return
+    if stat.S_ISREG(info.st_mode):
+        yield "", _file_digest(path)
+        return
+    if not stat.S_ISDIR(info.st_mode):
+        raise InDoubt(f"{path} is neither a folder nor a regular file")
+    for folder, subfolders, files in os.walk(path):
+        subfolders[:] = sorted(name for name in subfolders if name not in skip)
+        for name in subfolders:
+            if os.path.islink(os.path.join(folder, name)):
+                raise InDoubt(f"{os.path.join(folder, name)} is a link")
+        for name in sorted(files):
+            full = os.path.join(folder, name)
+            if not stat.S_ISREG(os.lstat(full).st_mode):
+                raise InDoubt(f"{full} is not a regular file")
+            yield os.path.relpath(full, path), _file_digest(Path(full))
+
+
+def _file_digest(path: Path) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
