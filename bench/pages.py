@@ -170,12 +170,14 @@ LIGHTHOUSE_FLAGS = "--headless=new --no-sandbox --disable-gpu"
 LIGHTHOUSE_PAGES = (("home", "en"), ("algorithm", "fr"), ("treatment", "fr"), ("safety", "en"))
 
 
-def lighthouse_paths(site: Path) -> dict[str, str]:
+def lighthouse_paths(site: Path, quick: bool = False) -> dict[str, str]:
+    """The pages Lighthouse scores; a quick run scores the first one only (Lighthouse is half a quick run's time,
+    and tests/test_lighthouse.py scores all four for accessibility)."""
     from calcguide.catalogue import load_catalogue
 
     pages = load_catalogue(PROJECT / "templates").pages
     paths = {}
-    for kind, lang in LIGHTHOUSE_PAGES:
+    for kind, lang in LIGHTHOUSE_PAGES[:1] if quick else LIGHTHOUSE_PAGES:
         slug = f"{pages['treatment'].slug[lang]}/diltiazem" if kind == "treatment" else pages[kind].slug[lang]
         paths[f"{kind} ({lang})"] = f"{lang}/{slug}.html"
     return {name: path for name, path in paths.items() if (site / path).is_file()}
@@ -264,7 +266,7 @@ def measure_pages(site: Path, dist: Path, quick: bool, queries: int, log: Callab
         search["first_query_ms_max"] = max((search[lang]["first_query"]["ms"] or float("inf")) for lang in LANGS)
         search["index_load_ms_max"] = max(search[lang]["index_load_ms"] for lang in LANGS)
         log("    lighthouse")
-        lighthouse = measure_lighthouse(origin, lighthouse_paths(site), lighthouse_runs)
+        lighthouse = measure_lighthouse(origin, lighthouse_paths(site, quick), lighthouse_runs)
     # Pages of the guide (the language chooser, a page of links only, is not one).
     guide_pages = [page for page in pages if page["page"] != "index.html"]
     besides = max(page["besides_html_bytes"] for page in guide_pages)
