@@ -1,6 +1,7 @@
 """The loader: every file of content/ read, validated and cross-checked into one `Guide`, or every mistake."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
@@ -18,19 +19,50 @@ from .source import SourceFile
 from .text import Model
 
 
+Document = tuple[Any, SourceFile, list[ContentError]]  # the model or None, the source with its lines, the errors
+
+
+@dataclass
+class DocumentCache:
+    """Each file's reading and validation, kept by the preview between saves, so that a save reads and validates
+    again only the files whose bytes changed (the checks between files run on every load). An entry is keyed by
+    all that shapes it: the path, the name its messages give it, the tree below which no link is
+    followed, the model, and the bytes read (the code does not change while the preview runs). The models are
+    frozen and nothing writes to a SourceFile once read, so a document is shared safely between loads."""
+
+    entries: dict[tuple[Path, str, Path, type], tuple[bytes, Document]] = field(default_factory=dict)
+
+    def load(self, source: SourceFile, model: type[Model], read: Callable[[bytes | ContentError], Document]
+             ) -> Document:
+        raw = source.read_raw()
+        if isinstance(raw, ContentError):  # missing, a link, a pipe…: told each time, never kept
+            return read(raw)
+        key = (source.path, source.name, source.tree, model)
+        if (entry := self.entries.get(key)) is not None and entry[0] == raw:
+            return entry[1]
+        document = read(raw)
+        self.entries[key] = (raw, document)
+        return document
+
+
 def load_document(path: Path, model: type[Model], root: Path | None = None,
-                  tree: Path | None = None) -> tuple[Any, SourceFile, list[ContentError]]:
+                  tree: Path | None = None, cache: DocumentCache | None = None) -> Document:
     """One YAML file validated against `model`: (the model or None, the source with its lines, the errors).
     Messages name the file relative to `root` (default: its folder); no link is followed below `tree` (default:
-    root)."""
+    root). With a `cache`, a file whose bytes it has seen is not read again."""
     source = SourceFile(path, root or path.parent, tree)
-    read_errors = source.read()
-    if source.data is None:
-        return None, source, read_errors
-    # Data that read (syntax mistakes mended as their messages advise, or texts with a mistake of their own) is
-    # validated too, so that one run shows the file's every mistake; nothing twice at a line already reported.
-    value, problems = validate_model(source, model, source.data)
-    return value, source, [*read_errors, *(problem for problem in problems if problem.line not in source.mended_lines)]
+
+    def read(raw: bytes | ContentError) -> Document:
+        read_errors = source.read(raw)
+        if source.data is None:
+            return None, source, read_errors
+        # Data that read (syntax mistakes mended as their messages advise, or texts with a mistake of their own) is
+        # validated too, so that one run shows the file's every mistake; nothing twice at a line already reported.
+        value, problems = validate_model(source, model, source.data)
+        return value, source, [*read_errors,
+                               *(problem for problem in problems if problem.line not in source.mended_lines)]
+
+    return cache.load(source, model, read) if cache is not None else read(source.read_raw())
 
 
 # Editors' and systems' own files, never content: hidden files (.DS_Store, vim's .x.yml.swp), backups (x.yml~),
@@ -126,10 +158,12 @@ def _follows_from(error: ContentError, salvaged: dict[str, Salvaged]) -> bool:
     return any(parts[:len(where)] == tuple(str(part) for part in where) for where in salvaged[error.file].broken)
 
 
-def load_guide(root: Path, declared: Callable[[ContentError], None] = lambda exception: None) -> Guide:
+def load_guide(root: Path, declared: Callable[[ContentError], None] = lambda exception: None,
+               cache: DocumentCache | None = None) -> Guide:
     """Read, validate and cross-check all of `root` (the content/ folder); raise ContentErrors with every mistake.
     Each text whose numbers differ between the languages on purpose (`numbers_differ: <reason>`) is passed to
-    `declared`, so that the build lists them."""
+    `declared`, so that the build lists them. With a `cache` (the preview's), only the files that changed since
+    the last load are read and validated again."""
     root = Path(root)
     errors: list[ContentError] = []
     parsed: dict[str, Any] = {}
@@ -137,7 +171,7 @@ def load_guide(root: Path, declared: Callable[[ContentError], None] = lambda exc
     salvaged: dict[str, Salvaged] = {}  # what validates of the files that do not, by file name
 
     for content_file in CONTENT_FILES:
-        value, source, problems = load_document(root / content_file.name, content_file.model, root)
+        value, source, problems = load_document(root / content_file.name, content_file.model, root, cache=cache)
         errors.extend(problems)
         if source.data is not None:
             parsed[content_file.name], sources[content_file.name] = value, source
@@ -153,7 +187,7 @@ def load_guide(root: Path, declared: Callable[[ContentError], None] = lambda exc
         errors.append(ContentError(TREATMENTS_DIR, 1, "", "no treatment files; expected one .yml file per treatment"))
     unfinished: list[SourceFile] = [source for name, source in sources.items() if parsed[name] is None]
     for path in treatment_files:
-        value, source, problems = load_document(path, Treatment, root)
+        value, source, problems = load_document(path, Treatment, root, cache=cache)
         errors.extend(problems)
         if value is None:
             invalid_treatments.append(path.stem)
