@@ -13,7 +13,7 @@ from .errors import ContentError, ContentErrors
 from .files import CONTENT_FILES, TREATMENTS_DIR
 from .regular import check_tree
 from .messages import Salvaged, salvage, validate_model
-from .parity import check_parity
+from .parity import ParityReport, check_parity
 from .schema import Guide, Treatment
 from .source import SourceFile
 from .text import Model
@@ -31,6 +31,18 @@ class DocumentCache:
     frozen and nothing writes to a SourceFile once read, so a document is shared safely between loads."""
 
     entries: dict[tuple[Path, str, Path, type], tuple[bytes, Document]] = field(default_factory=dict)
+    # The numbers of each source's two languages compared (check_parity reads the source alone), by source.
+    parities: dict[int, tuple[SourceFile, ParityReport]] = field(default_factory=dict)
+
+    def parity(self, source: SourceFile) -> ParityReport:
+        """check_parity(source), worked out once per source read: a cached document keeps its source."""
+        kept = self.parities.get(id(source))
+        if kept is None or kept[0] is not source:
+            report = check_parity(source)
+            live = {id(document[1]) for _, document in self.entries.values()}
+            self.parities = {key: value for key, value in self.parities.items() if key in live}
+            kept = self.parities[id(source)] = (source, report)
+        return kept[1]
 
     def load(self, source: SourceFile, model: type[Model], read: Callable[[bytes | ContentError], Document]
              ) -> Document:
@@ -210,7 +222,7 @@ def load_guide(root: Path, declared: Callable[[ContentError], None] = lambda exc
     errors.extend(_between_files(parsed, sources, treatments, invalid_treatments, salvaged, salvaged_treatments))
     # The same numbers in both languages, in every file that read as YAML (even one with other mistakes).
     for source in [*sources.values(), *(source for _, source in treatments)]:
-        parity = check_parity(source)
+        parity = cache.parity(source) if cache is not None else check_parity(source)
         errors.extend(parity.errors)
         for exception in parity.exceptions:
             declared(exception)
