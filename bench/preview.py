@@ -109,10 +109,11 @@ def measure_preview(content: Path, root: Path, edits: int) -> dict[str, Any]:
                 # serve's own figure for this save (`rebuilt en in 0.31 s`): the rest is the save noticed, the
                 # tab told and the page loaded again.
                 rebuilt = wait_for(lambda: _rebuilds(output)[rebuilds_before:], 60, "serve's report of the rebuild")
+                (rebuild_seconds, rebuild_cpu), = rebuilt[-1:]
                 each.append({"kind": kind, "lang": lang, "seconds": seconds, "seen_by_playwright_seconds": seen,
-                             "rebuild_seconds": rebuilt[-1]})
-                log(f"    edit {edit + 1}/{edits} ({kind}, {lang}): {seconds:.2f} s (rebuilt in {rebuilt[-1]:.2f} s,"
-                    f" found by Playwright at {seen:.2f} s)")
+                             "rebuild_seconds": rebuild_seconds, "rebuild_cpu_seconds": rebuild_cpu})
+                log(f"    edit {edit + 1}/{edits} ({kind}, {lang}): {seconds:.2f} s (rebuilt in {rebuild_seconds:.2f} s,"
+                    f" CPU {rebuild_cpu:.2f} s; found by Playwright at {seen:.2f} s)")
         every = [seconds for times in samples.values() for seconds in times]
         if not every:
             raise BenchError("no edit was timed")
@@ -120,6 +121,7 @@ def measure_preview(content: Path, root: Path, edits: int) -> dict[str, Any]:
                 "samples": by_language, "by_kind": {kind: statistics.median(times) for kind, times in samples.items()
                                                    if times},
                 "each": each, "rebuild_median_seconds": statistics.median(sample["rebuild_seconds"] for sample in each),
+                "rebuild_cpu_median_seconds": statistics.median(sample["rebuild_cpu_seconds"] for sample in each),
                 "serve_cpu_seconds": _stop(server, cpu_before),
                 "load_average": [round(load, 2) for load in os.getloadavg()],
                 "serve_log_tail": output.read_text().splitlines()[-4:]}
@@ -135,12 +137,12 @@ LOADED = """async () => {
     while (!loaded()) await new Promise(resolve => setTimeout(resolve, 10));
     return [performance.timeOrigin, loaded()];
 }"""
-REBUILT = re.compile(r"^rebuilt .* in ([\d.]+) s$", re.MULTILINE)
+REBUILT = re.compile(r"^rebuilt .* in ([\d.]+) s \(CPU ([\d.]+) s\)$", re.MULTILINE)
 
 
-def _rebuilds(log_path: Path) -> list[float]:
-    """The seconds of each rebuild serve reported so far, the first build included."""
-    return [float(seconds) for seconds in REBUILT.findall(log_path.read_text(errors="replace"))]
+def _rebuilds(log_path: Path) -> list[tuple[float, float]]:
+    """The wall and CPU seconds of each rebuild serve reported so far, the first build included."""
+    return [(float(wall), float(cpu)) for wall, cpu in REBUILT.findall(log_path.read_text(errors="replace"))]
 
 
 def _stop(server: subprocess.Popen, cpu_before: float) -> float:

@@ -45,6 +45,20 @@ def test_quick_run_times_an_edit_until_the_open_tab_reloads_in_each_language(qui
     preview = quick_results["preview"]
     assert set(preview["samples"]) == set(LANGS)
     assert all(preview["samples"][lang] for lang in LANGS)
+    # Each edit with serve's own figures beside the tab's: the rebuild (wall and CPU) is part of the wait.
+    for sample in preview["each"]:
+        assert 0 < sample["rebuild_cpu_seconds"] and 0 < sample["rebuild_seconds"] < sample["seconds"]
+
+
+def test_the_preview_part_runs_alone(tmp_path):
+    output = tmp_path / "preview.json"
+    done = subprocess.run([sys.executable, str(PROJECT / "bench" / "run.py"), "--only", "preview", "--edits", "1",
+                           "--output", str(output)], capture_output=True, text=True, cwd=PROJECT)
+    assert done.returncode == 0, done.stderr
+    results = json.loads(output.read_text())
+    assert set(results) == {"machine", "date", "settings", "preview", "targets"}  # nothing else built
+    assert results["preview"]["edits"] == 1
+    assert list(results["targets"]) == ["edit → reloaded tab (median, 3 kinds of edit)"]
 
 
 def test_quick_run_compares_zip_levels_and_ways_to_print(quick_results):
