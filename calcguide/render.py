@@ -48,10 +48,12 @@ class _PageEnvironment(jinja2.Environment):
 
 
 # Rendered fragments by what shapes them (Renderer._fragments); the last few shapes only, so memory stays bounded.
-_FRAGMENTS: dict[str, dict[tuple[str, str, bool, str], Fragment]] = {}
+# A content text's key: (text, language, without citations, page folder); a plain value's: (text, language, PLAIN).
+_FRAGMENTS: dict[str, dict[tuple, Fragment]] = {}
+PLAIN = "\0plain"  # in place of a page folder, which never holds a NUL
 
 
-def _fragments_shaped_by(shape: str) -> dict[tuple[str, str, bool, str], Fragment]:
+def _fragments_shaped_by(shape: str) -> dict[tuple, Fragment]:
     if shape not in _FRAGMENTS:
         while len(_FRAGMENTS) >= 4:
             del _FRAGMENTS[next(iter(_FRAGMENTS))]
@@ -115,7 +117,12 @@ class Renderer:
         value = str(value)
         if not value or INERT.fullmatch(value):
             return value
-        return self.table.add(plain(value, self.setting))
+        # A plain fragment depends on its text and the language's abbreviations only (both in the cache's shape).
+        key = (value, self.setting.lang, PLAIN)
+        fragment = self._fragments.get(key)
+        if fragment is None:
+            fragment = self._fragments[key] = plain(value, self.setting)
+        return self.table.add(fragment)
 
     def begin(self, page: Page, lang: str, cite: bool = True) -> FragmentTable:
         """Start rendering `page` in `lang`: a fresh table of fragments, and how its texts are set."""
