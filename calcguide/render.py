@@ -82,10 +82,13 @@ class Renderer:
         self._page_dir = ""
         # What a fragment depends on besides its text, language and page folder: the references (numbers,
         # tooltips), the glossary (abbreviations), the catalogue (the reference page's address), the tooltip's
-        # template. Fragments are kept under it from one render to the next (the preview renders on every save).
+        # template, and the proper nouns of the whole guide (a French text's first word keeps its capital after a
+        # colon when the guide writes it with one inside a sentence, anywhere). Fragments are kept under it from
+        # one render to the next (the preview renders on every save).
         self._fragments = _fragments_shaped_by(hashlib.sha256("\0".join([
             repr(guide.references), repr(guide.glossary), repr(catalogue),
-            (templates_dir / "reference-tooltip.j2").read_text(encoding="utf-8")]).encode()).hexdigest())
+            (templates_dir / "reference-tooltip.j2").read_text(encoding="utf-8"),
+            repr(sorted(self._proper_nouns()))]).encode()).hexdigest())
         options = dict(loader=jinja2.FileSystemLoader(templates_dir), undefined=jinja2.StrictUndefined,
                        keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
                        bytecode_cache=bytecode_cache)  # compiling the templates was most of this stage
