@@ -42,18 +42,15 @@ def _edit_reference(content: Path, lang: str, marker: str) -> tuple[Path, str]:
     return source, yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
 
 
-_ORIGINALS: dict[Path, str] = {}
-
-
 def _edit_algorithm(content: Path, lang: str, marker: str) -> tuple[Path, str]:
     # Edited as text: algorithm.yml holds flow mappings with "?" in them, which the project's loader reads and
-    # PyYAML does not. The marker goes at the end of the first node's detail in that language.
+    # PyYAML does not. The marker goes at the end of the first node's detail in that language, in place of this
+    # language's earlier marker (the other language's stays, as an editor's save of one language leaves the other).
     source = content / "algorithm.yml"
-    original = _ORIGINALS.setdefault(source, source.read_text(encoding="utf-8"))
-    lines = original.split("\n")
+    lines = source.read_text(encoding="utf-8").split("\n")
     detail = next(number for number, line in enumerate(lines) if line.strip() == "detail:")
     line = next(number for number in range(detail + 1, len(lines)) if lines[number].strip().startswith(f"{lang}: "))
-    lines[line] += f" {marker}."
+    lines[line] = lines[line].split(" benchmark")[0] + f" {marker}."
     return source, "\n".join(lines)
 
 
@@ -89,7 +86,8 @@ def measure_preview(content: Path, root: Path, edits: int) -> dict[str, Any]:
         with chromium() as browser, local_tab(browser, origin) as (tab, _):
             for edit in range(edits):
                 kind, write = EDITS[edit % len(EDITS)]
-                lang = LANGS[(edit // len(EDITS) + edit) % len(LANGS)]
+                # Each kind in English, then each in French, and so on: every kind of edit in both languages.
+                lang = LANGS[edit // len(EDITS) % len(LANGS)]
                 tab.goto(f"{origin}/{_page_of(kind, lang, content)}")
                 tab.wait_for_load_state("load")
                 marker = f"benchmark{edit}edit{time.time_ns() % 100000}"
@@ -113,7 +111,7 @@ def measure_preview(content: Path, root: Path, edits: int) -> dict[str, Any]:
                 each.append({"kind": kind, "lang": lang, "seconds": seconds, "seen_by_playwright_seconds": seen,
                              "rebuild_seconds": rebuild_seconds, "rebuild_cpu_seconds": rebuild_cpu})
                 log(f"    edit {edit + 1}/{edits} ({kind}, {lang}): {seconds:.2f} s (rebuilt in {rebuild_seconds:.2f} s,"
-                    f" CPU {rebuild_cpu:.2f} s; found by Playwright at {seen:.2f} s)")
+                    f" CPU {rebuild_cpu or 0:.2f} s; found by Playwright at {seen:.2f} s)")
         every = [seconds for times in samples.values() for seconds in times]
         if not every:
             raise BenchError("no edit was timed")
@@ -121,7 +119,7 @@ def measure_preview(content: Path, root: Path, edits: int) -> dict[str, Any]:
                 "samples": by_language, "by_kind": {kind: statistics.median(times) for kind, times in samples.items()
                                                    if times},
                 "each": each, "rebuild_median_seconds": statistics.median(sample["rebuild_seconds"] for sample in each),
-                "rebuild_cpu_median_seconds": statistics.median(sample["rebuild_cpu_seconds"] for sample in each),
+                "rebuild_cpu_median_seconds": statistics.median(sample["rebuild_cpu_seconds"] or 0 for sample in each),
                 "serve_cpu_seconds": _stop(server, cpu_before),
                 "load_average": [round(load, 2) for load in os.getloadavg()],
                 "serve_log_tail": output.read_text().splitlines()[-4:]}
@@ -137,12 +135,14 @@ LOADED = """async () => {
     while (!loaded()) await new Promise(resolve => setTimeout(resolve, 10));
     return [performance.timeOrigin, loaded()];
 }"""
-REBUILT = re.compile(r"^rebuilt .* in ([\d.]+) s \(CPU ([\d.]+) s\)$", re.MULTILINE)
+# An older serve (to compare with) gives no CPU time.
+REBUILT = re.compile(r"^rebuilt .* in ([\d.]+) s(?: \(CPU ([\d.]+) s\))?$", re.MULTILINE)
 
 
-def _rebuilds(log_path: Path) -> list[tuple[float, float]]:
+def _rebuilds(log_path: Path) -> list[tuple[float, float | None]]:
     """The wall and CPU seconds of each rebuild serve reported so far, the first build included."""
-    return [(float(wall), float(cpu)) for wall, cpu in REBUILT.findall(log_path.read_text(errors="replace"))]
+    return [(float(wall), float(cpu) if cpu else None)
+            for wall, cpu in REBUILT.findall(log_path.read_text(errors="replace"))]
 
 
 def _stop(server: subprocess.Popen, cpu_before: float) -> float:

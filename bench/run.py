@@ -284,7 +284,7 @@ def preview_report(results: dict) -> str:
              f"{preview['rebuild_cpu_median_seconds']:.2f} s; CPU time of serve in all, first build included: "
              f"{preview['serve_cpu_seconds']:.2f} s"]
     lines += [f"  {sample['kind']:<10} {sample['lang']}  tab {sample['seconds']:.2f} s, rebuild "
-              f"{sample['rebuild_seconds']:.2f} s (CPU {sample['rebuild_cpu_seconds']:.2f} s), found by Playwright at "
+              f"{sample['rebuild_seconds']:.2f} s (CPU {sample['rebuild_cpu_seconds'] or 0:.2f} s), found by Playwright at "
               f"{sample['seen_by_playwright_seconds']:.2f} s"
               for sample in preview["each"]]
     for name, target in results["targets"].items():
