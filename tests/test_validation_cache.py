@@ -61,3 +61,16 @@ def test_a_cached_file_keeps_its_parity_report_and_a_changed_one_gets_its_own(co
         load_guide(content_copy, cache=cache)
     assert any(error.file == "treatments/diltiazem.yml" and error.field.startswith("summary")
                for error in caught.value.errors)
+
+
+def test_a_placeholder_saved_into_a_cached_file_is_reported_and_its_removal_clears_it(content_copy):
+    cache = DocumentCache()
+    load_guide(content_copy, cache=cache)
+    source = content_copy / "treatments" / "diltiazem.yml"
+    original = source.read_bytes()
+    replace_in(source, "  en: >-\n    The 2014 review", "  en: >-\n    TODO The 2014 review")
+    with pytest.raises(ContentErrors) as caught:
+        load_guide(content_copy, cache=cache)
+    assert [error.field for error in caught.value.errors if "to-do marker" in error.message] == ["summary.en"]
+    source.write_bytes(original)
+    load_guide(content_copy, cache=cache)  # nothing left over from the file's earlier bytes

@@ -3,22 +3,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar
 
 from .addresses import RESERVED_PAGE_NAMES
 from .crosscheck import cross_check
 from .crosscheck import texts_in
-from .editorial import check_placeholders, editorial_errors
+from .editorial import check_placeholders, editorial_errors, placeholders_of
 from .errors import ContentError, ContentErrors
 from .files import CONTENT_FILES, TREATMENTS_DIR
 from .regular import check_tree
 from .messages import Salvaged, salvage, validate_model
-from .parity import ParityReport, check_parity
+from .parity import check_parity
 from .schema import Guide, Treatment
 from .source import SourceFile
 from .text import Model
 
 
+T = TypeVar("T")
 Document = tuple[Any, SourceFile, list[ContentError]]  # the model or None, the source with its lines, the errors
 
 
@@ -31,17 +32,17 @@ class DocumentCache:
     frozen and nothing writes to a SourceFile once read, so a document is shared safely between loads."""
 
     entries: dict[tuple[Path, str, Path, type], tuple[bytes, Document]] = field(default_factory=dict)
-    # The numbers of each source's two languages compared (check_parity reads the source alone), by source.
-    parities: dict[int, tuple[SourceFile, ParityReport]] = field(default_factory=dict)
+    # What the checks that read one source alone found in it (its parity report, its placeholders), by check and
+    # source, kept while the source is: a cached document keeps its source, a changed file gets a new one.
+    checked: dict[tuple[Callable, int], tuple[SourceFile, Any]] = field(default_factory=dict)
 
-    def parity(self, source: SourceFile) -> ParityReport:
-        """check_parity(source), worked out once per source read: a cached document keeps its source."""
-        kept = self.parities.get(id(source))
+    def check(self, check: Callable[[SourceFile], T], source: SourceFile) -> T:
+        """check(source), worked out once per source read (`check` reads nothing but the source)."""
+        kept = self.checked.get((check, id(source)))
         if kept is None or kept[0] is not source:
-            report = check_parity(source)
             live = {id(document[1]) for _, document in self.entries.values()}
-            self.parities = {key: value for key, value in self.parities.items() if key in live}
-            kept = self.parities[id(source)] = (source, report)
+            self.checked = {key: value for key, value in self.checked.items() if key[1] in live}
+            kept = self.checked[(check, id(source))] = (source, check(source))
         return kept[1]
 
     def load(self, source: SourceFile, model: type[Model], read: Callable[[bytes | ContentError], Document]
@@ -136,13 +137,16 @@ def _salvage(model: type[Model], data: Any) -> Salvaged | None:
 def _between_files(parsed: dict[str, Any], sources: dict[str, SourceFile],
                    treatments: list[tuple[Treatment, SourceFile]], invalid_treatments: list[str],
                    salvaged: dict[str, Salvaged], salvaged_treatments: list[tuple[Treatment, SourceFile]],
-                   ) -> list[ContentError]:
+                   cache: DocumentCache | None = None) -> list[ContentError]:
     """The checks between files, also on what validates of the files that do not (so that one wrong field does
     not hide the mistakes of the next round), leaving out what follows from a mistake already reported."""
     def checks(files: dict[str, Any], every_treatment: list[tuple[Treatment, SourceFile]],
                undefined: list[str], partial: dict[str, set[str]] | None = None) -> list[ContentError]:
         return [*cross_check(files, sources, every_treatment, undefined, partial),
-                *editorial_errors(files, sources, every_treatment)]
+                *editorial_errors(files, sources, every_treatment, placeholders)]
+
+    def placeholders(source: SourceFile) -> list[ContentError]:  # of a file unchanged since the last save: kept
+        return cache.check(placeholders_of, source) if cache is not None else placeholders_of(source)
 
     if not salvaged:
         return checks(parsed, treatments, invalid_treatments)
@@ -219,10 +223,11 @@ def load_guide(root: Path, declared: Callable[[ContentError], None] = lambda exc
                     f"{value.id!r} cannot name a treatment: {TREATMENTS_DIR}/{value.id}.md would be taken for the "
                     "landing page of the Treatments section; rename the file (and its id)")))
 
-    errors.extend(_between_files(parsed, sources, treatments, invalid_treatments, salvaged, salvaged_treatments))
+    errors.extend(_between_files(parsed, sources, treatments, invalid_treatments, salvaged, salvaged_treatments,
+                                 cache))
     # The same numbers in both languages, in every file that read as YAML (even one with other mistakes).
     for source in [*sources.values(), *(source for _, source in treatments)]:
-        parity = cache.parity(source) if cache is not None else check_parity(source)
+        parity = cache.check(check_parity, source) if cache is not None else check_parity(source)
         errors.extend(parity.errors)
         for exception in parity.exceptions:
             declared(exception)
