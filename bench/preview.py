@@ -2,6 +2,7 @@
 showing the edit, reloaded by itself."""
 from __future__ import annotations
 
+import functools
 import os
 import re
 import statistics
@@ -57,13 +58,20 @@ def _edit_algorithm(content: Path, lang: str, marker: str) -> tuple[Path, str]:
 EDITS = (("treatment", _edit_treatment), ("reference", _edit_reference), ("algorithm", _edit_algorithm))
 
 
+@functools.cache
 def _page_of(kind: str, lang: str, content: Path) -> str:
+    """The address of the page that shows an edit of this kind, as the build plans it: a treatment's French page
+    has a French name of its own (its English id's address there is a redirect page, which the tab would follow
+    on every reload)."""
     from calcguide.catalogue import load_catalogue
+    from calcguide.content import load_guide
+    from calcguide.pages import plan_pages
 
-    pages = load_catalogue(PROJECT / "templates").pages
-    if kind == "treatment":
-        return f"{lang}/{pages['treatment'].slug[lang]}/{sorted((content / 'treatments').glob('*.yml'))[0].stem}.html"
-    return f"{lang}/{pages['references' if kind == 'reference' else 'algorithm'].slug[lang]}.html"
+    treatment = sorted((content / "treatments").glob("*.yml"))[0].stem
+    page_id = {"treatment": treatment, "reference": "references", "algorithm": "algorithm"}[kind]
+    page = next(page for page in plan_pages(load_guide(content), load_catalogue(PROJECT / "templates"))
+                if page.page_id == page_id)
+    return f"{lang}/{page.paths[lang].removesuffix('.md')}.html"
 
 
 def measure_preview(content: Path, root: Path, edits: int) -> dict[str, Any]:
