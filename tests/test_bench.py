@@ -45,9 +45,12 @@ def test_quick_run_times_an_edit_until_the_open_tab_reloads_in_each_language(qui
     preview = quick_results["preview"]
     assert set(preview["samples"]) == set(LANGS)
     assert all(preview["samples"][lang] for lang in LANGS)
-    # Each edit with serve's own figures beside the tab's: the rebuild (wall and CPU) is part of the wait.
+    # Each edit with serve's own figures beside the tab's (the rebuild's wall and CPU time, read from what serve
+    # printed), and when Playwright found the text.
+    assert [sample["kind"] for sample in preview["each"]] == ["treatment", "reference"]
     for sample in preview["each"]:
-        assert 0 < sample["rebuild_cpu_seconds"] and 0 < sample["rebuild_seconds"] < sample["seconds"]
+        assert sample["rebuild_seconds"] > 0 and sample["rebuild_cpu_seconds"] > 0
+        assert sample["seen_by_playwright_seconds"] > 0
 
 
 def test_the_preview_part_runs_alone(tmp_path):
