@@ -94,8 +94,9 @@ def measure_preview(content: Path, root: Path, edits: int) -> dict[str, Any]:
         with chromium() as browser, local_tab(browser, origin) as (tab, _):
             for edit in range(edits):
                 kind, write = EDITS[edit % len(EDITS)]
-                # Each kind in English, then each in French, and so on: every kind of edit in both languages.
-                lang = LANGS[edit // len(EDITS) % len(LANGS)]
+                # English and French in turn: with three kinds of edit, each kind comes in both languages, and the
+                # first two edits (--quick) are one of each language.
+                lang = LANGS[edit % len(LANGS)]
                 tab.goto(f"{origin}/{_page_of(kind, lang, content)}")
                 tab.wait_for_load_state("load")
                 marker = f"benchmark{edit}edit{time.time_ns() % 100000}"
