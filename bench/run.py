@@ -2,6 +2,9 @@
 
     .venv/bin/python bench/run.py            the full benchmark (×1 ×10 ×50 content, 10 edits in serve)
     .venv/bin/python bench/run.py --quick    one repetition, ×1 content only, a few pages, Lighthouse on one: a smoke run
+    .venv/bin/python bench/run.py --only preview --edits 10
+                                             the live preview alone: 10 saves in `build.py serve`, each
+                                             timed to the reloaded tab (bench/preview.json)
     .venv/bin/python bench/run.py --runs 3 --site A/site --site B/site
                                              first views and Lighthouse only (median of 3 runs), of sites
                                              already built, side by side (e.g. main's and a branch's)
@@ -35,6 +38,7 @@ from preview import measure_preview
 
 DEFAULT_OUTPUT = PROJECT / "bench" / "results.json"
 SITES_OUTPUT = PROJECT / "bench" / "sites.json"
+PREVIEW_OUTPUT = PROJECT / "bench" / "preview.json"
 
 
 @dataclass(frozen=True)
@@ -181,11 +185,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=1, help="Lighthouse runs per page, their median reported")
     parser.add_argument("--site", type=Path, action="append", dest="sites",
                         help="a site folder already built (repeat for several): first views and Lighthouse only")
+    parser.add_argument("--only", choices=["preview"],
+                        help="run one part alone: `preview` times the edits in serve (--edits, default 10), "
+                             f"written to {PREVIEW_OUTPUT}")
     parser.add_argument("--output", type=Path, help=f"where to write the JSON results (default {DEFAULT_OUTPUT}, "
                                                      f"or {SITES_OUTPUT} with --site)")
     args = parser.parse_args(argv)
     if args.sites:
         return compare_sites(args.sites, args.runs, args.output or SITES_OUTPUT)
+    if args.only == "preview":
+        return preview_only(args.edits or (2 if args.quick else 10), args.output or PREVIEW_OUTPUT)
     repeat = args.repeat or (1 if args.quick else 5)
     scales = [int(s) for s in (args.scales or ("1" if args.quick else "1,10,50")).split(",")]
     if 1 not in scales:
@@ -249,6 +258,40 @@ def compare_sites(sites: list[Path], runs: int, output: Path) -> int:
     results["machine"]["load_average_at_end"] = [round(load, 2) for load in os.getloadavg()]
     write(results, output, sites_report(results))
     return 0
+
+
+def preview_only(edits: int, output: Path) -> int:
+    """--only preview: the edits in serve, nothing else built."""
+    results: dict[str, Any] = {"machine": machine(), "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                               "settings": {"edits": edits}}
+    with tempfile.TemporaryDirectory(prefix="calcguide-bench-") as temp:
+        results["preview"] = measure_preview(synthetic_content(1, Path(temp) / "content-preview"),
+                                             Path(temp) / "preview", edits)
+    results["machine"]["load_average_at_end"] = [round(load, 2) for load in os.getloadavg()]
+    results["targets"] = {name: target for name, target in check_targets(results).items()
+                          if target["value"] is not None}
+    write(results, output, preview_report(results))
+    return 0
+
+
+def preview_report(results: dict) -> str:
+    preview = results["preview"]
+    lines = ["", f"{results['date']}, load average at start {results['machine']['load_average_at_start']}, "
+             f"at end {results['machine']['load_average_at_end']}", "",
+             f"edit → reloaded tab, {preview['edits']} edits: median {preview['median_seconds']:.2f} s, "
+             f"max {preview['max_seconds']:.2f} s; by kind (median): "
+             + ", ".join(f"{kind} {seconds:.2f} s" for kind, seconds in preview["by_kind"].items()),
+             f"  serve's own rebuilds (median): {preview['rebuild_median_seconds']:.2f} s, CPU "
+             f"{preview['rebuild_cpu_median_seconds']:.2f} s; CPU time of serve in all, first build included: "
+             f"{preview['serve_cpu_seconds']:.2f} s"]
+    lines += [f"  {sample['kind']:<10} {sample['lang']}  tab {sample['seconds']:.2f} s, rebuild "
+              f"{sample['rebuild_seconds']:.2f} s (CPU {sample['rebuild_cpu_seconds'] or 0:.2f} s), found by Playwright at "
+              f"{sample['seen_by_playwright_seconds']:.2f} s"
+              for sample in preview["each"]]
+    for name, target in results["targets"].items():
+        lines.append(f"  {name}: {fmt(target['value'], target['unit'])} (at most {fmt(target['limit'], target['unit'])})"
+                     f"  {'ok' if target['met'] else 'MISSED'}")
+    return "\n".join(lines)
 
 
 def write(results: dict, output: Path, printed: str) -> None:

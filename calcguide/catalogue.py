@@ -9,6 +9,7 @@ from pathlib import Path
 from pydantic import field_validator
 
 from .content import ContentErrors, Model, PageSlug, Text, load_document
+from .content.loader import DocumentCache
 from .content.parity import check_parity
 from .content.references import PartialDate, SourceEvent
 
@@ -51,9 +52,9 @@ class Catalogue(Model):
         return value
 
 
-def load_catalogue(templates_dir: Path) -> Catalogue:
+def load_catalogue(templates_dir: Path, cache: DocumentCache | None = None) -> Catalogue:
     catalogue, source, errors = load_document(templates_dir / "strings.yml", Catalogue, templates_dir.parent,
-                                              templates_dir)
+                                              templates_dir, cache)
     if source.data is not None:
         errors = [*errors, *check_parity(source).errors]  # interface words state the same numbers too
     if errors:

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .content.loader import DocumentCache
 from .pages import RenderedLanguage
 from .site import fingerprint
 
@@ -41,6 +42,8 @@ class LiveState:
     dirty: dict[str, bool] = field(default_factory=dict)
     rebuilt: dict[str, list[str]] = field(default_factory=dict)
     good: bool = False  # the last rebuild passed every stage (else the next one builds everything)
+    # Each content file read and validated, by its bytes: a save reads again only the file it changed.
+    documents: DocumentCache = field(default_factory=DocumentCache)
 
     @property
     def site(self) -> Path:

@@ -4,6 +4,7 @@ to the page's template and to the theme (through the page's front matter)."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
@@ -49,6 +50,7 @@ def _summary_of(guide: Guide, page_id: str) -> Text:
                 NO_SUMMARY)
 
 
+@functools.lru_cache(maxsize=4096)  # a pure function of its text, asked for each page twice on every render
 def plain_description(markdown_text: str, lang: str = "en") -> str:
     """The first sentences of a content text, as plain text (its fragment's, typeset, without citations) of at most
     DESCRIPTION_LENGTH characters."""

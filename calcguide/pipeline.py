@@ -22,6 +22,7 @@ from typing import IO, Callable
 from .audit import check_search_index, check_site, inline_scripts
 from .content import ContentErrors, Guide, load_guide
 from .content.errors import placed_in
+from .content.loader import DocumentCache
 from .printbudget import budget_problems
 from .reviewed import review_problems
 from .content.regular import check_tree
@@ -100,22 +101,24 @@ class Stage:
 
 
 def validate(layout: Layout, settings: PublishSettings | None = None,
-             warn: Callable[[str], None] = lambda message: None) -> tuple[Guide, Catalogue]:
+             warn: Callable[[str], None] = lambda message: None,
+             documents: DocumentCache | None = None) -> tuple[Guide, Catalogue]:
     """Content and interface strings, validated (also `build.py check`); docs/ and templates/ hold only regular
     files (a link to /proc/self/environ under docs/ would be copied into the site). Then what a public release
     still lacks (calcguide/release.py): errors in a release build (`settings.release`), warnings (`warn`) in an
-    everyday one."""
+    everyday one (none without `settings`). `documents`: the files read and validated by an earlier load (the
+    preview's), read again only if they changed."""
     errors = check_tree(layout.project / "docs", "docs") + check_tree(layout.project / "templates", "templates")
     if errors or (errors := docs_problems(layout.project)):
         raise ContentErrors(placed_in(errors, layout.project))
     # Each message names its file from where the editor stands (content/treatments/x.yml:12:5: …).
     try:
         guide = load_guide(layout.content_dir, lambda exception: warn(
-            f"numbers differ between the languages on purpose: {exception}"))
+            f"numbers differ between the languages on purpose: {exception}"), documents)
     except ContentErrors as mistakes:
         raise ContentErrors(placed_in(mistakes.errors, layout.content_dir)) from None
     try:
-        catalogue = load_catalogue(layout.project / "templates")
+        catalogue = load_catalogue(layout.project / "templates", documents)
     except ContentErrors as mistakes:
         raise ContentErrors(placed_in(mistakes.errors, layout.project)) from None
     # A former address (moved.yml) leads to a page of this build and hides none, and the chapter's own address is
@@ -140,6 +143,9 @@ def validate(layout: Layout, settings: PublishSettings | None = None,
 
 
 def _validate(context: BuildContext) -> None:
+    if live := context.live:  # the preview shows no release or review warnings: not worked out for it
+        context.guide, context.catalogue = validate(context.layout, None, context.warn, live.documents)
+        return
     context.guide, context.catalogue = validate(context.layout, context.settings, context.warn)
 
 

@@ -48,10 +48,12 @@ class _PageEnvironment(jinja2.Environment):
 
 
 # Rendered fragments by what shapes them (Renderer._fragments); the last few shapes only, so memory stays bounded.
-_FRAGMENTS: dict[str, dict[tuple[str, str, bool, str], Fragment]] = {}
+# A content text's key: (text, language, without citations, page folder); a plain value's: (text, language, PLAIN).
+_FRAGMENTS: dict[str, dict[tuple, Fragment]] = {}
+PLAIN = "\0plain"  # in place of a page folder, which never holds a NUL
 
 
-def _fragments_shaped_by(shape: str) -> dict[tuple[str, str, bool, str], Fragment]:
+def _fragments_shaped_by(shape: str) -> dict[tuple, Fragment]:
     if shape not in _FRAGMENTS:
         while len(_FRAGMENTS) >= 4:
             del _FRAGMENTS[next(iter(_FRAGMENTS))]
@@ -80,10 +82,13 @@ class Renderer:
         self._page_dir = ""
         # What a fragment depends on besides its text, language and page folder: the references (numbers,
         # tooltips), the glossary (abbreviations), the catalogue (the reference page's address), the tooltip's
-        # template. Fragments are kept under it from one render to the next (the preview renders on every save).
+        # template, and the proper nouns of the whole guide (a French text's first word keeps its capital after a
+        # colon when the guide writes it with one inside a sentence, anywhere). Fragments are kept under it from
+        # one render to the next (the preview renders on every save).
         self._fragments = _fragments_shaped_by(hashlib.sha256("\0".join([
             repr(guide.references), repr(guide.glossary), repr(catalogue),
-            (templates_dir / "reference-tooltip.j2").read_text(encoding="utf-8")]).encode()).hexdigest())
+            (templates_dir / "reference-tooltip.j2").read_text(encoding="utf-8"),
+            repr(sorted(self._proper_nouns()))]).encode()).hexdigest())
         options = dict(loader=jinja2.FileSystemLoader(templates_dir), undefined=jinja2.StrictUndefined,
                        keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
                        bytecode_cache=bytecode_cache)  # compiling the templates was most of this stage
@@ -115,7 +120,12 @@ class Renderer:
         value = str(value)
         if not value or INERT.fullmatch(value):
             return value
-        return self.table.add(plain(value, self.setting))
+        # A plain fragment depends on its text and the language's abbreviations only (both in the cache's shape).
+        key = (value, self.setting.lang, PLAIN)
+        fragment = self._fragments.get(key)
+        if fragment is None:
+            fragment = self._fragments[key] = plain(value, self.setting)
+        return self.table.add(fragment)
 
     def begin(self, page: Page, lang: str, cite: bool = True) -> FragmentTable:
         """Start rendering `page` in `lang`: a fresh table of fragments, and how its texts are set."""

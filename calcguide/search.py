@@ -192,15 +192,34 @@ def enrich_search_index(language_site: Path, guide: Guide, language: RenderedLan
     rings = synonym_rings(guide, language.lang)
     keywords_of_page = page_keywords(language, catalogue)
     boost_of_page = {page.url(language.lang): PAGE_BOOST[page.kind] for page in language.pages if page.kind in PAGE_BOOST}
+    fields_of = _fields_shaped_by(repr((rings, index["config"]["separator"])))
     for document in index["docs"]:
         page = document["location"].split("#")[0]
-        document.update(extra_fields(document, keywords_of_page.get(document["location"], []), rings, splitter))
+        own_words = tuple(keywords_of_page.get(document["location"], []))
+        key = (document.get("title", ""), document.get("text", ""), own_words)
+        if (fields := fields_of.get(key)) is None:
+            fields = fields_of[key] = extra_fields(document, list(own_words), rings, splitter)
+        document.update(fields)
         if page in boost_of_page:
             document["boost"] = boost_of_page[page]
     index["calcguide"] = {"abbreviations": abbreviations(guide, language.lang)}
     write_index(language_site, index)
     mkdocs_index.unlink()
     write_worker(language_site)
+
+
+# Each section's extra fields by its title, text and the page's own keywords, under what else shapes them (the
+# synonym rings and the index's separator): the preview enriches the whole index on every save, and a save changes
+# a few sections. The last few shapes only, so memory stays bounded.
+_FIELDS: dict[str, dict[tuple[str, str, tuple[str, ...]], dict[str, str]]] = {}
+
+
+def _fields_shaped_by(shape: str) -> dict[tuple[str, str, tuple[str, ...]], dict[str, str]]:
+    if shape not in _FIELDS:
+        while len(_FIELDS) >= 4:
+            del _FIELDS[next(iter(_FIELDS))]
+        _FIELDS[shape] = {}
+    return _FIELDS[shape]
 
 
 def extra_fields(document: dict, own_words: list[str], rings: list[SynonymRing],

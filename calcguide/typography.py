@@ -18,6 +18,7 @@ Every function here is linear in the length of its text: the patterns are anchor
 from __future__ import annotations
 
 import datetime as dt  # noqa: F401 - the type of written_date's date
+import functools
 import re
 import xml.etree.ElementTree as etree
 from typing import Iterable
@@ -170,6 +171,14 @@ def french_apostrophes(text: str) -> str:
 
 def typeset(text: str, lang: str) -> str:
     """One text node of `lang`: quantities, thousands, formulas, and in French the punctuation and apostrophes."""
+    # The cache holds plain strings only: a caller's str subclass (render's Trusted) must never be handed to another
+    # caller that passed an equal plain string; an unchanged text is given back as it came.
+    typeset_text = _typeset(str(text), lang)
+    return text if typeset_text == text else typeset_text
+
+
+@functools.lru_cache(maxsize=16384)  # a pure function of its text; the same names and interface words, every page
+def _typeset(text: str, lang: str) -> str:
     if any(character.isdigit() for character in text):
         text = formulas(quantities(grouped_thousands(text), lang))
     return french_apostrophes(french_punctuation(text)) if lang == "fr" else text

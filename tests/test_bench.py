@@ -45,6 +45,23 @@ def test_quick_run_times_an_edit_until_the_open_tab_reloads_in_each_language(qui
     preview = quick_results["preview"]
     assert set(preview["samples"]) == set(LANGS)
     assert all(preview["samples"][lang] for lang in LANGS)
+    # Each edit with serve's own figures beside the tab's (the rebuild's wall and CPU time, read from what serve
+    # printed), and when Playwright found the text.
+    assert [sample["kind"] for sample in preview["each"]] == ["treatment", "reference"]
+    for sample in preview["each"]:
+        assert sample["rebuild_seconds"] > 0 and sample["rebuild_cpu_seconds"] > 0
+        assert sample["seen_by_playwright_seconds"] > 0
+
+
+def test_the_preview_part_runs_alone(tmp_path):
+    output = tmp_path / "preview.json"
+    done = subprocess.run([sys.executable, str(PROJECT / "bench" / "run.py"), "--only", "preview", "--edits", "1",
+                           "--output", str(output)], capture_output=True, text=True, cwd=PROJECT)
+    assert done.returncode == 0, done.stderr
+    results = json.loads(output.read_text())
+    assert set(results) == {"machine", "date", "settings", "preview", "targets"}  # nothing else built
+    assert results["preview"]["edits"] == 1
+    assert list(results["targets"]) == ["edit → reloaded tab (median, 3 kinds of edit)"]
 
 
 def test_quick_run_compares_zip_levels_and_ways_to_print(quick_results):

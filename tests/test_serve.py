@@ -169,3 +169,28 @@ def test_the_open_tab_shows_the_located_mistakes_of_a_failed_rebuild_until_a_goo
         source.write_text(good.replace("Diltiazem", "Diltiazem (fixed)", 1))
         overlay.wait_for(state="detached", timeout=120_000)
     assert "calcguide-preview-errors" not in (tmp_path / "site" / "en" / "treatments" / "colchicine.html").read_text()
+
+
+def test_the_preview_lets_the_tab_keep_only_theme_files_named_by_their_content(tmp_path):
+    from calcguide.serve import _preview_server
+
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "assets" / "main.57a0d79d.min.css").write_text("body{}")  # Material's: its name holds its hash
+    (tmp_path / "assets" / "calcguide.css").write_text("body{}")  # ours: edited under the same name
+    (tmp_path / "page.html").write_text("<html><body>page</body></html>")
+    layout = Layout(PROJECT, tmp_path / "content", tmp_path, tmp_path / "dist", tmp_path / "work")
+    server = _preview_server(Preview(layout), builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
+    try:
+        def headers_of(path: str) -> dict[str, str]:
+            sent = {}
+            body = server.serve_request({"PATH_INFO": path, "REQUEST_METHOD": "GET"},
+                                        lambda status, headers, exc_info=None: sent.update(headers, status=status))
+            b"".join(body)
+            assert sent["status"].startswith("200"), (path, sent)
+            return sent
+
+        assert headers_of("/assets/main.57a0d79d.min.css")["Cache-Control"] == "max-age=31536000, immutable"
+        assert "Cache-Control" not in headers_of("/assets/calcguide.css")
+        assert "Cache-Control" not in headers_of("/page.html")
+    finally:
+        server.server_close()

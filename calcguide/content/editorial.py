@@ -3,7 +3,7 @@ treatment's tiers agree with where the 2014 review puts it (its placement badge)
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from .crosscheck import review_tiers, texts_in, where_it_may_go
 from .errors import ContentError
@@ -112,12 +112,19 @@ def check_algorithm_boxes(algorithm: Algorithm, treatments: list[Treatment], sou
     return errors
 
 
+def placeholders_of(source: SourceFile) -> list[ContentError]:
+    """The placeholders of one file's texts (a check that reads the file alone)."""
+    return check_placeholders(texts_in(source.data, ()), source)
+
+
 def editorial_errors(parsed: dict[str, Any], sources: dict[str, SourceFile],
-                     treatments: list[tuple[Treatment, SourceFile]]) -> list[ContentError]:
-    """Every editorial rule, for the files that validated."""
+                     treatments: list[tuple[Treatment, SourceFile]],
+                     placeholders: Callable[[SourceFile], list[ContentError]] = placeholders_of) -> list[ContentError]:
+    """Every editorial rule, for the files that validated. `placeholders`: `placeholders_of`, or the preview's
+    answer kept from the last save for a file that did not change (calcguide/content/loader.py)."""
     errors: list[ContentError] = []
     for source in [*(sources[name] for name in parsed if parsed[name] is not None), *(s for _, s in treatments)]:
-        errors.extend(check_placeholders(texts_in(source.data, ()), source))
+        errors.extend(placeholders(source))
     if parsed.get("references.yml") is not None:
         errors.extend(check_reference_authors(parsed["references.yml"].references, sources["references.yml"]))
     if parsed.get("tiers.yml") is not None and parsed.get("site.yml") is not None:

@@ -1,13 +1,14 @@
 """The loader: every file of content/ read, validated and cross-checked into one `Guide`, or every mistake."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar
 
 from .addresses import RESERVED_PAGE_NAMES
 from .crosscheck import cross_check
 from .crosscheck import texts_in
-from .editorial import check_placeholders, editorial_errors
+from .editorial import check_placeholders, editorial_errors, placeholders_of
 from .errors import ContentError, ContentErrors
 from .files import CONTENT_FILES, TREATMENTS_DIR
 from .regular import check_tree
@@ -18,19 +19,63 @@ from .source import SourceFile
 from .text import Model
 
 
+T = TypeVar("T")
+Document = tuple[Any, SourceFile, list[ContentError]]  # the model or None, the source with its lines, the errors
+
+
+@dataclass
+class DocumentCache:
+    """Each file's reading and validation, kept by the preview between saves, so that a save reads and validates
+    again only the files whose bytes changed (the checks between files run on every load). An entry is keyed by
+    all that shapes it: the path, the name its messages give it, the tree below which no link is
+    followed, the model, and the bytes read (the code does not change while the preview runs). The models are
+    frozen and nothing writes to a SourceFile once read, so a document is shared safely between loads."""
+
+    entries: dict[tuple[Path, str, Path, type], tuple[bytes, Document]] = field(default_factory=dict)
+    # What the checks that read one source alone found in it (its parity report, its placeholders), by check and
+    # source, kept while the source is: a cached document keeps its source, a changed file gets a new one.
+    checked: dict[tuple[Callable, int], tuple[SourceFile, Any]] = field(default_factory=dict)
+
+    def check(self, check: Callable[[SourceFile], T], source: SourceFile) -> T:
+        """check(source), worked out once per source read (`check` reads nothing but the source)."""
+        kept = self.checked.get((check, id(source)))
+        if kept is None or kept[0] is not source:
+            live = {id(document[1]) for _, document in self.entries.values()}
+            self.checked = {key: value for key, value in self.checked.items() if key[1] in live}
+            kept = self.checked[(check, id(source))] = (source, check(source))
+        return kept[1]
+
+    def load(self, source: SourceFile, model: type[Model], read: Callable[[bytes | ContentError], Document]
+             ) -> Document:
+        raw = source.read_raw()
+        if isinstance(raw, ContentError):  # missing, a link, a pipe…: told each time, never kept
+            return read(raw)
+        key = (source.path, source.name, source.tree, model)
+        if (entry := self.entries.get(key)) is not None and entry[0] == raw:
+            return entry[1]
+        document = read(raw)
+        self.entries[key] = (raw, document)
+        return document
+
+
 def load_document(path: Path, model: type[Model], root: Path | None = None,
-                  tree: Path | None = None) -> tuple[Any, SourceFile, list[ContentError]]:
+                  tree: Path | None = None, cache: DocumentCache | None = None) -> Document:
     """One YAML file validated against `model`: (the model or None, the source with its lines, the errors).
     Messages name the file relative to `root` (default: its folder); no link is followed below `tree` (default:
-    root)."""
+    root). With a `cache`, a file whose bytes it has seen is not read again."""
     source = SourceFile(path, root or path.parent, tree)
-    read_errors = source.read()
-    if source.data is None:
-        return None, source, read_errors
-    # Data that read (syntax mistakes mended as their messages advise, or texts with a mistake of their own) is
-    # validated too, so that one run shows the file's every mistake; nothing twice at a line already reported.
-    value, problems = validate_model(source, model, source.data)
-    return value, source, [*read_errors, *(problem for problem in problems if problem.line not in source.mended_lines)]
+
+    def read(raw: bytes | ContentError) -> Document:
+        read_errors = source.read(raw)
+        if source.data is None:
+            return None, source, read_errors
+        # Data that read (syntax mistakes mended as their messages advise, or texts with a mistake of their own) is
+        # validated too, so that one run shows the file's every mistake; nothing twice at a line already reported.
+        value, problems = validate_model(source, model, source.data)
+        return value, source, [*read_errors,
+                               *(problem for problem in problems if problem.line not in source.mended_lines)]
+
+    return cache.load(source, model, read) if cache is not None else read(source.read_raw())
 
 
 # Editors' and systems' own files, never content: hidden files (.DS_Store, vim's .x.yml.swp), backups (x.yml~),
@@ -92,13 +137,16 @@ def _salvage(model: type[Model], data: Any) -> Salvaged | None:
 def _between_files(parsed: dict[str, Any], sources: dict[str, SourceFile],
                    treatments: list[tuple[Treatment, SourceFile]], invalid_treatments: list[str],
                    salvaged: dict[str, Salvaged], salvaged_treatments: list[tuple[Treatment, SourceFile]],
-                   ) -> list[ContentError]:
+                   cache: DocumentCache | None = None) -> list[ContentError]:
     """The checks between files, also on what validates of the files that do not (so that one wrong field does
     not hide the mistakes of the next round), leaving out what follows from a mistake already reported."""
     def checks(files: dict[str, Any], every_treatment: list[tuple[Treatment, SourceFile]],
                undefined: list[str], partial: dict[str, set[str]] | None = None) -> list[ContentError]:
         return [*cross_check(files, sources, every_treatment, undefined, partial),
-                *editorial_errors(files, sources, every_treatment)]
+                *editorial_errors(files, sources, every_treatment, placeholders)]
+
+    def placeholders(source: SourceFile) -> list[ContentError]:  # of a file unchanged since the last save: kept
+        return cache.check(placeholders_of, source) if cache is not None else placeholders_of(source)
 
     if not salvaged:
         return checks(parsed, treatments, invalid_treatments)
@@ -126,10 +174,12 @@ def _follows_from(error: ContentError, salvaged: dict[str, Salvaged]) -> bool:
     return any(parts[:len(where)] == tuple(str(part) for part in where) for where in salvaged[error.file].broken)
 
 
-def load_guide(root: Path, declared: Callable[[ContentError], None] = lambda exception: None) -> Guide:
+def load_guide(root: Path, declared: Callable[[ContentError], None] = lambda exception: None,
+               cache: DocumentCache | None = None) -> Guide:
     """Read, validate and cross-check all of `root` (the content/ folder); raise ContentErrors with every mistake.
     Each text whose numbers differ between the languages on purpose (`numbers_differ: <reason>`) is passed to
-    `declared`, so that the build lists them."""
+    `declared`, so that the build lists them. With a `cache` (the preview's), only the files that changed since
+    the last load are read and validated again."""
     root = Path(root)
     errors: list[ContentError] = []
     parsed: dict[str, Any] = {}
@@ -137,7 +187,7 @@ def load_guide(root: Path, declared: Callable[[ContentError], None] = lambda exc
     salvaged: dict[str, Salvaged] = {}  # what validates of the files that do not, by file name
 
     for content_file in CONTENT_FILES:
-        value, source, problems = load_document(root / content_file.name, content_file.model, root)
+        value, source, problems = load_document(root / content_file.name, content_file.model, root, cache=cache)
         errors.extend(problems)
         if source.data is not None:
             parsed[content_file.name], sources[content_file.name] = value, source
@@ -153,7 +203,7 @@ def load_guide(root: Path, declared: Callable[[ContentError], None] = lambda exc
         errors.append(ContentError(TREATMENTS_DIR, 1, "", "no treatment files; expected one .yml file per treatment"))
     unfinished: list[SourceFile] = [source for name, source in sources.items() if parsed[name] is None]
     for path in treatment_files:
-        value, source, problems = load_document(path, Treatment, root)
+        value, source, problems = load_document(path, Treatment, root, cache=cache)
         errors.extend(problems)
         if value is None:
             invalid_treatments.append(path.stem)
@@ -173,10 +223,11 @@ def load_guide(root: Path, declared: Callable[[ContentError], None] = lambda exc
                     f"{value.id!r} cannot name a treatment: {TREATMENTS_DIR}/{value.id}.md would be taken for the "
                     "landing page of the Treatments section; rename the file (and its id)")))
 
-    errors.extend(_between_files(parsed, sources, treatments, invalid_treatments, salvaged, salvaged_treatments))
+    errors.extend(_between_files(parsed, sources, treatments, invalid_treatments, salvaged, salvaged_treatments,
+                                 cache))
     # The same numbers in both languages, in every file that read as YAML (even one with other mistakes).
     for source in [*sources.values(), *(source for _, source in treatments)]:
-        parity = check_parity(source)
+        parity = cache.check(check_parity, source) if cache is not None else check_parity(source)
         errors.extend(parity.errors)
         for exception in parity.exceptions:
             declared(exception)

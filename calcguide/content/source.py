@@ -50,9 +50,10 @@ class SourceFile:
         field = ".".join(str(part) for part in location)
         return ContentError(self.name, self.line_of(location), field, message, self.column_of(location))
 
-    def read(self) -> list[ContentError]:
-        """Parse the file; return the errors that make it unreadable (then `data` stays None)."""
-        raw = read_regular_file(self.path, self.name, root=self.tree)
+    def read(self, raw: bytes | ContentError | None = None) -> list[ContentError]:
+        """Parse the file (or `raw`, what `read_raw` gave); return the errors that make it unreadable (then `data`
+        stays None)."""
+        raw = self.read_raw() if raw is None else raw
         if isinstance(raw, ContentError):
             return [raw]
         try:
@@ -115,6 +116,10 @@ class SourceFile:
         later = [*self._character_errors(self.data, ()), *self._cut_texts(node, (), text.splitlines())]
         self.mended_lines = reading.mended_lines
         return [*errors, *(error for error in later if error.line not in reading.mended_lines)]
+
+    def read_raw(self) -> bytes | ContentError:
+        """The file's bytes, or the error that refuses it (calcguide/content/regular.py)."""
+        return read_regular_file(self.path, self.name, root=self.tree)
 
     def error_at(self, node: yaml.Node, field: str, message: str) -> ContentError:
         return ContentError(self.name, node.start_mark.line + 1, field, message, node.start_mark.column + 1)
