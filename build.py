@@ -135,19 +135,25 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace, layout: Layo
                 _warn(message)
 
             summary: list[str] = []
+            staged_manifest: dict[str, str] = {}
+
+            def staged(folders: dict[str, Path]) -> None:
+                # What this build is about to publish, read before the swap: another build publishing the same
+                # site/ (with its own --work-dir) may replace it before `published` runs.
+                if inputs:
+                    staged_manifest.update(_manifest_or_none(folders) or {})
 
             def published() -> None:
                 summary.extend(_bundle_lines(layout))
+                schemas = _manifest_or_none({"schemas": _outputs(layout)["schemas"]})
                 # Remembered only when no input changed while the build read them (else the next build runs).
-                if inputs and inputs == _inputs(args, layout, settings):
-                    try:
-                        uptodate.remember(layout.work_dir, inputs, _outputs(layout), warnings, summary)
-                    except (OSError, uptodate.InDoubt):
-                        uptodate.forget(layout.work_dir)  # site/ and dist/ are published; the next build runs
+                if staged_manifest and schemas is not None and inputs == _inputs(args, layout, settings):
+                    uptodate.remember(layout.work_dir, inputs, {**staged_manifest, **schemas}, warnings, summary)
 
             layout.work_dir.mkdir(parents=True, exist_ok=True)
             uptodate.forget(layout.work_dir)
-            build_everything(layout, Timings(report=_progress), settings=settings, warn=warn, published=published)
+            build_everything(layout, Timings(report=_progress), settings=settings, warn=warn, staged=staged,
+                             published=published)
             print(f"built {layout.site_dir} and {layout.dist_dir}")
             print(*summary, sep="\n")
         return 0
@@ -188,14 +194,28 @@ def _inputs(args: argparse.Namespace, layout: Layout, settings: PublishSettings)
     try:
         return uptodate.input_digest(PROJECT, layout.content_dir, _outputs(layout), settings,
                                      layout.work_dir / "pdf-cache", flags)
-    except (uptodate.InDoubt, OSError):
-        return None  # the build runs whole, and refuses what it must (an unreadable file, a link…)
+    except Exception:  # noqa: BLE001 - in doubt, whatever the doubt: the build runs whole and reports it located
+        return None  # (an unreadable file, a link, a name that is not UTF-8, folders nested too deep…)
 
 
 def _last_build(layout: Layout, inputs: str):  # noqa: ANN202 - calcguide.uptodate.LastBuild, loaded late
     from calcguide.uptodate import up_to_date
 
-    return up_to_date(layout.work_dir, inputs, _outputs(layout))
+    try:
+        return up_to_date(layout.work_dir, inputs, _outputs(layout))
+    except Exception:  # noqa: BLE001 - in doubt: the build runs whole
+        return None
+
+
+def _manifest_or_none(folders: dict[str, Path]) -> dict[str, str] | None:
+    """The output manifest of these folders (calcguide/uptodate.py); None when in doubt (nothing is remembered,
+    and the next build runs whole)."""
+    from calcguide.uptodate import output_manifest
+
+    try:
+        return output_manifest(folders)
+    except Exception:  # noqa: BLE001 - a link, an unreadable file, folders nested too deep: in doubt
+        return None
 
 
 def _bundle_lines(layout: Layout) -> list[str]:

@@ -262,7 +262,7 @@ def check_site(folders: Iterable[Path], site_dir: Path, allows_script: Callable[
             refresh_to = redirects.get(page.relative_to(site_dir).as_posix())
             html = page.read_text(encoding="utf-8")
             problems = (verdicts.remember("check", html, lambda: check_html(html, allows_script, refresh_to=refresh_to),
-                                          given=refresh_to or "") if verdicts
+                                          given=refresh_to) if verdicts
                         else check_html(html, allows_script, refresh_to=refresh_to))
             findings += [f"{name}: {problem}" for problem in problems]
     for path, target in redirects.items():

@@ -18,15 +18,31 @@ from typing import Any
 
 # The Debian Chromium that prints the handouts (calcguide/handout.py; `make site` installs it).
 CHROMIUM = "/usr/bin/chromium"
-# Where fontconfig finds fonts and its configuration (which font answers "Liberation Sans", say).
-FONT_PLACES = ("/usr/share/fonts", "/usr/local/share/fonts", "/etc/fonts", str(Path.home() / ".local/share/fonts"),
-               str(Path.home() / ".fonts"))
+
+
+def font_places() -> tuple[str, ...]:
+    """Where fontconfig finds fonts and its configuration (which font answers "Liberation Sans", say), the user's
+    own included: read when called, since HOME and the XDG variables are the environment's of this build
+    (calcguide/uptodate.py reads them too)."""
+    home = os.environ.get("HOME") or str(Path.home())
+    config = os.environ.get("XDG_CONFIG_HOME") or os.path.join(home, ".config")
+    data = os.environ.get("XDG_DATA_HOME") or os.path.join(home, ".local", "share")
+    named = [os.environ.get("FONTCONFIG_FILE"), os.environ.get("FONTCONFIG_SYSFILE"),
+             *os.environ.get("FONTCONFIG_PATH", "").split(os.pathsep)]  # FONTCONFIG_PATH: a list of folders
+    return ("/usr/share/fonts", "/usr/local/share/fonts", "/etc/fonts", os.path.join(config, "fontconfig"),
+            os.path.join(data, "fonts"), os.path.join(home, ".fonts"), os.path.join(home, ".fonts.conf"),
+            *(place for place in named if place))
 
 
 def _stat_digest(places: tuple[str, ...]) -> str:
-    """Names, sizes and times of the files under places: a font or configuration added, removed or upgraded."""
+    """Names, sizes and times of the files under places (or of places, files): a font or configuration added,
+    removed or upgraded."""
     digest = hashlib.sha256()
     for place in places:
+        digest.update(f"{place}\0".encode(errors="surrogateescape"))
+        if os.path.isfile(place):
+            info = os.stat(place)
+            digest.update(f"{info.st_size}\0{info.st_mtime_ns}\0".encode())
         for folder, subfolders, files in os.walk(place):
             subfolders.sort()
             for name in sorted(files):
@@ -35,14 +51,14 @@ def _stat_digest(places: tuple[str, ...]) -> str:
                     info = os.stat(path)
                 except OSError:
                     continue
-                digest.update(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
+                digest.update(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\0".encode(errors="surrogateescape"))
     return digest.hexdigest()
 
 
 def printing_machine(folder: Path, executable: str) -> dict[str, str]:
     """What of the machine shapes a printed PDF: the Chromium build and the installed fonts (also an input of
     the up-to-date check, calcguide/uptodate.py). folder: where the Chromium version is remembered."""
-    return {"chromium": _chromium_version(folder, executable), "fonts": _stat_digest(FONT_PLACES)}
+    return {"chromium": _chromium_version(folder, executable), "fonts": _stat_digest(font_places())}
 
 
 def _chromium_version(folder: Path, executable: str) -> str:

@@ -84,6 +84,9 @@ class BuildContext:
     # What reading each built page found, remembered between full builds (calcguide/verdicts.py).
     verdicts: Verdicts | None = None
     ours: OurScripts | None = None  # the inline scripts our templates write, rendered once per build
+    # Given the staged site/ and dist/ of a full build just before they are swapped in (build.py reads what it
+    # publishes there, for the up-to-date check).
+    staged: Callable[[dict[str, Path]], None] = lambda folders: None
 
     @property
     def site(self) -> Path:
@@ -320,6 +323,7 @@ def _publish(context: BuildContext) -> None:
         context.previous_inputs.update(context.inputs)
         return
     if context.previous_inputs is None:
+        context.staged({"site": context.site, "dist": context.dist})
         # Together or not at all: the CSP file in dist/ belongs to this site/ (calcguide/publish.py).
         publish_together([(context.site, layout.site_dir), (context.dist, layout.dist_dir)], context.work_lock)
         return
@@ -353,9 +357,11 @@ def run_stages(layout: Layout, names: tuple[str, ...] | None = None, timings: Ti
                previous_inputs: dict[str, str] | None = None, parallel: bool = True,
                settings: PublishSettings | None = None,
                warn: Callable[[str], None] = lambda message: None, live: LiveState | None = None,
+               staged: Callable[[dict[str, Path]], None] = lambda folders: None,
                published: Callable[[], None] = lambda: None) -> BuildContext:
     """Run the stages of STAGES named in `names` (all by default), in the list's order, in a fresh staging folder
-    (or, for the preview, in `live.folder`, kept between rebuilds: calcguide/incremental.py); then `published`,
+    (or, for the preview, in `live.folder`, kept between rebuilds: calcguide/incremental.py); `staged` sees the
+    staged site/ and dist/ of a full build just before they are swapped in; then `published`,
     while the work folder is still held (build.py records what it published: calcguide/uptodate.py)."""
     timings = timings or Timings()
     # One build per work folder; an interrupted publish is finished first (calcguide/publish.py).
@@ -363,7 +369,8 @@ def run_stages(layout: Layout, names: tuple[str, ...] | None = None, timings: Ti
         recover([layout.site_dir, layout.dist_dir])
         staging = live.folder if live else Path(tempfile.mkdtemp(prefix="output-", dir=layout.work_dir))
         context = BuildContext(layout, staging, timings, previous_inputs, parallel=parallel,
-                               settings=settings or PublishSettings(), warn=warn, work_lock=work_lock, live=live)
+                               settings=settings or PublishSettings(), warn=warn, work_lock=work_lock, live=live,
+                               staged=staged)
         try:
             context.dist.mkdir(parents=True, exist_ok=bool(live))
             for stage in STAGES:
@@ -387,8 +394,9 @@ def run_stages(layout: Layout, names: tuple[str, ...] | None = None, timings: Ti
 def build_everything(layout: Layout, timings: Timings | None = None, parallel: bool = True,
                      settings: PublishSettings | None = None,
                      warn: Callable[[str], None] = lambda message: None,
+                     staged: Callable[[dict[str, Path]], None] = lambda folders: None,
                      published: Callable[[], None] = lambda: None) -> Timings:
-    return run_stages(layout, timings=timings, parallel=parallel, settings=settings, warn=warn,
+    return run_stages(layout, timings=timings, parallel=parallel, settings=settings, warn=warn, staged=staged,
                       published=published).timings
 
 

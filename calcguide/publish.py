@@ -53,7 +53,7 @@ def publish_together(pairs: list[tuple[Path, Path]], work_lock: IO | None = None
     recover(targets)
     for staged, target in pairs:
         fresh = _sibling(target, ".new")
-        shutil.rmtree(fresh, ignore_errors=True)
+        _remove(fresh)
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(str(staged), str(fresh))
         _reached(f"staged {target.name}", kill_at)
@@ -65,7 +65,16 @@ def publish_together(pairs: list[tuple[Path, Path]], work_lock: IO | None = None
         raise PublishFailed(f"the new site/ and dist/ could not be put in place (exit {switch.returncode}); "
                             "the next build finishes or undoes the switch")
     for target in targets:
-        shutil.rmtree(_sibling(target, ".old"), ignore_errors=True)
+        _remove(_sibling(target, ".old"))
+
+
+def _remove(path: Path) -> None:
+    """Remove a folder left over, or the link that stood in its place (a dist/ that was a link is moved aside as
+    one, and rmtree refuses links: left there, it would stop every later switch)."""
+    if path.is_symlink():
+        path.unlink()
+    else:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def recover(targets: list[Path]) -> None:
@@ -78,7 +87,7 @@ def recover(targets: list[Path]) -> None:
         targets = [*targets, *recorded]
     for target in targets:
         for suffix in (".new", ".old"):
-            shutil.rmtree(_sibling(target, suffix), ignore_errors=True)
+            _remove(_sibling(target, suffix))
 
 
 def _switch_process(targets: list[Path], kill_at: str) -> None:
@@ -101,7 +110,7 @@ def _switch(targets: list[Path], kill_at: str) -> None:
         if not fresh.exists():
             continue  # already switched
         if target.exists() or target.is_symlink():
-            shutil.rmtree(old, ignore_errors=True)
+            _remove(old)
             target.rename(old)
             _reached(f"moved old {target.name} aside", kill_at)
         fresh.rename(target)

@@ -6,7 +6,8 @@ manifest of the digests of the files it published (site/, dist/, and the editors
 printed. The next `build.py` computes the digest of its inputs again; if it equals the record's and every published
 file still has its recorded digest (none added, none missing), it replays the warnings and stops. Anything
 else — a changed, added or renamed input, a touched output file, a record missing or unreadable, a file of a kind
-the build refuses (a link, a pipe) — and the build runs whole. `build.py --force` skips the check.
+the build refuses (a link, a pipe, folders nested deeper than MAX_DEPTH), or anything the check did not expect — and
+the build runs whole, which reports what is wrong where it is. `build.py --force` skips the check.
 
 An input is whatever can change a byte of the output or a warning (`input_digest`): content/, templates/, docs/,
 mkdocs.yml, the build's own code (build.py, calcguide/), the installed Python packages (their names and versions),
@@ -17,10 +18,12 @@ The imports here are light on purpose: a build with nothing to do must not pay f
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
 import os
+import shutil
 import stat
 import sys
 from dataclasses import asdict, dataclass
@@ -32,16 +35,20 @@ from .pdfcache import CHROMIUM, printing_machine
 
 RECORD = "up-to-date.json"
 # Raised whenever what the record holds changes meaning: an older record is then never trusted.
-RECORD_VERSION = 1
+RECORD_VERSION = 2  # 2: the manifest lists folders, and each file's and folder's mode
 # Where `build.py` writes the editors' schemas (SCHEMA_DIR of calcguide/content/editorschema.py; a test holds
 # them equal): not imported, since that module loads the whole content schema.
 SCHEMA_DIR = "schemas"
 # Environment variables that shape the output or a warning: the public address (calcguide/deployment.py), the
 # date MkDocs stamps (its sitemap), the time zone and locale the date is read in, fontconfig's files (the PDFs)
 # and where Python finds its packages (not NO_MKDOCS_2_WARNING: the build sets it, calcguide/site.py).
+# HOME and the XDG folders say where a user's fontconfig settings and fonts are (calcguide/pdfcache.py).
 READ_VARIABLES = ("CALCGUIDE_PUBLIC_URL", "SOURCE_DATE_EPOCH", "TZ", "LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE",
-                  "LC_TIME", "LC_COLLATE", "FONTCONFIG_FILE", "FONTCONFIG_PATH", "PYTHONPATH",
-                  "PYTHONHOME")
+                  "LC_TIME", "LC_COLLATE", "FONTCONFIG_FILE", "FONTCONFIG_PATH", "FONTCONFIG_SYSFILE", "HOME",
+                  "XDG_CONFIG_HOME", "XDG_DATA_HOME", "PYTHONPATH", "PYTHONHOME")
+# Folders nested deeper than this (content/ is a few levels deep, site/ about five) leave the check in doubt: the
+# walk would otherwise end in Python's recursion limit, and the build reports the folder located.
+MAX_DEPTH = 64
 # The folders of the vendored browser files that the build copies (calcguide/package.py's SHIM) and their lock.
 VENDORED = ("node_modules/iframe-worker", "package-lock.json")
 CODE = Path(__file__).resolve().parent  # calcguide/, wherever it was imported from
@@ -57,7 +64,7 @@ class LastBuild:
     """What the work folder remembers of the last build that published."""
 
     inputs: str  # input_digest of that build
-    outputs: dict[str, str]  # "site/en/index.html" → sha256 of the file published there
+    outputs: dict[str, str]  # "site/en/index.html" → its mode and sha256; "site/en/" → the folder's mode
     warnings: list[str]  # what it warned about, in its order
     summary: list[str]  # what it told at the end (the offline bundle's size)
     version: int = RECORD_VERSION
@@ -97,7 +104,8 @@ def code_digest() -> str:
 
 
 def output_manifest(outputs: dict[str, Path]) -> dict[str, str]:
-    """Every file under each output folder, by "<name>/<path inside>", with the digest of its bytes."""
+    """Every file and folder under each output folder, by "<name>/<path inside>", with its mode and (a file) the
+    digest of its bytes: a page made unreadable or a folder added is a change too."""
     manifest = {}
     for name, folder in outputs.items():
         for relative, digest in _files(folder, ()):
@@ -110,9 +118,18 @@ def last_build(work_dir: Path) -> LastBuild | None:
     try:
         data = json.loads((work_dir / RECORD).read_text(encoding="utf-8"))
         record = LastBuild(**data)
-    except (OSError, ValueError, TypeError):
+    except (OSError, ValueError, TypeError, RecursionError):  # RecursionError: "[[[[…" nested past Python's limit
         return None
-    return record if record.version == RECORD_VERSION else None
+    return record if record.version == RECORD_VERSION and _well_formed(record) else None
+
+
+def _well_formed(record: LastBuild) -> bool:
+    """The record has the shape this version writes (a file damaged or edited by hand may parse and not have it)."""
+    if not (isinstance(record.warnings, list) and isinstance(record.summary, list)
+            and isinstance(record.outputs, dict)):
+        return False
+    return all(isinstance(text, str) for text in (record.inputs, *record.warnings, *record.summary,
+                                                  *record.outputs.keys(), *record.outputs.values()))
 
 
 def up_to_date(work_dir: Path, inputs: str, outputs: dict[str, Path]) -> LastBuild | None:
@@ -130,17 +147,33 @@ def up_to_date(work_dir: Path, inputs: str, outputs: dict[str, Path]) -> LastBui
 
 
 def forget(work_dir: Path) -> None:
-    """Before a build runs: whatever it does, the record no longer describes site/ and dist/ until it publishes."""
-    (work_dir / RECORD).unlink(missing_ok=True)
+    """Before a build runs: whatever it does, the record no longer describes site/ and dist/ until it publishes.
+    Best effort: a record left in place (a folder of that name that cannot be removed) cannot match the output this
+    build publishes, nor be read as a record."""
+    record = work_dir / RECORD
+    try:
+        record.unlink(missing_ok=True)
+    except IsADirectoryError:
+        shutil.rmtree(record, ignore_errors=True)
+    except OSError:
+        pass
 
 
-def remember(work_dir: Path, inputs: str, outputs: dict[str, Path], warnings: Iterable[str],
+def remember(work_dir: Path, inputs: str, manifest: dict[str, str], warnings: Iterable[str],
              summary: Iterable[str] = ()) -> None:
-    """After a build published: what it read, what it wrote and told, written whole or not at all."""
-    record = LastBuild(inputs, output_manifest(outputs), list(warnings), list(summary))
+    """After a build published: what it read, the manifest of what it wrote (output_manifest of the folders it
+    staged, taken before they were swapped in: another build publishing the same site/ at once cannot slip its
+    output under this build's inputs) and what it told; written whole or not at all (an OSError leaves no stray
+    file, and no record: the next build runs whole)."""
+    record = LastBuild(inputs, manifest, list(warnings), list(summary))
     staged = work_dir / f".{RECORD}.{os.getpid()}"
-    staged.write_text(json.dumps(asdict(record)), encoding="utf-8")
-    os.replace(staged, work_dir / RECORD)
+    try:
+        staged.write_text(json.dumps(asdict(record)), encoding="utf-8")
+        os.replace(staged, work_dir / RECORD)
+    except OSError:
+        with contextlib.suppress(OSError):
+            staged.unlink(missing_ok=True)
+        forget(work_dir)
 
 
 def _installed_packages() -> list[str]:
@@ -165,31 +198,39 @@ def _tree_digest(path: Path, skip: tuple[str, ...] = ()) -> str:
         return "absent"
     digest = hashlib.sha256()
     for relative, file_digest in _files(path, skip):
-        digest.update(f"{relative}\0{file_digest}\0".encode())
+        digest.update(os.fsencode(relative) + f"\0{file_digest}\0".encode())  # a name need not be UTF-8
     return digest.hexdigest()
 
 
 def _files(path: Path, skip: tuple[str, ...]) -> Iterable[tuple[str, str]]:
-    """(path inside `path`, digest of its bytes) of every file under `path` (or of `path`, a file), sorted; InDoubt
-    at anything that is neither a folder nor a regular file."""
+    """(path inside `path`, its mode and the digest of its bytes) of every file under `path` (or of `path`, a file),
+    and (path inside + "/", its mode) of every folder under it, sorted; InDoubt at anything that is neither a folder
+    nor a regular file, and at folders nested deeper than MAX_DEPTH."""
     info = os.lstat(path) if path.exists() or path.is_symlink() else None
     if info is None:
         return
     if stat.S_ISREG(info.st_mode):
-        yield "", _file_digest(path)
+        yield "", f"{stat.S_IMODE(info.st_mode):o} {_file_digest(path)}"
         return
     if not stat.S_ISDIR(info.st_mode):
         raise InDoubt(f"{path} is neither a folder nor a regular file")
+    top_depth = str(path).rstrip(os.sep).count(os.sep)
     for folder, subfolders, files in os.walk(path):
+        if folder.count(os.sep) - top_depth >= MAX_DEPTH:  # before os.walk goes deeper, into Python's limit
+            raise InDoubt(f"{folder} is nested more than {MAX_DEPTH} folders deep")
         subfolders[:] = sorted(name for name in subfolders if name not in skip)
         for name in subfolders:
-            if os.path.islink(os.path.join(folder, name)):
-                raise InDoubt(f"{os.path.join(folder, name)} is a link")
+            full = os.path.join(folder, name)
+            info = os.lstat(full)
+            if stat.S_ISLNK(info.st_mode):
+                raise InDoubt(f"{full} is a link")
+            yield os.path.relpath(full, path) + "/", f"folder {stat.S_IMODE(info.st_mode):o}"
         for name in sorted(files):
             full = os.path.join(folder, name)
-            if not stat.S_ISREG(os.lstat(full).st_mode):
+            info = os.lstat(full)
+            if not stat.S_ISREG(info.st_mode):
                 raise InDoubt(f"{full} is not a regular file")
-            yield os.path.relpath(full, path), _file_digest(Path(full))
+            yield os.path.relpath(full, path), f"{stat.S_IMODE(info.st_mode):o} {_file_digest(Path(full))}"
 
 
 def _file_digest(path: Path) -> str:

@@ -6,10 +6,12 @@ last build (most of them, after an edit) is not parsed again.
 A verdict's key is the digest of the page's text, what else the reading was given (a redirect's target) and the
 salt: the build's code and installed packages (calcguide/uptodate.py) and the inline scripts our templates write,
 so a change to the checker, its policy or the parser reads every page afresh. The file keeps only the verdicts of
-the last build's pages, and one cut short or unreadable is ignored.
+the last build's pages; one cut short, unreadable or of another shape is ignored (every page is read), and one that
+cannot be written is not (the next build reads every page).
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -29,15 +31,16 @@ class Verdicts:
         self.known: dict[str, list[str]] = {}
         try:
             stored = json.loads(path.read_text(encoding="utf-8"))
-            if stored.get("salt") == self.salt:
-                self.known = stored["verdicts"]
-        except (OSError, ValueError, KeyError, AttributeError):
-            pass  # none yet, or unreadable: every page is read
+        except (OSError, ValueError, RecursionError):  # RecursionError: "[[[[…" nested past Python's limit
+            stored = None  # none yet, or unreadable: every page is read
+        if isinstance(stored, dict) and stored.get("salt") == self.salt and _well_formed(stored.get("verdicts")):
+            self.known = stored["verdicts"]
         self.used: dict[str, list[str]] = {}
 
-    def remember(self, kind: str, html: str, read: Callable[[], list[str]], given: str = "") -> list[str]:
-        """read() for this page (its `kind` of verdict, with `given`), or what it gave for the same bytes before."""
-        key = hashlib.sha256(f"{self.salt}\0{kind}\0{given}\0".encode() + html.encode("utf-8")).hexdigest()
+    def remember(self, kind: str, html: str, read: Callable[[], list[str]], given: str | None = None) -> list[str]:
+        """read() for this page (its `kind` of verdict, with `given`: None and "" are two things), or what it gave
+        for the same bytes before."""
+        key = hashlib.sha256(f"{self.salt}\0{kind}\0{given!r}\0".encode() + html.encode("utf-8")).hexdigest()
         verdict = self.known.get(key)
         if verdict is None:
             verdict = list(read())
@@ -46,8 +49,20 @@ class Verdicts:
         return list(verdict)
 
     def save(self) -> None:
-        """The verdicts this build used, written whole or not at all."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        """The verdicts this build used, written whole or not at all: a cache, so a file that cannot be written (a
+        folder in its place, a full disk) leaves no stray file and costs the next build its readings, nothing more."""
         staged = self.path.with_name(f".{self.path.name}.{os.getpid()}")
-        staged.write_text(json.dumps({"salt": self.salt, "verdicts": self.used}), encoding="utf-8")
-        os.replace(staged, self.path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            staged.write_text(json.dumps({"salt": self.salt, "verdicts": self.used}), encoding="utf-8")
+            os.replace(staged, self.path)
+        except OSError:
+            with contextlib.suppress(OSError):
+                staged.unlink(missing_ok=True)
+
+
+def _well_formed(verdicts: object) -> bool:
+    """What save() writes: page keys, each with its list of texts."""
+    return isinstance(verdicts, dict) and all(
+        isinstance(key, str) and isinstance(verdict, list) and all(isinstance(text, str) for text in verdict)
+        for key, verdict in verdicts.items())

@@ -205,7 +205,8 @@ MUTATIONS: tuple[Mutation, ...] = (
       T_UPTODATE),
     m("uptodate: the date ignored", UPTODATE, '        "utc date": now.date().isoformat(),', "", T_UPTODATE),
     m("uptodate: the flags ignored", UPTODATE, '        "flags": flags,\n', "", T_UPTODATE),
-    m("uptodate: a file's name ignored", UPTODATE, 'digest.update(f"{relative}\\0{file_digest}\\0".encode())',
+    m("uptodate: a file's name ignored", UPTODATE,
+      'digest.update(os.fsencode(relative) + f"\\0{file_digest}\\0".encode())',
       'digest.update(f"{file_digest}\\0".encode())', T_UPTODATE),
     m("uptodate: the output not checked", UPTODATE, "        if output_manifest(outputs) != record.outputs:",
       "        if False:", T_UPTODATE),
@@ -213,7 +214,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     # --- verdicts and printed pages: what a page's reading is remembered by --------------------------------------
     m("verdicts: the page's bytes ignored", VERDICTS, '.encode() + html.encode("utf-8")).hexdigest()',
       ".encode()).hexdigest()", T_VERDICTS),
-    m("verdicts: the redirect's target ignored", VERDICTS, "\\0{given}\\0", "\\0", T_VERDICTS),
+    m("verdicts: the redirect's target ignored", VERDICTS, "\\0{given!r}\\0", "\\0", T_VERDICTS),
     m("verdicts: our scripts ignored", VERDICTS, 'f"{code_digest()}\\0{scripts_key}"', 'f"{code_digest()}"',
       T_VERDICTS),
     m("printbudget: the PDF's bytes ignored", PRINTBUDGET, 'EXTRACTION.encode() + b"\\0" + data', "EXTRACTION.encode()",
@@ -221,7 +222,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     # --- pdfcache: what a printed handout depends on ------------------------------------------------------------
     m("pdfcache: the Chromium version ignored", PDFCACHE, '"chromium": _chromium_version(folder, executable), ', "",
       T_PDFCACHE),
-    m("pdfcache: the fonts ignored", PDFCACHE, ', "fonts": _stat_digest(FONT_PLACES)}', "}", T_PDFCACHE),
+    m("pdfcache: the fonts ignored", PDFCACHE, ', "fonts": _stat_digest(font_places())}', "}", T_PDFCACHE),
     m("pdfcache: the print options ignored", PDFCACHE, '"args": args, "options": options,', '"args": args,',
       T_PDFCACHE),
     m("pdfcache: the page ignored", PDFCACHE, '        return hashlib.sha256(f"{self.setup}\\0{html}".encode()).hexdigest()',

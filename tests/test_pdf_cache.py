@@ -112,7 +112,7 @@ def test_a_change_of_the_installed_fonts_prints_again(project, printer, tmp_path
     fonts.mkdir(parents=True)
     real = next(Path("/usr/share/fonts").rglob("*.ttf"))
     (fonts / "Guide-Regular.ttf").write_bytes(real.read_bytes())
-    monkeypatch.setattr(pdfcache, "FONT_PLACES", (*pdfcache.FONT_PLACES, str(tmp_path / "fonts")))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))  # the user's fonts: $XDG_DATA_HOME/fonts
     print_handouts(project, tmp_path)
     print_handouts(project, tmp_path)
     assert len(printer.printed) == len(PRINTED)

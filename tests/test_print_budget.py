@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pikepdf
+import pytest
 
 from calcguide.content import load_guide
 from calcguide.printbudget import algorithm_pages, budget_problems, printed_pages
@@ -79,6 +80,19 @@ def test_a_record_cut_short_is_read_again_from_the_pdf(tmp_path):
     [record] = cache.iterdir()
     record.write_text('["on', encoding="utf-8")
     assert [text.strip() for text in printed_pages(pdf, cache)] == ["one"]
+
+
+@pytest.mark.parametrize("record", ["null", '{"a": 1}', '["one", 2]', "[" * 100_000, "a folder"])
+def test_a_record_of_another_shape_is_read_again_from_the_pdf(tmp_path, record):
+    cache = tmp_path / "cache"
+    pdf = _pdf(tmp_path / "x.pdf", ["one", "two"])
+    printed_pages(pdf, cache)
+    [remembered] = cache.iterdir()
+    remembered.unlink()
+    remembered.mkdir() if record == "a folder" else remembered.write_text(record, encoding="utf-8")
+    # {"a": 1} would count as one page: a four-page handout over its budget of three would pass
+    assert [text.strip() for text in printed_pages(pdf, cache)] == ["one", "two"]
+    assert [path.name for path in cache.iterdir()] == [remembered.name]  # no stray file when it cannot be written
 
 
 def test_the_budget_is_configured_in_site_yml_and_checked(content_copy):

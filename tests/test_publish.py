@@ -101,6 +101,21 @@ def test_first_publish_creates_both(tmp_path):
     assert versions(tmp_path) == ("new", "new")
 
 
+def test_a_dist_that_was_a_link_is_replaced_and_later_builds_still_publish(tmp_path):
+    release(tmp_path, "site", "old")
+    release(tmp_path, "elsewhere/dist", "old")
+    (tmp_path / "dist").symlink_to(tmp_path / "elsewhere" / "dist")
+    for version in ("new", "newer"):
+        release(tmp_path, "staging/site", version)
+        release(tmp_path, "staging/dist", version)
+        publish_together([(tmp_path / "staging/site", tmp_path / "site"),
+                          (tmp_path / "staging/dist", tmp_path / "dist")])
+        assert versions(tmp_path) == (version, version)
+        assert leftovers(tmp_path) == ["elsewhere"]  # the link moved aside is removed, not what it pointed to
+    assert not (tmp_path / "dist").is_symlink()
+    assert (tmp_path / "elsewhere" / "dist" / "version.txt").read_text(encoding="utf-8") == "old"
+
+
 def test_second_build_in_the_same_work_folder_stops_at_once(tmp_path):
     with work_folder_lock(tmp_path / "build"):
         with pytest.raises(WorkFolderBusy, match="--work-dir"):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import importlib.util
+import json
 import os
 import shutil
 import zipfile
@@ -121,18 +122,54 @@ def test_a_pipe_or_a_link_in_place_of_an_input_leaves_the_check_in_doubt(small_p
         digest_of(small_project)
 
 
-def test_an_unreadable_input_makes_the_build_run_whole(tmp_path, monkeypatch):
-    spec = importlib.util.spec_from_file_location("build_cli_unreadable", PROJECT / "build.py")
+def load_cli(name: str):
+    spec = importlib.util.spec_from_file_location(name, PROJECT / "build.py")
     cli = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(cli)
+    return cli
+
+
+@pytest.mark.parametrize("failure", [PermissionError("content/site.yml"), UnicodeEncodeError("utf-8", "", 0, 1, "x"),
+                                     RecursionError(), ValueError()], ids=lambda failure: type(failure).__name__)
+def test_an_unreadable_input_or_any_failure_of_the_check_makes_the_build_run_whole(tmp_path, monkeypatch, failure):
+    cli = load_cli("build_cli_unreadable")
 
     def unreadable(*args, **kwargs):
-        raise PermissionError("content/site.yml")
+        raise failure
 
     monkeypatch.setattr(uptodate, "input_digest", unreadable)
+    monkeypatch.setattr(uptodate, "up_to_date", unreadable)
     args = cli.argparse.Namespace(command="build", force=False)
     layout = cli.Layout.default(tmp_path)
     assert cli._inputs(args, layout, PublishSettings()) is None
+    assert cli._last_build(layout, "inputs") is None
+
+
+def test_a_file_name_that_is_not_utf8_is_an_input(small_project):
+    before = digest_of(small_project)
+    (small_project / "content" / os.fsdecode(b"\xff.yml")).write_text("x: 1\n")
+    assert digest_of(small_project) != before
+
+
+def nest(folder: Path, depth: int) -> None:
+    os.makedirs(os.path.join(folder, *["d"] * depth))
+
+
+def test_folders_nested_too_deep_leave_the_check_in_doubt(small_project, tmp_path):
+    nest(small_project / "content", uptodate.MAX_DEPTH + 1)  # 1100 deep, os.walk would end in a RecursionError
+    with pytest.raises(uptodate.InDoubt, match="nested more than"):
+        digest_of(small_project)
+    nest(tmp_path / "site", uptodate.MAX_DEPTH + 1)
+    with pytest.raises(uptodate.InDoubt, match="nested more than"):
+        uptodate.output_manifest({"site": tmp_path / "site"})
+
+
+def test_a_user_fontconfig_setting_changes_the_digest(small_project, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    before = digest_of(small_project)
+    (tmp_path / "config" / "fontconfig").mkdir(parents=True)
+    (tmp_path / "config" / "fontconfig" / "fonts.conf").write_text("<fontconfig/>\n")
+    assert digest_of(small_project) != before
 
 
 # --- the record and the manifest of the output ----------------------------------------------------------------
@@ -146,7 +183,7 @@ def published(tmp_path: Path) -> dict[str, Path]:
     outputs["dist"].mkdir()
     (outputs["dist"] / "handout-en.pdf").write_bytes(b"%PDF")
     (tmp_path / "work").mkdir()
-    uptodate.remember(tmp_path / "work", "inputs", outputs, ["a warning"], ["a summary"])
+    uptodate.remember(tmp_path / "work", "inputs", uptodate.output_manifest(outputs), ["a warning"], ["a summary"])
     return outputs
 
 
@@ -155,6 +192,8 @@ TOUCHES = {
     "deleted": lambda outputs: (outputs["dist"] / "handout-en.pdf").unlink(),
     "added": lambda outputs: (outputs["site"] / "en" / "stray.html").write_text("<p>stray</p>"),
     "folder removed": lambda outputs: shutil.rmtree(outputs["dist"]),
+    "made unreadable": lambda outputs: (outputs["site"] / "en" / "index.html").chmod(0),  # root reads it still
+    "empty folder added": lambda outputs: (outputs["site"] / "en" / "evil-empty").mkdir(),
 }
 
 
@@ -178,6 +217,76 @@ def test_a_build_that_runs_forgets_the_record_first(published, tmp_path):
 def test_an_unreadable_record_makes_the_build_run(published, tmp_path):
     (tmp_path / "work" / uptodate.RECORD).write_text("{not json")
     assert uptodate.up_to_date(tmp_path / "work", "inputs", published) is None
+
+
+def _reshaped(**fields):
+    def damage(record: Path) -> None:
+        record.write_text(json.dumps({**json.loads(record.read_text()), **fields}))
+    return damage
+
+
+DAMAGED_RECORDS = {
+    "nested past Python's limit": lambda record: record.write_text("[" * 100_000),
+    "outputs of another shape": _reshaped(outputs=[]),
+    "a digest of another shape": _reshaped(outputs={"site/en/index.html": 1}),
+    "warnings of another shape": _reshaped(warnings="a warning"),
+    "a folder": lambda record: (record.unlink(), record.mkdir()),
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGED_RECORDS, ids=list(DAMAGED_RECORDS))
+def test_a_damaged_record_makes_the_build_run_and_is_forgotten_then_written_again(published, tmp_path, damage):
+    work = tmp_path / "work"
+    DAMAGED_RECORDS[damage](work / uptodate.RECORD)
+    assert uptodate.up_to_date(work, "inputs", published) is None
+    uptodate.forget(work)
+    uptodate.remember(work, "inputs", uptodate.output_manifest(published), [], [])
+    assert uptodate.up_to_date(work, "inputs", published) is not None
+    assert [path.name for path in work.iterdir()] == [uptodate.RECORD]
+
+
+def test_a_record_that_cannot_be_written_leaves_no_record_and_no_stray_file(published, tmp_path):
+    work = tmp_path / "work"
+    uptodate.forget(work)
+    (work / uptodate.RECORD).mkdir()
+    (work / uptodate.RECORD / "kept").write_text("a folder os.replace cannot replace")
+    uptodate.remember(work, "inputs", uptodate.output_manifest(published), [], [])
+    assert uptodate.up_to_date(work, "inputs", published) is None
+    assert [path.name for path in work.iterdir()] == []
+
+
+def test_the_record_holds_what_this_build_staged_not_what_another_build_published_meanwhile(tmp_path, monkeypatch):
+    """Two builds publishing the same site/ and dist/ at once, each with its own --work-dir: the other one's
+    output, swapped in between this build's publish and its record, is not taken for this build's."""
+    from calcguide import pipeline
+
+    cli = load_cli("build_cli_two_builds")
+    out, staging = tmp_path / "out", tmp_path / "staging"
+    flags = ["--site-dir", str(out / "site"), "--dist-dir", str(out / "dist"), "--work-dir", str(tmp_path / "work")]
+    other_build_publishes = True
+
+    def build_everything(layout, timings, settings, warn, staged, published):
+        for name in ("site", "dist"):
+            (staging / name).mkdir(parents=True, exist_ok=True)
+            (staging / name / "page.html").write_text("this build's")
+        staged({"site": staging / "site", "dist": staging / "dist"})
+        for name in ("site", "dist"):
+            shutil.rmtree(out / name, ignore_errors=True)
+            shutil.copytree(staging / name, out / name)
+            if other_build_publishes:
+                (out / name / "page.html").write_text("the other build's")
+        published()
+
+    monkeypatch.setattr(pipeline, "build_everything", build_everything)
+    assert cli.main(flags) == 0
+    monkeypatch.setattr(pipeline, "build_everything", lambda *args, **kwargs: pytest.fail("built again"))
+    with pytest.raises(pytest.fail.Exception, match="built again"):
+        cli.main(flags)  # not "up to date": site/ holds the other build's pages
+    monkeypatch.setattr(pipeline, "build_everything", build_everything)
+    other_build_publishes = False
+    assert cli.main(flags) == 0
+    monkeypatch.setattr(pipeline, "build_everything", lambda *args, **kwargs: pytest.fail("built again"))
+    assert cli.main(flags) == 0  # this build's own pages, as staged: up to date
 
 
 def test_names_copied_to_keep_start_up_light_are_the_modules_own():

@@ -2,6 +2,7 @@
 read again, any other page is, and the verdicts are those of a first reading."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -42,7 +43,7 @@ def test_anything_else_is_read_afresh(tmp_path, other):
     reading = Reading(["read"])
     verdicts = Verdicts(tmp_path / "verdicts.json", "other scripts" if other == "scripts" else "scripts")
     verdicts.remember("scripts" if other == "kind" else "check", HOSTILE if other == "page" else CLEAN, reading,
-                      given="fr/index.html" if other == "given" else "")
+                      given="fr/index.html" if other == "given" else None)
     assert reading.times == 1
 
 
@@ -51,6 +52,40 @@ def test_an_unreadable_file_reads_every_page(tmp_path):
     reading = Reading([])
     Verdicts(tmp_path / "verdicts.json", "scripts").remember("check", CLEAN, reading)
     assert reading.times == 1
+
+
+def test_no_redirect_and_an_empty_redirect_are_two_readings(tmp_path):
+    verdicts, reading = Verdicts(tmp_path / "verdicts.json", "scripts"), Reading([])
+    verdicts.remember("check", CLEAN, reading, given=None)
+    verdicts.remember("check", CLEAN, reading, given="None")  # once read as the same text
+    assert reading.times == 2
+
+
+def _salt(tmp_path: Path) -> str:
+    return Verdicts(tmp_path / "unused.json", "scripts").salt
+
+
+DAMAGED = {
+    "nested past Python's limit": lambda path: path.write_text("[" * 100_000),
+    "verdicts of another shape": lambda path: path.write_text(
+        json.dumps({"salt": _salt(path.parent), "verdicts": []})),
+    "a verdict of another shape": lambda path: path.write_text(
+        json.dumps({"salt": _salt(path.parent), "verdicts": {"key": "not a list"}})),
+    "not an object": lambda path: path.write_text("[]"),
+    "a folder": lambda path: path.mkdir(),
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGED, ids=list(DAMAGED))
+def test_a_damaged_file_reads_every_page_and_is_replaced_or_left_without_a_stray_file(tmp_path, damage):
+    path = tmp_path / "verdicts.json"
+    DAMAGED[damage](path)
+    verdicts, reading = Verdicts(path, "scripts"), Reading(["a finding"])
+    assert verdicts.remember("check", CLEAN, reading) == ["a finding"] and reading.times == 1
+    verdicts.save()  # a folder in its place: not written, and no error
+    assert [item.name for item in tmp_path.iterdir() if item.name != "unused.json"] == ["verdicts.json"]
+    Verdicts(path, "scripts").remember("check", CLEAN, reading)
+    assert reading.times == (2 if damage == "a folder" else 1)
 
 
 def test_a_hostile_page_fails_the_check_after_a_clean_one_was_remembered(tmp_path):
