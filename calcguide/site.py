@@ -6,7 +6,9 @@ Each language is its own MkDocs site so that it has its own search index with it
 """
 from __future__ import annotations
 
+import copy
 import hashlib
+import io
 import logging
 import os
 import sys
@@ -168,12 +170,29 @@ for _kind in (types.FunctionType, types.BuiltinFunctionType, type):
 
 
 def read_base_config(project: Path) -> dict[str, Any]:
-    """mkdocs.yml as MkDocs reads it (its tags included), for the few values the per-language files derive."""
+    """mkdocs.yml as MkDocs reads it (its tags included), for the few values the per-language files derive.
+    A build asks five times; MkDocs' YAML reader is pure Python, so a reading is kept for the same bytes, place and
+    environment (an `!ENV` tag reads it), and each caller gets its own copy."""
+    path = project / "mkdocs.yml"
+    raw = path.read_bytes()
+    if b"INHERIT" in raw:  # another file's bytes would shape the reading: read afresh
+        return _parse_base_config(path, raw)
+    key = (str(path.resolve()), raw, tuple(sorted(os.environ.items())))
+    if _base_config_read[0] != key:
+        _base_config_read[:] = [key, _parse_base_config(path, raw)]
+    return copy.deepcopy(_base_config_read[1])
+
+
+_base_config_read: list[Any] = [None, None]  # (key, the reading) of the last mkdocs.yml read
+
+
+def _parse_base_config(path: Path, raw: bytes) -> dict[str, Any]:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.utils.yaml import get_yaml_loader, yaml_load
 
-    with (project / "mkdocs.yml").open("rb") as base:
-        return yaml_load(base, get_yaml_loader(config=MkDocsConfig()))
+    source = io.BytesIO(raw)
+    source.name = str(path)  # where MkDocs finds a file it INHERITs
+    return yaml_load(source, get_yaml_loader(config=MkDocsConfig()))
 
 
 def build_language(guide: Guide, catalogue: Catalogue, language: RenderedLanguage, project: Path, work_dir: Path,

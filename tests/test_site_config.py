@@ -32,3 +32,26 @@ def test_a_base_configuration_with_mkdocs_tags_builds(tmp_path, monkeypatch):
     home = (layout.site_dir / "fr" / "index.html").read_text(encoding="utf-8")
     assert '<meta name="author" content="An editor from the environment">' in home
     assert '<html lang="fr"' in home
+
+
+def test_the_base_configuration_is_read_again_when_its_bytes_or_the_environment_change(tmp_path, monkeypatch):
+    from calcguide.site import read_base_config
+
+    (tmp_path / "mkdocs.yml").write_text("site_name: !ENV [GUIDE_NAME, first]\n", encoding="utf-8")
+    first = read_base_config(tmp_path)
+    first["site_name"] = "changed by its caller"
+    assert read_base_config(tmp_path)["site_name"] == "first"  # each caller gets its own copy
+    monkeypatch.setenv("GUIDE_NAME", "from the environment")
+    assert read_base_config(tmp_path)["site_name"] == "from the environment"
+    (tmp_path / "mkdocs.yml").write_text("site_name: edited\n", encoding="utf-8")
+    assert read_base_config(tmp_path)["site_name"] == "edited"
+
+
+def test_a_base_configuration_that_inherits_follows_its_parent(tmp_path):
+    from calcguide.site import read_base_config
+
+    (tmp_path / "parent.yml").write_text("site_name: parent\ntheme: {name: material}\n", encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text("INHERIT: parent.yml\n", encoding="utf-8")
+    assert read_base_config(tmp_path)["site_name"] == "parent"
+    (tmp_path / "parent.yml").write_text("site_name: parent edited\ntheme: {name: material}\n", encoding="utf-8")
+    assert read_base_config(tmp_path)["site_name"] == "parent edited"
