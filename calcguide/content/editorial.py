@@ -28,8 +28,14 @@ PLACEHOLDERS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(patter
 NAMED_AUTHOR = re.compile(r"(?:^|[,;]\s*|\s)[^\W\d_][^\s,;]*\s+[A-Z]{1,3}(?=\s*(?:[,;.]|$)|\s)")
 
 
+# Any of them, in one pass: nearly every text holds none, and eight searches of each cost a third of a check.
+ANY_PLACEHOLDER = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in PLACEHOLDERS), re.IGNORECASE)
+
+
 def placeholder_in(text: str) -> str | None:
     """The placeholder a text holds, described for an editor, or None."""
+    if not ANY_PLACEHOLDER.search(text):
+        return None
     for pattern, label in PLACEHOLDERS:
         if match := pattern.search(text):
             return f"{match.group(0)!r} ({label})"

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -176,6 +177,7 @@ class SourceFile:
 MAX_NESTING = 24  # blocks inside blocks; the deepest content file uses 5
 
 
+@lru_cache(maxsize=256)  # a pure function of the text: a file read again unchanged is not walked again
 def _refused_structure(text: str) -> tuple[int, str, str] | None:
     """(line, field, message) of the first YAML feature content may not use, found from the parser's events:
     aliases and anchors (a 400-byte alias bomb expands to gigabytes; a recursive one never ends), explicit tags,
