@@ -277,3 +277,19 @@ def test_a_control_character_in_a_file_is_one_located_message(content_copy):
     line = text[:text.index("references:")].count("\n") + 1
     [error] = errors_of(content_copy)
     assert error.startswith(f"references.yml:{line}:") and "U+0001 (a control character)" in error, error
+
+
+def test_the_search_for_an_open_quote_stops_at_brackets_no_content_nests(monkeypatch):
+    # The pure-Python scanner's cost per token grows with the open brackets: read to the end, 100 000 nested
+    # brackets took 46 s. The search gives up past RUNAWAY_MAX_BRACKETS, whatever follows.
+    import yaml
+
+    from calcguide.content import yamlrepair
+
+    tokens = []
+    real_get_token = yaml.SafeLoader.get_token
+    monkeypatch.setattr(yaml.SafeLoader, "get_token", lambda self: tokens.append(1) or real_get_token(self))
+    depth = 100_000
+    text = "deep: " + "[" * depth + "]" * depth
+    assert yamlrepair._runaway_in(text, text.split("\n")) is None
+    assert len(tokens) < 2 * yamlrepair.RUNAWAY_MAX_BRACKETS
