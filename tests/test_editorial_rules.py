@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from calcguide.content import load_guide
 from conftest import PROJECT, errors_of, replace_in
 
@@ -108,3 +110,20 @@ def test_chart_box_listing_a_treatment_of_another_tier_is_rejected(content_copy)
     assert errors == [f"algorithm.yml:{line_of(path, 'colchicine, rituximab')}: nodes.{box}.treatments.2: treatment "
                       "'rituximab' is drawn in the box of tier 'first-line', but its file puts it in 'refractory'; "
                       "move it to the box of its tier"]
+
+
+@pytest.mark.parametrize(("text", "label"), [
+    ("Dose not verified yet", "unverified"), ("Posologie à vérifier", "unverified"), ("1 g (verify)", "unverified"),
+    ("See https://example.org/x", "example address"), ("Lorem ipsum", "filler text"), ("TODO: dose", "to-do"),
+    ("a placeholder here", "a placeholder"), ("Given […] daily", "elision"), ("Given ??? daily", "elision"),
+])
+def test_every_kind_of_placeholder_is_found_and_named(text, label):
+    from calcguide.content.editorial import placeholder_in
+
+    assert label in (placeholder_in(text) or "")
+
+
+def test_a_text_without_placeholder_passes():
+    from calcguide.content.editorial import placeholder_in
+
+    assert placeholder_in("Colchicine 1 mg a day, reported in case series [@fuchs1986].") is None
