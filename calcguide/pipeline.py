@@ -16,8 +16,9 @@ import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from typing import IO, Callable
+from typing import IO, Any, Callable
 
 from .audit import check_search_index, check_site, inline_scripts
 from .content import ContentErrors, Guide, load_guide
@@ -87,6 +88,12 @@ class BuildContext:
     # Given the staged site/ and dist/ of a full build just before they are swapped in (build.py reads what it
     # publishes there, for the up-to-date check).
     staged: Callable[[dict[str, Path]], None] = lambda folders: None
+
+    @cached_property
+    def base_config(self) -> dict[str, Any]:
+        """mkdocs.yml as MkDocs reads it, read once per build (or preview rebuild: an `!ENV` tag may read another
+        value), for the stages that derive from it."""
+        return read_base_config(self.layout.project)
 
     @property
     def site(self) -> Path:
@@ -175,7 +182,8 @@ def _mkdocs(context: BuildContext) -> None:
             live.shapes[lang], live.dirty[lang] = shape, dirty[lang]
             live.rebuilt[lang] = pages_to_rebuild(live, language, dirty[lang])
     jobs = {lang: (context.guide, context.catalogue, language, layout.project, layout.work_dir, context.site,
-                   context.settings, dirty.get(lang, False)) for lang, language in languages.items()}
+                   context.settings, dirty.get(lang, False), context.base_config)
+            for lang, language in languages.items()}
     if context.parallel and len(jobs) > 1 and usable_cores() > 1:
         seconds = build_in_processes(jobs)
     else:
@@ -222,7 +230,7 @@ def _search(context: BuildContext) -> None:
 
 
 def _prune(context: BuildContext) -> None:
-    palette = bool(read_base_config(context.layout.project)["theme"].get("palette"))
+    palette = bool(context.base_config["theme"].get("palette"))
     for lang in context.built:
         prune_unused_assets(context.site / lang, search_languages=[lang], palette=palette)
 
@@ -257,13 +265,12 @@ def _audit(context: BuildContext) -> None:
         ] + [context.site / path for path in redirects]
         check_search_index([context.site / lang for lang in context.built], context.site)
     check_site(folders, context.site, _our_scripts(context).allows, redirects, _verdicts(context))
-    _save_verdicts(context)
 
 
 def _our_scripts(context: BuildContext) -> OurScripts:
     if context.ours is None:
         project = context.layout.project
-        context.ours = OurScripts.from_templates(project, read_base_config(project)["theme"].get("features", []))
+        context.ours = OurScripts.from_templates(project, context.base_config["theme"].get("features", []))
     return context.ours
 
 
@@ -307,13 +314,11 @@ def _bundle(context: BuildContext) -> None:
     write_offline_bundle(context.guide, context.site, context.dist, shim_path,
                          lambda html: with_policy_meta(html, offline_policy(html, ours, shim, scripts_of)),
                          {redirect.site_path for redirect in _planned_redirects(context)})
-    _save_verdicts(context)
 
 
 def _csp(context: BuildContext) -> None:
     # The hosted site's policy allows exactly this build's inline scripts.
     write_nginx_csp(context.site, context.dist, _our_scripts(context), _scripts_of(context))
-    _save_verdicts(context)
 
 
 def _publish(context: BuildContext) -> None:
@@ -386,6 +391,7 @@ def run_stages(layout: Layout, names: tuple[str, ...] | None = None, timings: Ti
                 live.good = False  # its output is half new: the next rebuild builds everything
             raise
         finally:
+            _save_verdicts(context)  # once, with what the stages that ran found (a verdict is keyed by the page)
             if not live:
                 shutil.rmtree(staging, ignore_errors=True)
     return context

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import json
 import os
 from importlib.metadata import version
@@ -39,7 +40,7 @@ def printed_pages(pdf: Path, cache: Path | None = None) -> list[str]:
             return pages
     from pypdf import PdfReader  # loaded only when a PDF is new: it is a tenth of a second of start-up
 
-    pages = [page.extract_text() or "" for page in PdfReader(pdf).pages]
+    pages = [page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages]  # the bytes keyed
     if remembered is not None:
         staged = remembered.with_name(f".{remembered.name}.{os.getpid()}")
         try:

@@ -6,9 +6,7 @@ Each language is its own MkDocs site so that it has its own search index with it
 """
 from __future__ import annotations
 
-import copy
 import hashlib
-import io
 import logging
 import os
 import sys
@@ -170,35 +168,21 @@ for _kind in (types.FunctionType, types.BuiltinFunctionType, type):
 
 
 def read_base_config(project: Path) -> dict[str, Any]:
-    """mkdocs.yml as MkDocs reads it (its tags included), for the few values the per-language files derive.
-    A build asks five times; MkDocs' YAML reader is pure Python, so a reading is kept for the same bytes, place and
-    environment (an `!ENV` tag reads it), and each caller gets its own copy."""
-    path = project / "mkdocs.yml"
-    raw = path.read_bytes()
-    if b"INHERIT" in raw:  # another file's bytes would shape the reading: read afresh
-        return _parse_base_config(path, raw)
-    key = (str(path.resolve()), raw, tuple(sorted(os.environ.items())))
-    if _base_config_read[0] != key:
-        _base_config_read[:] = [key, _parse_base_config(path, raw)]
-    return copy.deepcopy(_base_config_read[1])
-
-
-_base_config_read: list[Any] = [None, None]  # (key, the reading) of the last mkdocs.yml read
-
-
-def _parse_base_config(path: Path, raw: bytes) -> dict[str, Any]:
+    """mkdocs.yml as MkDocs reads it (its tags included), for the few values the per-language files derive. A build
+    reads it once (`BuildContext.base_config`) and hands it on: MkDocs' YAML reader is pure Python."""
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.utils.yaml import get_yaml_loader, yaml_load
 
-    source = io.BytesIO(raw)
-    source.name = str(path)  # where MkDocs finds a file it INHERITs
-    return yaml_load(source, get_yaml_loader(config=MkDocsConfig()))
+    with (project / "mkdocs.yml").open("rb") as base:
+        return yaml_load(base, get_yaml_loader(config=MkDocsConfig()))
 
 
 def build_language(guide: Guide, catalogue: Catalogue, language: RenderedLanguage, project: Path, work_dir: Path,
-                   site_dir: Path, settings: PublishSettings | None = None, dirty: bool = False) -> None:
+                   site_dir: Path, settings: PublishSettings | None = None, dirty: bool = False,
+                   base: dict[str, Any] | None = None) -> None:
     """Run MkDocs for one language into site_dir/<lang>/; `dirty` (the preview, calcguide/incremental.py): only
-    the pages whose Markdown is newer than their HTML, into the last build's output."""
+    the pages whose Markdown is newer than their HTML, into the last build's output. `base`: mkdocs.yml as the
+    build read it (read here if not given); it is not changed."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
@@ -210,7 +194,7 @@ def build_language(guide: Guide, catalogue: Catalogue, language: RenderedLanguag
     warnings = _route_mkdocs_warnings()
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     lang = language.lang
-    base = read_base_config(project)
+    base = base if base is not None else read_base_config(project)
     join_stylesheets(base, language.docs_dir)
     config_path = work_dir / f"mkdocs.{lang}.yml"
     try:
@@ -230,7 +214,7 @@ def build_language(guide: Guide, catalogue: Catalogue, language: RenderedLanguag
     except (Abort, ConfigurationError, PluginError) as exc:
         because = "".join(f" {warning}" for warning in warnings.seen)
         raise SiteBuildError(f"MkDocs could not build the {lang} site: {exc}{because}") from None
-    if read_base_config(project)["theme"].get("favicon") not in (None, MATERIAL_FAVICON):
+    if base["theme"].get("favicon") not in (None, MATERIAL_FAVICON):
         (site_dir / lang / MATERIAL_FAVICON).unlink(missing_ok=True)  # ours replaces it: no page names it
     if not (settings and settings.public_url):  # a sitemap of relative addresses would mislead crawlers
         for sitemap in ("sitemap.xml", "sitemap.xml.gz"):
