@@ -6,6 +6,7 @@ import posixpath
 import shutil
 import re
 import unicodedata
+import warnings
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ import pytest
 from browser import visit
 from calcguide.audit import OutputCheckError, check_html, check_site
 from calcguide.catalogue import load_catalogue
+from calcguide.content import messages
 from calcguide.content import CONTENT_FILES, LANGS, CarePage, Chapter, ContentErrors, SitePage
 from calcguide.pages import plan_pages
 from calcguide.pipeline import Layout, validate
@@ -131,6 +133,19 @@ def test_a_former_address_not_of_the_site_is_refused(content_copy):
         moved.write("  - {from: 'https://elsewhere.test/fr/old.html', to: care}\n")
     [error] = errors_of(content_copy)
     assert error.startswith("moved.yml:") and "is not a page address of the site" in error
+
+
+def test_a_field_spelt_otherwise_in_yaml_is_checked_alone_without_a_pydantic_warning(content_copy):
+    # moved.yml's `from` and `to` are aliases; checking one such field alone once gave pydantic's "alias has no
+    # effect" warning, kept once per process (so the cache is emptied first).
+    messages._field_adapter.cache_clear()
+    with (content_copy / "moved.yml").open("a", encoding="utf-8") as moved:
+        moved.write("  - {from: 'en/Old Page.html', to: care}\n")
+    with warnings.catch_warnings(record=True) as warned:
+        warnings.simplefilter("always")
+        [error] = errors_of(content_copy)
+    assert error.startswith("moved.yml:") and ".from: 'en/Old Page.html' is not a page address" in error
+    assert [str(warning.message) for warning in warned] == []
 
 
 @pytest.mark.parametrize("taken", ["suivi", "a-propos", "index"])

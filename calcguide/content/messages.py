@@ -138,8 +138,10 @@ def _misspelt_fields(problems: list[dict]) -> dict[tuple, tuple]:
 
 @functools.lru_cache(maxsize=None)
 def _field_adapter(model: type[Model], name: str) -> TypeAdapter:
+    """Validates one field's value alone: its type and its constraints. Not its whole FieldInfo, whose alias and
+    default belong to a model (pydantic warns that they mean nothing here)."""
     info = model.model_fields[name]
-    return TypeAdapter(Annotated[info.annotation, info])
+    return TypeAdapter(Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation)
 
 
 def _empty(model: type[Model], name: str) -> Any:
