@@ -29,11 +29,12 @@ from calcguide.pipeline import STAGES, Layout, run_stages  # noqa: E402
 PRINTED_PDF = re.compile(r"\b(?:" + "|".join(printout.kind for printout in PRINTOUTS) + r")-[a-z]{2}\.pdf\b")
 
 
-# The modules that take longest on one pytest-xdist worker of `make test` (seconds in the run of 2026-12-06 07:20, load
-# 2-7), started first: xdist hands out a module at a time and, left to itself, starts those with the most tests, so
-# the long modules with few tests (the bench's smoke run, Lighthouse) came last and one could end the run alone. Those
-# that mostly wait (on Chromium, Lighthouse, subprocesses) come early too, so that the other workers' work fills the
-# cores while they wait. The Makefile passes --no-loadscope-reorder so that xdist keeps this order.
+# The modules that take longest on one pytest-xdist worker of `make test` (seconds in the run of 2026-12-06 07:20,
+# load 0.8 at the start, 7.1 at the end), started first: xdist hands out a module at a time and, left to itself,
+# starts those with the most tests, so the long modules with few tests (the bench's smoke run, Lighthouse) came last
+# and one could end the run alone. Those that mostly wait (on Chromium, Lighthouse, subprocesses) come early too, so
+# that the other workers' work fills the cores while they wait. The Makefile passes --no-loadscope-reorder so that
+# xdist keeps this order.
 LONGEST_FIRST = (
     "test_untrusted_property.py",  # 93 s: hostile texts, each example a build of its own; builds within bounds
     "test_search_quality.py",      # 85 s: the recall runs, served and from file://
