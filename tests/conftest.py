@@ -12,6 +12,7 @@ import re
 import shutil
 import sys
 import zipfile
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +27,33 @@ from calcguide.pipeline import STAGES, Layout, run_stages  # noqa: E402
 
 # The PDFs the build prints (handouts, patient leaflets), which pages link; the fast tier does not print them.
 PRINTED_PDF = re.compile(r"\b(?:" + "|".join(printout.kind for printout in PRINTOUTS) + r")-[a-z]{2}\.pdf\b")
+
+
+# The modules that take longest on one pytest-xdist worker of `make test` (seconds in the run of 2026-12-06 07:20,
+# load 0.8 at the start, 7.1 at the end), started first: xdist hands out a module at a time and, left to itself,
+# starts those with the most tests, so the long modules with few tests (the bench's smoke run, Lighthouse) came last
+# and one could end the run alone. Those that mostly wait (on Chromium, Lighthouse, subprocesses) come early too, so
+# that the other workers' work fills the cores while they wait. The Makefile passes --no-loadscope-reorder so that
+# xdist keeps this order.
+LONGEST_FIRST = (
+    "test_untrusted_property.py",  # 93 s: hostile texts, each example a build of its own; builds within bounds
+    "test_search_quality.py",      # 85 s: the recall runs, served and from file://
+    "test_bench.py",               # 67 s: the bench's smoke run, half of it waiting
+    "test_every_page.py",          # 55 s: every page of the bundle in Chromium
+    "test_lighthouse.py",          # 35 s: Lighthouse on four pages, three quarters waiting
+    "test_fuzz_content.py",        # 28 s
+    "test_up_to_date.py",          # 25 s
+    "test_print.py",               # 25 s
+    "test_serve.py",               # 24 s
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The longest modules first (LONGEST_FIRST), then the others, those with the most tests first (xdist's own
+    order); within a module the tests keep their order. Every worker collects the same order."""
+    rank = {name: place for place, name in enumerate(LONGEST_FIRST)}
+    tests_in = Counter(item.path.name for item in items)
+    items.sort(key=lambda item: (rank.get(item.path.name, len(rank)), -tests_in[item.path.name], item.path.name))
 
 
 @pytest.fixture(scope="session")
