@@ -243,13 +243,13 @@ MUTATIONS: tuple[Mutation, ...] = (
       "    if False:\n        pass", T_TEMPLATECACHE),
     # --- package: the offline zip --------------------------------------------------------------------------------
     m("package: the zip unpacks into site/", PACKAGE,
-      '                name = member_name(f"{folder}/{path.relative_to(site_dir).as_posix()}")',
-      '                name = member_name(f"site/{path.relative_to(site_dir).as_posix()}")', T_PACKAGE),
+      '            name = member_name(f"{folder}/{relative}")',
+      '            name = member_name(f"site/{relative}")', T_PACKAGE),
     m("package: symbolic links followed", PACKAGE, "    if path.is_symlink():", "    if False:", T_PACKAGE),
     m("package: '..' allowed in a member name", PACKAGE, '_UNSAFE_PART = re.compile(r"^\\.{1,2}$|',
       '_UNSAFE_PART = re.compile(r"^\\.$|', T_PACKAGE),
     m("package: server-only files packed", PACKAGE,
-      "            if path.is_file() and path.name not in SERVER_ONLY:", "            if path.is_file():", T_PACKAGE),
+      "            if not path.is_file() or path.name in SERVER_ONLY:", "            if not path.is_file():", T_PACKAGE),
     # --- check: every mistake in one run, nothing that follows from another (issue 30) -----------------------------
     m("yamlrepair: only the first syntax mistake of a file told", "calcguide/content/yamlrepair.py",
       "    for _ in range(MAX_PARSES):", "    for _ in range(1):", "tests/test_every_mistake.py"),
