@@ -18,7 +18,6 @@ The imports here are light on purpose: a build with nothing to do must not pay f
 """
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -31,6 +30,7 @@ from pathlib import Path
 from typing import Iterable
 
 from .deployment import PublishSettings
+from .keptcache import read_kept, write_kept
 from .pdfcache import CHROMIUM, printing_machine
 
 RECORD = "up-to-date.json"
@@ -115,12 +115,12 @@ def output_manifest(outputs: dict[str, Path]) -> dict[str, str]:
 
 def last_build(work_dir: Path) -> LastBuild | None:
     """The record of the last build that published, if there is one this version can read."""
+    data = read_kept(work_dir / RECORD, lambda value: isinstance(value, dict))
     try:
-        data = json.loads((work_dir / RECORD).read_text(encoding="utf-8"))
-        record = LastBuild(**data)
-    except (OSError, ValueError, TypeError, RecursionError):  # RecursionError: "[[[[…" nested past Python's limit
+        record = LastBuild(**data) if data is not None else None
+    except TypeError:  # other fields than this version's
         return None
-    return record if record.version == RECORD_VERSION and _well_formed(record) else None
+    return record if record is not None and record.version == RECORD_VERSION and _well_formed(record) else None
 
 
 def _well_formed(record: LastBuild) -> bool:
@@ -166,13 +166,7 @@ def remember(work_dir: Path, inputs: str, manifest: dict[str, str], warnings: It
     output under this build's inputs) and what it told; written whole or not at all (an OSError leaves no stray
     file, and no record: the next build runs whole)."""
     record = LastBuild(inputs, manifest, list(warnings), list(summary))
-    staged = work_dir / f".{RECORD}.{os.getpid()}"
-    try:
-        staged.write_text(json.dumps(asdict(record)), encoding="utf-8")
-        os.replace(staged, work_dir / RECORD)
-    except OSError:
-        with contextlib.suppress(OSError):
-            staged.unlink(missing_ok=True)
+    if not write_kept(work_dir / RECORD, asdict(record)):
         forget(work_dir)
 
 
