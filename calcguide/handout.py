@@ -26,6 +26,7 @@ from .cdp import BrowserError, Chromium
 from .content import LANGS, Guide
 from .deployment import PublishSettings
 from .pdfcache import CHROMIUM, PdfCache
+from .keptcache import KeptEntries
 from .pdftags import FINISHING, PdfMetadata, finish
 from .catalogue import Catalogue, date_in_words
 from .pages import Page
@@ -86,8 +87,9 @@ class HandoutRenderer(Renderer):
     references and sends the reader to the guide online for every source), and links lead to the guide online."""
 
     def __init__(self, guide: Guide, catalogue: Catalogue, templates_dir: Path,
-                 bytecode_cache: jinja2.BytecodeCache | None = None, settings: PublishSettings | None = None):
-        super().__init__(guide, catalogue, templates_dir, bytecode_cache, settings)
+                 bytecode_cache: jinja2.BytecodeCache | None = None, settings: PublishSettings | None = None,
+                 kept: KeptEntries[list] | None = None):
+        super().__init__(guide, catalogue, templates_dir, bytecode_cache, settings, kept)
         self.printed_pages = {printout.kind: Page(printout.kind, printout.template,
                                                   {lang: f"{printout.kind}.md" for lang in LANGS},
                                                   {lang: guide.site.title[lang] for lang in LANGS})
@@ -164,11 +166,11 @@ def copy_handouts(dist_dir: Path, site_dir: Path) -> None:
 
 
 def write_handouts(guide: Guide, catalogue: Catalogue, project: Path, work_dir: Path, dist_dir: Path,
-                   settings: PublishSettings | None = None) -> list[Path]:
+                   settings: PublishSettings | None = None, kept: KeptEntries[list] | None = None) -> list[Path]:
     """Render the page of each printed sheet in each language and put its PDF into dist_dir, printed only when
     something that shapes it changed (calcguide/pdfcache.py): a cache hit starts no browser. Returns the PDFs'
-    paths."""
-    renderer = HandoutRenderer(guide, catalogue, project / "templates", bytecode_cache(work_dir), settings)
+    paths. `kept`: the content fragments kept between full builds (calcguide/render.py's kept_fragments)."""
+    renderer = HandoutRenderer(guide, catalogue, project / "templates", bytecode_cache(work_dir), settings, kept)
     pages_dir = work_dir / "handouts"
     pages_dir.mkdir(parents=True, exist_ok=True)
     cache = PdfCache(work_dir / "pdf-cache", CHROMIUM, CHROMIUM_ARGS, PRINT_OPTIONS, FINISHING)

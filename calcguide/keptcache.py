@@ -38,15 +38,24 @@ def read_kept(path: Path, well_formed: Callable[[Any], bool]) -> Any | None:
 
 
 def write_kept(path: Path, value: Any) -> bool:
-    """`value` as JSON at `path`, whole or not at all (staged beside it, then renamed over it); whether it was."""
+    """`value` as JSON at `path`, whole or not at all; whether it was written."""
+    try:
+        # ASCII JSON: a text holding a lone surrogate (a file name that is not UTF-8, in a warning) is kept too.
+        data = json.dumps(value, separators=(",", ":")).encode("ascii")
+    except (ValueError, TypeError, RecursionError):
+        return False
+    return write_kept_bytes(path, data)
+
+
+def write_kept_bytes(path: Path, data: bytes) -> bool:
+    """`data` at `path`, whole or not at all (staged beside it, then renamed over it); whether it was written."""
     staged = path.with_name(f".{path.name}.{os.getpid()}")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        # ASCII JSON: a text holding a lone surrogate (a file name that is not UTF-8, in a warning) is kept too.
-        staged.write_text(json.dumps(value, separators=(",", ":")), encoding="utf-8")
+        staged.write_bytes(data)
         os.replace(staged, path)
         return True
-    except (OSError, ValueError, RecursionError):  # a folder in its place, a full disk; nothing left behind
+    except OSError:  # a folder in its place, a full disk: nothing left behind
         with contextlib.suppress(OSError):
             staged.unlink(missing_ok=True)
         return False

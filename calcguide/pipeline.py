@@ -40,11 +40,19 @@ from .catalogue import Catalogue, load_catalogue
 from .pages import RenderedLanguage, plan_pages
 from .redirects import (Redirect, moved_errors, plan_redirects, shared_address_errors, write_nginx_redirects,
                         write_redirect_pages)
-from .render import render
-from .search import MKDOCS_INDEX, enrich_search_index
+from .keptcache import KeptEntries
+from .render import kept_fragments, render
+from .search import MKDOCS_INDEX, enrich_search_index, kept_search_fields
 from .site import build_language, docs_problems, mkdocs_input, prune_unused_assets, read_base_config, write_language_chooser
 from .templatecache import bytecode_cache
+from .uptodate import code_digest
 from .verdicts import FILE as VERDICTS_FILE, Verdicts
+
+# In the work folder, kept between full builds: calcguide/render.py's kept_fragments, calcguide/search.py's
+# kept_search_fields.
+FRAGMENTS_FILE = "fragments.json"
+DOCUMENTS_FILE = "documents.pickle"  # calcguide/content/loader.py's DocumentCache.kept
+SEARCH_FIELDS_FILE = "search-fields.json"
 
 
 @dataclass
@@ -85,6 +93,12 @@ class BuildContext:
     # What reading each built page found, remembered between full builds (calcguide/verdicts.py).
     verdicts: Verdicts | None = None
     ours: OurScripts | None = None  # the inline scripts our templates write, rendered once per build
+    # Each content text's fragment, remembered between full builds (calcguide/render.py's kept_fragments; the
+    # preview keeps its own in memory).
+    fragments: KeptEntries[list] | None = None
+    # Each content file's reading and validation, likewise (calcguide/content/loader.py's DocumentCache.kept).
+    documents: DocumentCache | None = None
+    search_fields: KeptEntries[dict[str, str]] | None = None  # each section's, likewise (calcguide/search.py)
     # Given the staged site/ and dist/ of a full build just before they are swapped in (build.py reads what it
     # publishes there, for the up-to-date check).
     staged: Callable[[dict[str, Path]], None] = lambda folders: None
@@ -144,7 +158,7 @@ def validate(layout: Layout, settings: PublishSettings | None = None,
         for problem in problems:
             warn(f"not ready for release: {problem.for_editor()}")
         # A page whose shown content changed while its date did not move (calcguide/reviewed.py).
-        changed = placed_in(review_problems(guide, layout.content_dir), layout.content_dir)
+        changed = placed_in(review_problems(guide, layout.content_dir, documents), layout.content_dir)
         if changed and settings.release:
             raise ContentErrors(changed)
         for problem in changed:
@@ -156,13 +170,16 @@ def _validate(context: BuildContext) -> None:
     if live := context.live:  # the preview shows no release or review warnings: not worked out for it
         context.guide, context.catalogue = validate(context.layout, None, context.warn, live.documents)
         return
-    context.guide, context.catalogue = validate(context.layout, context.settings, context.warn)
+    context.documents = DocumentCache.kept(context.layout.work_dir / DOCUMENTS_FILE, code_digest())
+    context.guide, context.catalogue = validate(context.layout, context.settings, context.warn, context.documents)
 
 
 def _render(context: BuildContext) -> None:
     layout = context.layout
+    if not context.live:
+        context.fragments = kept_fragments(layout.work_dir / FRAGMENTS_FILE, layout.project, context.settings)
     context.rendered = render(context.guide, context.catalogue, layout.project, layout.work_dir / "docs",
-                              bytecode_cache(layout.work_dir), context.settings)
+                              bytecode_cache(layout.work_dir), context.settings, context.fragments)
 
 
 def _mkdocs(context: BuildContext) -> None:
@@ -221,12 +238,15 @@ def build_in_processes(jobs: dict[str, tuple]) -> dict[str, float]:
 
 
 def _search(context: BuildContext) -> None:
+    if not context.live:
+        context.search_fields = kept_search_fields(context.layout.work_dir / SEARCH_FIELDS_FILE)
     for lang in context.built:
         if context.live:  # the rebuilt pages' sections into the last build's index
             written = context.site / lang / MKDOCS_INDEX
             index = patch_index(context.live, lang, json.loads(written.read_text(encoding="utf-8")))
             written.write_text(json.dumps(index), encoding="utf-8")
-        enrich_search_index(context.site / lang, context.guide, context.rendered[lang], context.catalogue)
+        enrich_search_index(context.site / lang, context.guide, context.rendered[lang], context.catalogue,
+                            context.search_fields)
 
 
 def _prune(context: BuildContext) -> None:
@@ -288,14 +308,22 @@ def _scripts_of(context: BuildContext) -> Callable[[str], list[str]]:
     return lambda html: verdicts.remember("scripts", html, lambda: inline_scripts(html))
 
 
-def _save_verdicts(context: BuildContext) -> None:
+def _save_kept(context: BuildContext) -> None:
+    """What the stages that ran worked out, for the next build: each entry is keyed by what shapes it, so even a
+    failed build's entries are right."""
     if context.verdicts is not None:
         context.verdicts.save()
+    for kept in (context.fragments, context.search_fields):
+        if kept is not None:
+            kept.save()
+    if context.documents is not None:
+        context.documents.save(context.layout.work_dir / DOCUMENTS_FILE, code_digest())
 
 
 def _pdf(context: BuildContext) -> None:
     layout = context.layout
-    write_handouts(context.guide, context.catalogue, layout.project, layout.work_dir, context.dist, context.settings)
+    write_handouts(context.guide, context.catalogue, layout.project, layout.work_dir, context.dist, context.settings,
+                   context.fragments)
     copy_handouts(context.dist, context.site)  # every page links them, on the server as in the bundle
     # A printed product over its page budget: an error in a release, a located warning in an everyday build.
     problems = placed_in(budget_problems(context.guide, context.catalogue, context.dist, layout.content_dir,
@@ -391,7 +419,7 @@ def run_stages(layout: Layout, names: tuple[str, ...] | None = None, timings: Ti
                 live.good = False  # its output is half new: the next rebuild builds everything
             raise
         finally:
-            _save_verdicts(context)  # once, with what the stages that ran found (a verdict is keyed by the page)
+            _save_kept(context)  # once, with what the stages that ran found
             if not live:
                 shutil.rmtree(staging, ignore_errors=True)
     return context

@@ -96,11 +96,11 @@ def input_digest(project: Path, content: Path, outputs: dict[str, Path], setting
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
-def code_digest() -> str:
-    """The build's code and the packages it runs on: what a cache of the build's own verdicts is keyed by
-    (calcguide/verdicts.py)."""
-    return hashlib.sha256(json.dumps([_tree_digest(CODE, skip=("__pycache__",)), _installed_packages(),
-                                      sys.version]).encode()).hexdigest()
+def code_digest(*trees: Path, extra: str = "") -> str:
+    """The build's code and the packages it runs on, with the files of `trees` and `extra` (what else shapes the
+    entries): what a cache of the build's own results is salted with (calcguide/verdicts.py, calcguide/render.py)."""
+    return hashlib.sha256(json.dumps([_tree_digest(CODE, skip=("__pycache__",)), _installed_packages(), sys.version,
+                                      [_tree_digest(tree) for tree in trees], extra]).encode()).hexdigest()
 
 
 def output_manifest(outputs: dict[str, Path]) -> dict[str, str]:

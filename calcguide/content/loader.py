@@ -1,6 +1,7 @@
 """The loader: every file of content/ read, validated and cross-checked into one `Guide`, or every mistake."""
 from __future__ import annotations
 
+import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, TypeVar
@@ -12,6 +13,7 @@ from .editorial import check_placeholders, editorial_errors, placeholders_of
 from .errors import ContentError, ContentErrors
 from .files import CONTENT_FILES, TREATMENTS_DIR
 from .regular import check_tree
+from ..keptcache import write_kept_bytes
 from .messages import Salvaged, salvage, validate_model
 from .parity import check_parity
 from .schema import Guide, Treatment
@@ -35,6 +37,35 @@ class DocumentCache:
     # What the checks that read one source alone found in it (its parity report, its placeholders), by check and
     # source, kept while the source is: a cached document keeps its source, a changed file gets a new one.
     checked: dict[tuple[Callable, int], tuple[SourceFile, Any]] = field(default_factory=dict)
+    used: set[tuple[Path, str, Path, type]] = field(default_factory=set)  # the entries the loads asked for
+
+    @classmethod
+    def kept(cls, path: Path, salt: str) -> "DocumentCache":
+        """The documents a full build kept in `path` (save()), when they were kept under `salt` (the build's code and
+        packages: calcguide/uptodate.py's code_digest); else none.
+
+        Pickle, since a document is pydantic models and a SourceFile, which JSON would have to be taught, and
+        loading them (16 ms for this guide) is what spares a build that runs reading and validating every file
+        again (about 0.2 s). It runs code named in the file, so it reads only the build machine's own work
+        folder: content cannot write there (its files are read by the names the build knows, and a link or a
+        folder named otherwise in content/ is refused, calcguide/content/regular.py). Whatever fails in the
+        unpickling, or a value of another shape, is a miss: every file is read."""
+        try:
+            stored = pickle.loads(path.read_bytes())
+        except Exception:  # noqa: BLE001 - every kind of unpickling error (EOF, a class gone, a damaged opcode…)
+            return cls()
+        if not (isinstance(stored, dict) and stored.get("salt") == salt and isinstance(stored.get("entries"), dict)):
+            return cls()
+        return cls({key: entry for key, entry in stored["entries"].items() if _kept_entry(key, entry)})
+
+    def save(self, path: Path, salt: str) -> bool:
+        """The documents the loads since this cache was made asked for, under `salt`, whole or not at all."""
+        entries = {key: entry for key, entry in self.entries.items() if key in self.used}
+        try:
+            data = pickle.dumps({"salt": salt, "entries": entries}, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:  # noqa: BLE001 - a value that does not pickle (RecursionError…): nothing kept
+            return False
+        return write_kept_bytes(path, data)
 
     def check(self, check: Callable[[SourceFile], T], source: SourceFile) -> T:
         """check(source), worked out once per source read (`check` reads nothing but the source)."""
@@ -51,11 +82,27 @@ class DocumentCache:
         if isinstance(raw, ContentError):  # missing, a link, a pipe…: told each time, never kept
             return read(raw)
         key = (source.path, source.name, source.tree, model)
+        self.used.add(key)
         if (entry := self.entries.get(key)) is not None and entry[0] == raw:
             return entry[1]
         document = read(raw)
         self.entries[key] = (raw, document)
         return document
+
+
+def _kept_entry(key: object, entry: object) -> bool:
+    """An entry of the shape DocumentCache.load makes: (path, name, tree, model) → (bytes, (the model or None, the
+    source, its errors))."""
+    if not (isinstance(key, tuple) and len(key) == 4 and isinstance(key[0], Path) and isinstance(key[1], str)
+            and isinstance(key[2], Path) and isinstance(key[3], type)):
+        return False
+    if not (isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[0], bytes)
+            and isinstance(entry[1], tuple) and len(entry[1]) == 3):
+        return False
+    value, source, errors = entry[1]
+    return ((value is None or isinstance(value, key[3])) and isinstance(source, SourceFile)
+            and source.path == key[0] and isinstance(errors, list)
+            and all(isinstance(error, ContentError) for error in errors))
 
 
 def load_document(path: Path, model: type[Model], root: Path | None = None,

@@ -1,0 +1,261 @@
+"""What a build keeps in its work folder for the next one (calcguide/keptcache.py: the verdicts, the fragments, the
+search fields, the print budget's page texts, the up-to-date record; calcguide/content/loader.py: each content
+file's reading and validation) never changes the output: a file that is damaged, cut short, foreign or of another
+shape is ignored, never a traceback; and a build that runs with every cache warm writes what a build with an empty
+work folder writes."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from calcguide import render, search
+from calcguide.content import Treatment
+from calcguide.content.loader import DocumentCache, load_guide
+from calcguide.keptcache import KeptEntries, list_of_texts, read_kept, write_kept
+from calcguide.pipeline import DOCUMENTS_FILE, FRAGMENTS_FILE, SEARCH_FIELDS_FILE
+from calcguide.verdicts import FILE as VERDICTS_FILE
+from conftest import PROJECT, SOURCES, replace_in, run_build
+
+MINIMAL = PROJECT / "tests" / "guides" / "minimal"
+
+
+# --- one kept file: read whole and of its shape, or absent; written whole or not at all ---------------------------
+
+
+def _kept(path: Path) -> KeptEntries[list[str]]:
+    return KeptEntries(path, "salt", list_of_texts)
+
+
+DAMAGED = {
+    "cut short": lambda path: path.write_text('{"salt": "salt", "entries": {"a": ["x'),
+    "nested past Python's limit": lambda path: path.write_text("[" * 100_000),
+    "not UTF-8": lambda path: path.write_bytes(b'{"salt": "\xff\xfe"}'),
+    "not an object": lambda path: path.write_text("[]"),
+    "entries of another shape": lambda path: path.write_text(json.dumps({"salt": "salt", "entries": []})),
+    "an entry of another shape": lambda path: path.write_text(
+        json.dumps({"salt": "salt", "entries": {"a": "not a list"}})),
+    "another salt": lambda path: path.write_text(json.dumps({"salt": "other", "entries": {"a": ["kept"]}})),
+    "a folder": lambda path: path.mkdir(),
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGED, ids=list(DAMAGED))
+def test_a_damaged_kept_file_is_a_miss_and_is_replaced_or_left_without_a_stray_file(tmp_path, damage):
+    path = tmp_path / "kept.json"
+    DAMAGED[damage](path)
+    kept = _kept(path)
+    assert kept.get("a") is None
+    assert kept.remember("a", lambda: ["computed"]) == ["computed"]
+    assert kept.save() is (damage != "a folder")
+    assert [item.name for item in tmp_path.iterdir()] == ["kept.json"]
+    assert _kept(path).get("a") == (None if damage == "a folder" else ["computed"])
+
+
+def test_an_entry_of_another_shape_is_a_miss_and_the_others_are_kept(tmp_path):
+    path = tmp_path / "kept.json"
+    path.write_text(json.dumps({"salt": "salt", "entries": {"bad": [1], "good": ["text"]}}))
+    kept = _kept(path)
+    assert kept.get("bad") is None and kept.get("good") == ["text"]
+
+
+def test_only_the_entries_a_build_used_are_kept(tmp_path):
+    path = tmp_path / "kept.json"
+    first = _kept(path)
+    first.put("old", ["a"])
+    first.put("both", ["b"])
+    first.save()
+    second = _kept(path)
+    assert second.get("both") == ["b"]
+    second.put("new", ["c"])
+    second.save()
+    assert set(read_kept(path, lambda value: True)["entries"]) == {"both", "new"}
+
+
+def test_a_value_that_cannot_be_written_leaves_the_last_file(tmp_path):
+    path = tmp_path / "kept.json"
+    assert write_kept(path, ["kept"])
+    assert not write_kept(path, {"a set": {1}})  # not JSON
+    assert read_kept(path, list_of_texts) == ["kept"]
+    assert [item.name for item in tmp_path.iterdir()] == ["kept.json"]
+
+
+def test_a_text_that_is_not_utf8_is_kept_as_it_was(tmp_path):
+    name = os.fsdecode(b"caf\xe9.yml")  # a file name that is not UTF-8, in a warning: a lone surrogate
+    assert write_kept(tmp_path / "kept.json", [name])
+    assert read_kept(tmp_path / "kept.json", list_of_texts) == [name]
+
+
+# --- the documents, kept with pickle ----------------------------------------------------------------------------
+
+
+def _documents_kept(path: Path, salt: str = "salt") -> DocumentCache:
+    documents = DocumentCache()
+    load_guide(MINIMAL, cache=documents)
+    assert documents.save(path, salt)
+    return documents
+
+
+class Gone:
+    """A class that the next version of the build no longer has."""
+
+
+DAMAGED_DOCUMENTS = {
+    "cut short": lambda path: path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2]),
+    "not a pickle": lambda path: path.write_bytes(b"not a pickle at all"),
+    "empty": lambda path: path.write_bytes(b""),
+    "another shape": lambda path: path.write_bytes(pickle.dumps({"salt": "salt", "entries": [1, 2]})),
+    "an entry of another shape": lambda path: path.write_bytes(pickle.dumps(
+        {"salt": "salt", "entries": {(MINIMAL / "site.yml", "site.yml", MINIMAL, Treatment): (b"", (1, 2, 3))}})),
+    "a class that is gone": lambda path: path.write_bytes(
+        pickle.dumps({"salt": "salt", "entries": Gone()}).replace(b"Gone", b"Went")),
+    "another salt": lambda path: _documents_kept(path, "another salt"),
+    "a folder": lambda path: (path.unlink(), path.mkdir()),
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGED_DOCUMENTS, ids=list(DAMAGED_DOCUMENTS))
+def test_damaged_kept_documents_are_a_miss_and_every_file_is_read(tmp_path, damage):
+    path = tmp_path / DOCUMENTS_FILE
+    _documents_kept(path)
+    DAMAGED_DOCUMENTS[damage](path)
+    documents = DocumentCache.kept(path, "salt")
+    assert documents.entries == {}
+    assert load_guide(MINIMAL, cache=documents) == load_guide(MINIMAL)
+
+
+def test_kept_documents_are_used_only_for_the_same_bytes(tmp_path, content_copy):
+    path = tmp_path / DOCUMENTS_FILE
+    documents = DocumentCache()
+    load_guide(content_copy, cache=documents)
+    documents.save(path, "salt")
+    kept = DocumentCache.kept(path, "salt")
+    assert len(kept.entries) == len(documents.entries)
+    treatment = sorted((content_copy / "treatments").glob("*.yml"))[0]
+    replace_in(treatment, "\n", "\n# an editor's note\n")
+    assert load_guide(content_copy, cache=kept) == load_guide(content_copy)
+    [(raw, _)] = [entry for key, entry in kept.entries.items() if key[1].endswith(treatment.name)]
+    assert raw == treatment.read_bytes()  # read again, not the kept reading of the old bytes
+
+
+# --- end to end: a build that runs with its caches warm writes what a build from nothing writes --------------------
+
+
+def output_tree(root: Path) -> dict[str, str]:
+    """Every file by its bytes, a zip by its members'. Not the printed PDFs: Chromium does not print the same page
+    twice to the same bytes (two builds from nothing differ), and a build that runs takes them from the PDF cache
+    (calcguide/pdfcache.py, tests/test_pdf_cache.py)."""
+    tree = {}
+    for path in sorted(root.rglob("*")):
+        if not path.is_file() or path.suffix == ".pdf":
+            continue
+        digest = hashlib.sha256()
+        if path.suffix == ".zip":
+            with zipfile.ZipFile(path) as archive:
+                for name in archive.namelist():
+                    if not name.endswith(".pdf"):
+                        digest.update(name.encode() + b"\0" + hashlib.sha256(archive.read(name)).digest())
+        else:
+            digest.update(path.read_bytes())
+        tree[path.relative_to(root).as_posix()] = digest.hexdigest()
+    return tree
+
+
+class CopiedProject:
+    """A copy of what the build reads, with the minimal guide, built into out/<name>/ from work/<name>/."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.project = root / "project"
+        self.project.mkdir()
+        for name in ("build.py", "mkdocs.yml", "package-lock.json"):
+            shutil.copy2(PROJECT / name, self.project)
+        for folder in SOURCES:
+            shutil.copytree(PROJECT / folder, self.project / folder)
+        shutil.rmtree(self.project / "content")
+        shutil.copytree(MINIMAL, self.project / "content")
+        (self.project / "node_modules").symlink_to(PROJECT / "node_modules")
+
+    def build(self, name: str, *flags: str) -> dict[str, str]:
+        # This process's own memory of fragments and search fields forgotten: what the work folder kept is read.
+        render._FRAGMENTS.clear()
+        search._FIELDS.clear()
+        done = run_build("--site-dir", str(self.root / "out" / name / "site"), "--dist-dir",
+                         str(self.root / "out" / name / "dist"), "--work-dir", str(self.root / "work" / name),
+                         *flags, project=self.project)
+        assert done.returncode == 0 and "\npublish " in done.stdout, done.stderr
+        return output_tree(self.root / "out" / name)
+
+    def from_nothing(self) -> dict[str, str]:
+        shutil.rmtree(self.root / "work" / "empty", ignore_errors=True)
+        return self.build("empty")
+
+
+@pytest.fixture(scope="module")
+def copied(tmp_path_factory: pytest.TempPathFactory):
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = "1790000000"  # MkDocs dates the sitemap with the build's time
+    copy = CopiedProject(tmp_path_factory.mktemp("kept"))
+    copy.build("warm")
+    yield copy
+    if saved is None:
+        del os.environ["SOURCE_DATE_EPOCH"]
+    else:
+        os.environ["SOURCE_DATE_EPOCH"] = saved
+
+
+KEPT_FILES = (FRAGMENTS_FILE, SEARCH_FIELDS_FILE, DOCUMENTS_FILE, VERDICTS_FILE)
+
+
+@pytest.mark.slow
+def test_a_forced_build_with_warm_caches_writes_what_a_build_from_nothing_writes(copied):
+    for name in KEPT_FILES:
+        assert (copied.root / "work" / "warm" / name).is_file(), name
+    assert copied.build("warm", "--force") == copied.from_nothing()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("edit", ["a treatment's text", "a reference", "the glossary"])
+def test_an_edited_build_with_warm_caches_writes_what_a_build_from_nothing_writes(copied, edit):
+    content = copied.project / "content"
+    path, old, new = {  # each changes what pages show: a text, the citations' tooltips, the abbreviations' terms
+        "a treatment's text": (content / "treatments" / "co2-laser.yml", "Carbon dioxide laser vaporisation",
+                               "Edited for calcinosis in juvenile dermatomyositis: carbon dioxide laser vaporisation"),
+        "a reference": (content / "references.yml", "title: Management of calcinosis",
+                        "title: Revised management of calcinosis"),
+        "the glossary": (content / "glossary.yml", "    en: dermatomyositis", "    en: dermatomyositis (edited)"),
+    }[edit]
+    text = path.read_text(encoding="utf-8")
+    try:
+        replace_in(path, old, new)
+        assert copied.build("warm") == copied.from_nothing()
+    finally:
+        path.write_text(text, encoding="utf-8")
+
+
+DAMAGES = {
+    "cut short": lambda path: path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2]),
+    "of another shape": lambda path: path.write_text(json.dumps({"salt": "x", "entries": {"a": {"b": 1}}})),
+    "a folder": lambda path: (path.unlink(), path.mkdir()),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("damage", DAMAGES, ids=list(DAMAGES))
+def test_a_build_with_damaged_caches_writes_what_a_build_from_nothing_writes(copied, damage):
+    for name in KEPT_FILES:
+        kept = copied.root / "work" / "warm" / name
+        DAMAGES[damage](kept)
+    try:
+        assert copied.build("warm", "--force") == copied.from_nothing()
+    finally:
+        for name in KEPT_FILES:
+            kept = copied.root / "work" / "warm" / name
+            if kept.is_dir():
+                kept.rmdir()
