@@ -259,3 +259,13 @@ def test_a_build_with_damaged_caches_writes_what_a_build_from_nothing_writes(cop
             kept = copied.root / "work" / "warm" / name
             if kept.is_dir():
                 kept.rmdir()
+
+
+@pytest.mark.slow
+def test_the_editor_schemas_are_made_again_when_one_was_changed_by_hand(copied):
+    schema = copied.project / "schemas" / "treatment.schema.json"
+    written = schema.read_text(encoding="utf-8")
+    assert (copied.root / "work" / "warm" / "editor-schemas.json").is_file()
+    schema.write_text("{}", encoding="utf-8")
+    copied.build("warm", "--force")
+    assert schema.read_text(encoding="utf-8") == written
