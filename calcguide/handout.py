@@ -17,7 +17,6 @@ from urllib.parse import quote
 
 import jinja2
 import markdown
-import segno
 from markupsafe import Markup
 
 from .audit import check_handout
@@ -107,6 +106,8 @@ class HandoutRenderer(Renderer):
         address = self.settings.page_url(lang, self.page_of_kind["algorithm"].url(lang))
         if address is None:
             return None
+        import segno  # only a guide with a public address prints a QR code
+
         svg = segno.make(address, error="m", micro=False).svg_inline(omitsize=True, svgclass="cg-handout__qr-code",
                                                                      lineclass=None, border=4)
         return Trusted(svg)  # segno writes only path data and numbers: nothing of the address is in the markup
