@@ -31,6 +31,7 @@ from .catalogue import Catalogue, date_in_words
 from .pages import Page
 from .render import Renderer, Trusted
 from .templatecache import bytecode_cache
+from .uptodate import code_digest
 from .typography import markdown_extensions, plain_text
 
 # As root on a build machine: no sandbox, and no background calls home (the handout needs no network).
@@ -167,16 +168,29 @@ def copy_handouts(dist_dir: Path, site_dir: Path) -> None:
 
 
 def write_handouts(guide: Guide, catalogue: Catalogue, project: Path, work_dir: Path, dist_dir: Path,
-                   settings: PublishSettings | None = None, kept: KeptEntries[list] | None = None) -> list[Path]:
+                   settings: PublishSettings | None = None, kept: KeptEntries[list] | None = None,
+                   content_dir: Path | None = None) -> list[Path]:
     """Render the page of each printed sheet in each language and put its PDF into dist_dir, printed only when
     something that shapes it changed (calcguide/pdfcache.py): a cache hit starts no browser. Returns the PDFs'
-    paths. `kept`: the content fragments kept between full builds (calcguide/render.py's kept_fragments)."""
+    paths. `kept`: the content fragments kept between full builds (calcguide/render.py's kept_fragments). With
+    `content_dir`, the pages' keys are remembered by what the pages are made of (handout_inputs): a build whose
+    inputs are those of the last one fetches its PDFs without making the pages again."""
+    settings = settings or PublishSettings()
+    cache = PdfCache(work_dir / "pdf-cache", CHROMIUM, CHROMIUM_ARGS, PRINT_OPTIONS, FINISHING)
+    targets = {dist_dir / printout.file_name(lang): (printout, lang) for printout in PRINTOUTS for lang in LANGS}
+    keys = None
+    if content_dir is not None:
+        keys = KeptEntries(work_dir / HANDOUT_KEYS_FILE, handout_inputs(project, content_dir, settings, cache),
+                           lambda key: isinstance(key, str))
+        if all(keys.get(target.name) is not None and cache.fetch_key(keys.get(target.name), target)
+               for target in targets):
+            keys.save()
+            return list(targets)
     renderer = HandoutRenderer(guide, catalogue, project / "templates", bytecode_cache(work_dir), settings, kept)
     pages_dir = work_dir / "handouts"
     pages_dir.mkdir(parents=True, exist_ok=True)
-    cache = PdfCache(work_dir / "pdf-cache", CHROMIUM, CHROMIUM_ARGS, PRINT_OPTIONS, FINISHING)
-    sheets = [(dist_dir / printout.file_name(lang), renderer.html(lang, project, printout),
-               renderer.metadata(lang, printout)) for printout in PRINTOUTS for lang in LANGS]
+    sheets = [(target, renderer.html(lang, project, printout), renderer.metadata(lang, printout))
+              for target, (printout, lang) in targets.items()]
     pages = {target: html for target, html, _ in sheets}
     to_print: dict[Path, Path] = {}
     metadata: dict[Path, PdfMetadata] = {}
@@ -191,7 +205,23 @@ def write_handouts(guide: Guide, catalogue: Catalogue, project: Path, work_dir: 
         for target, html in pages.items():
             if not cache.fetch(html, target):
                 raise HandoutError(f"Chromium printed no {target.name}")
+    if keys is not None:
+        for target, html in pages.items():
+            keys.put(target.name, cache.key(html))
+        keys.save()
     return list(pages)
+
+
+HANDOUT_KEYS_FILE = "handout-keys.json"  # in the work folder
+
+
+def handout_inputs(project: Path, content_dir: Path, settings: PublishSettings, cache: PdfCache) -> str:
+    """What the printed pages are made of, to the byte: content/, templates/ (the pages' templates, strings.yml,
+    the printed stylesheets), docs/ (the stylesheets the handout shares with the site), the build's code and
+    packages, the build's settings (public address, the day) and how Chromium prints (the PDF cache's setup:
+    fonts, Chromium, its switches, the finishing)."""
+    return code_digest(project / "templates", project / "docs", content_dir,
+                       extra=f"{settings!r}\0{cache.setup}")
 
 
 def print_pages(printouts: dict[Path, Path], metadata: dict[Path, PdfMetadata] | None = None) -> None:

@@ -323,7 +323,7 @@ def _save_kept(context: BuildContext) -> None:
 def _pdf(context: BuildContext) -> None:
     layout = context.layout
     write_handouts(context.guide, context.catalogue, layout.project, layout.work_dir, context.dist, context.settings,
-                   context.fragments)
+                   context.fragments, layout.content_dir)
     copy_handouts(context.dist, context.site)  # every page links them, on the server as in the bundle
     # A printed product over its page budget: an error in a release, a located warning in an everyday build.
     problems = placed_in(budget_problems(context.guide, context.catalogue, context.dist, layout.content_dir,

@@ -17,6 +17,7 @@ import pytest
 
 from calcguide import render, search
 from calcguide.content import Treatment
+from calcguide.handout import HANDOUT_KEYS_FILE
 from calcguide.content.loader import DocumentCache, load_guide
 from calcguide.keptcache import KeptEntries, list_of_texts, read_kept, write_kept
 from calcguide.pipeline import DOCUMENTS_FILE, FRAGMENTS_FILE, SEARCH_FIELDS_FILE
@@ -210,7 +211,8 @@ def copied(tmp_path_factory: pytest.TempPathFactory):
         os.environ["SOURCE_DATE_EPOCH"] = saved
 
 
-KEPT_FILES = (FRAGMENTS_FILE, SEARCH_FIELDS_FILE, DOCUMENTS_FILE, VERDICTS_FILE)
+KEPT_FILES = (FRAGMENTS_FILE, SEARCH_FIELDS_FILE, DOCUMENTS_FILE, VERDICTS_FILE, HANDOUT_KEYS_FILE,
+              "editor-schemas.json")
 
 
 @pytest.mark.slow
@@ -269,3 +271,24 @@ def test_the_editor_schemas_are_made_again_when_one_was_changed_by_hand(copied):
     schema.write_text("{}", encoding="utf-8")
     copied.build("warm", "--force")
     assert schema.read_text(encoding="utf-8") == written
+
+
+@pytest.mark.slow
+def test_the_printed_pages_are_made_again_only_when_what_they_are_made_of_changed(copied, monkeypatch):
+    from calcguide import handout
+
+    made = []
+    html = handout.HandoutRenderer.html
+    monkeypatch.setattr(handout.HandoutRenderer, "html", lambda self, *args: made.append(args) or html(self, *args))
+    copied.build("warm", "--force")
+    assert made == []  # the same inputs: the PDFs fetched by the keys the last build remembered
+    summary = copied.project / "content" / "summary.yml"
+    text = summary.read_text(encoding="utf-8")
+    try:
+        replace_in(summary, "\n", "\n# an editor's note\n")
+        copied.build("warm")
+        assert len(made) == 4  # the handout and the leaflet in both languages, made again and looked up
+    finally:
+        summary.write_text(text, encoding="utf-8")
+    for name in ("handout-keys.json", "pdf-cache"):
+        assert (copied.root / "work" / "warm" / name).exists()
