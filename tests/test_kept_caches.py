@@ -114,6 +114,8 @@ DAMAGED_DOCUMENTS = {
     "another shape": lambda path: path.write_bytes(pickle.dumps({"salt": "salt", "entries": [1, 2]})),
     "an entry of another shape": lambda path: path.write_bytes(pickle.dumps(
         {"salt": "salt", "entries": {(MINIMAL / "site.yml", "site.yml", MINIMAL, Treatment): (b"", (1, 2, 3))}})),
+    "checks of another shape": lambda path: path.write_bytes(pickle.dumps(
+        {**pickle.loads(path.read_bytes()), "checked": {"not": "a list"}})),
     "a class that is gone": lambda path: path.write_bytes(
         pickle.dumps({"salt": "salt", "entries": Gone()}).replace(b"Gone", b"Went")),
     "another salt": lambda path: _documents_kept(path, "another salt"),
@@ -129,6 +131,20 @@ def test_damaged_kept_documents_are_a_miss_and_every_file_is_read(tmp_path, dama
     documents = DocumentCache.kept(path, "salt")
     assert documents.entries == {}
     assert load_guide(MINIMAL, cache=documents) == load_guide(MINIMAL)
+
+
+def test_kept_checks_are_those_of_the_kept_sources_and_a_stray_one_is_dropped(tmp_path):
+    path = tmp_path / DOCUMENTS_FILE
+    documents = _documents_kept(path)
+    stored = pickle.loads(path.read_bytes())
+    stray = next(iter(stored["entries"].values()))[1][1]
+    path.write_bytes(pickle.dumps({**stored, "checked": [*stored["checked"], (len, "not a source", 1),
+                                                         ("not callable", stray, 1)]}))
+    kept = DocumentCache.kept(path, "salt")
+    assert len(kept.checked) == len(documents.checked) > 0
+    sources = {id(entry[1][1]) for entry in kept.entries.values()}
+    assert all(key[1] in sources and source is not None for key, (source, _) in kept.checked.items())
+    assert load_guide(MINIMAL, cache=kept) == load_guide(MINIMAL)
 
 
 def test_kept_documents_are_used_only_for_the_same_bytes(tmp_path, content_copy):
@@ -265,6 +281,7 @@ def test_a_build_with_damaged_caches_writes_what_a_build_from_nothing_writes(cop
 
 @pytest.mark.slow
 def test_the_editor_schemas_are_made_again_when_one_was_changed_by_hand(copied):
+    copied.build("warm", "--force")  # whatever an earlier test did to the work folder, the record is written
     schema = copied.project / "schemas" / "treatment.schema.json"
     written = schema.read_text(encoding="utf-8")
     assert (copied.root / "work" / "warm" / "editor-schemas.json").is_file()
@@ -280,6 +297,8 @@ def test_the_printed_pages_are_made_again_only_when_what_they_are_made_of_change
     made = []
     html = handout.HandoutRenderer.html
     monkeypatch.setattr(handout.HandoutRenderer, "html", lambda self, *args: made.append(args) or html(self, *args))
+    copied.build("warm", "--force")  # whatever an earlier test did to the work folder, the keys are remembered
+    made.clear()
     copied.build("warm", "--force")
     assert made == []  # the same inputs: the PDFs fetched by the keys the last build remembered
     summary = copied.project / "content" / "summary.yml"

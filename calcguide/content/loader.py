@@ -54,15 +54,28 @@ class DocumentCache:
             stored = pickle.loads(path.read_bytes())
         except Exception:  # noqa: BLE001 - every kind of unpickling error (EOF, a class gone, a damaged opcode…)
             return cls()
-        if not (isinstance(stored, dict) and stored.get("salt") == salt and isinstance(stored.get("entries"), dict)):
+        if not (isinstance(stored, dict) and stored.get("salt") == salt and isinstance(stored.get("entries"), dict)
+                and isinstance(stored.get("checked"), list)):
             return cls()
-        return cls({key: entry for key, entry in stored["entries"].items() if _kept_entry(key, entry)})
+        kept = cls({key: entry for key, entry in stored["entries"].items() if _kept_entry(key, entry)})
+        # What the checks of one source found, with the source they read: one pickle keeps one object once, so the
+        # source here is the kept document's own (checked is keyed by the source's identity).
+        sources = {id(entry[1][1]) for entry in kept.entries.values()}
+        for item in stored["checked"]:
+            if isinstance(item, tuple) and len(item) == 3 and callable(item[0]) and id(item[1]) in sources:
+                kept.checked[(item[0], id(item[1]))] = (item[1], item[2])
+        return kept
 
     def save(self, path: Path, salt: str) -> bool:
-        """The documents the loads since this cache was made asked for, under `salt`, whole or not at all."""
+        """The documents the loads since this cache was made asked for, and what the checks of one source found
+        in them, under `salt`, whole or not at all."""
         entries = {key: entry for key, entry in self.entries.items() if key in self.used}
+        sources = {id(entry[1][1]) for entry in entries.values()}
+        checked = [(check, source, found) for (check, _), (source, found) in self.checked.items()
+                   if id(source) in sources]
         try:
-            data = pickle.dumps({"salt": salt, "entries": entries}, protocol=pickle.HIGHEST_PROTOCOL)
+            data = pickle.dumps({"salt": salt, "entries": entries, "checked": checked},
+                                protocol=pickle.HIGHEST_PROTOCOL)
         except Exception:  # noqa: BLE001 - a value that does not pickle (RecursionError…): nothing kept
             return False
         return write_kept_bytes(path, data)
