@@ -126,14 +126,16 @@ class Stage:
 
 def validate(layout: Layout, settings: PublishSettings | None = None,
              warn: Callable[[str], None] = lambda message: None,
-             documents: DocumentCache | None = None) -> tuple[Guide, Catalogue]:
+             documents: DocumentCache | None = None,
+             base_config: Callable[[], dict[str, Any]] | None = None) -> tuple[Guide, Catalogue]:
     """Content and interface strings, validated (also `build.py check`); docs/ and templates/ hold only regular
     files (a link to /proc/self/environ under docs/ would be copied into the site). Then what a public release
     still lacks (calcguide/release.py): errors in a release build (`settings.release`), warnings (`warn`) in an
     everyday one (none without `settings`). `documents`: the files read and validated by an earlier load (the
-    preview's), read again only if they changed."""
+    preview's), read again only if they changed. `base_config`: gives mkdocs.yml as the build read it."""
     errors = check_tree(layout.project / "docs", "docs") + check_tree(layout.project / "templates", "templates")
-    if errors or (errors := docs_problems(layout.project)):
+    has_config = (layout.project / "mkdocs.yml").is_file()
+    if errors or (errors := docs_problems(layout.project, base_config() if base_config and has_config else None)):
         raise ContentErrors(placed_in(errors, layout.project))
     # Each message names its file from where the editor stands (content/treatments/x.yml:12:5: …).
     try:
@@ -168,10 +170,12 @@ def validate(layout: Layout, settings: PublishSettings | None = None,
 
 def _validate(context: BuildContext) -> None:
     if live := context.live:  # the preview shows no release or review warnings: not worked out for it
-        context.guide, context.catalogue = validate(context.layout, None, context.warn, live.documents)
+        context.guide, context.catalogue = validate(context.layout, None, context.warn, live.documents,
+                                                    lambda: context.base_config)
         return
     context.documents = DocumentCache.kept(context.layout.work_dir / DOCUMENTS_FILE, code_digest())
-    context.guide, context.catalogue = validate(context.layout, context.settings, context.warn, context.documents)
+    context.guide, context.catalogue = validate(context.layout, context.settings, context.warn, context.documents,
+                                                lambda: context.base_config)
 
 
 def _render(context: BuildContext) -> None:
