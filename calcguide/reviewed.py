@@ -182,7 +182,11 @@ def review_problems(guide: Guide, content_dir: Path, documents: DocumentCache | 
             "there is no record of what each page showed at its review; run `build.py reviewed` once the pages "
             "are reviewed"))]
     problems = []
-    for page, current in fingerprints(guide).items():
+    # What each page shows, from the guide alone: kept with the documents it was made from (a build that runs with
+    # the same content works it out once).
+    shown = (documents.from_all_used("review fingerprints", lambda: fingerprints(guide), _fingerprints_well_formed)
+             if documents is not None else fingerprints(guide))
+    for page, current in shown.items():
         recorded = record.pages.get(page)
         if recorded is None:
             problems.append(source.error(("pages",), (
@@ -208,6 +212,13 @@ def review_problems(guide: Guide, content_dir: Path, documents: DocumentCache | 
         else:
             problems.append(source.error(("pages", page), message))
     return problems
+
+
+def _fingerprints_well_formed(value: Any) -> bool:
+    return isinstance(value, dict) and all(
+        isinstance(page, str) and isinstance(files, dict)
+        and all(isinstance(file, str) and isinstance(fingerprint, str) for file, fingerprint in files.items())
+        for page, files in value.items())
 
 
 def _source_of(name: str, content_dir: Path, documents: DocumentCache | None) -> SourceFile:

@@ -207,6 +207,7 @@ class CopiedProject:
                          str(self.root / "out" / name / "dist"), "--work-dir", str(self.root / "work" / name),
                          *flags, project=self.project)
         assert done.returncode == 0 and "\npublish " in done.stdout, done.stderr
+        self.warnings = done.stderr  # the review's, the release's: worked out from the kept documents too
         return output_tree(self.root / "out" / name)
 
     def from_nothing(self) -> dict[str, str]:
@@ -252,7 +253,10 @@ def test_an_edited_build_with_warm_caches_writes_what_a_build_from_nothing_write
     text = path.read_text(encoding="utf-8")
     try:
         replace_in(path, old, new)
-        assert copied.build("warm") == copied.from_nothing()
+        warm = copied.build("warm")
+        warned = copied.warnings
+        assert warm == copied.from_nothing()
+        assert warned == copied.warnings and "changed since its review" in warned
     finally:
         path.write_text(text, encoding="utf-8")
 
@@ -311,3 +315,16 @@ def test_the_printed_pages_are_made_again_only_when_what_they_are_made_of_change
         summary.write_text(text, encoding="utf-8")
     for name in ("handout-keys.json", "pdf-cache"):
         assert (copied.root / "work" / "warm" / name).exists()
+
+
+def test_what_each_page_shows_is_worked_out_again_when_a_content_file_changed(content_copy):
+    from calcguide.reviewed import review_problems, write_record
+
+    write_record(load_guide(content_copy), content_copy)  # every page reviewed as it is now
+    documents = DocumentCache()
+    assert review_problems(load_guide(content_copy, cache=documents), content_copy, documents) == []
+    replace_in(content_copy / "treatments" / "diltiazem.yml", "Its benefit", "Its edited benefit")
+    guide = load_guide(content_copy, cache=documents)
+    kept = review_problems(guide, content_copy, documents)
+    assert kept == review_problems(guide, content_copy)
+    assert "what the page 'diltiazem' shows changed" in " ".join(problem.message for problem in kept)

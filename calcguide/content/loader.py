@@ -1,6 +1,7 @@
 """The loader: every file of content/ read, validated and cross-checked into one `Guide`, or every mistake."""
 from __future__ import annotations
 
+import hashlib
 import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +39,22 @@ class DocumentCache:
     # source, kept while the source is: a cached document keeps its source, a changed file gets a new one.
     checked: dict[tuple[Callable, int], tuple[SourceFile, Any]] = field(default_factory=dict)
     used: set[tuple[Path, str, Path, type]] = field(default_factory=set)  # the entries the loads asked for
+    # What was worked out from every document the loads asked for, by name: (the digest of those documents, it).
+    derived: dict[str, tuple[str, Any]] = field(default_factory=dict)
+
+    def from_all_used(self, name: str, work_out: Callable[[], T], well_formed: Callable[[Any], bool]) -> T:
+        """work_out(), which reads nothing but the documents the loads so far asked for (the guide they make, say);
+        kept, under `name`, for the same documents to the byte (when `well_formed` accepts what was kept)."""
+        digest = hashlib.sha256()
+        for key in sorted(self.used, key=lambda key: (str(key[0]), key[1], str(key[2]), key[3].__qualname__)):
+            raw = self.entries[key][0] if key in self.entries else b"not read"
+            digest.update(repr((str(key[0]), key[1], str(key[2]), key[3].__qualname__, len(raw))).encode() + raw)
+        kept = self.derived.get(name)
+        if kept is not None and kept[0] == digest.hexdigest() and well_formed(kept[1]):
+            return kept[1]
+        value = work_out()
+        self.derived[name] = (digest.hexdigest(), value)
+        return value
 
     @classmethod
     def kept(cls, path: Path, salt: str) -> "DocumentCache":
@@ -58,6 +75,10 @@ class DocumentCache:
                 and isinstance(stored.get("checked"), list)):
             return cls()
         kept = cls({key: entry for key, entry in stored["entries"].items() if _kept_entry(key, entry)})
+        if isinstance(stored.get("derived"), dict):
+            kept.derived = {name: value for name, value in stored["derived"].items()
+                            if isinstance(name, str) and isinstance(value, tuple) and len(value) == 2
+                            and isinstance(value[0], str)}
         # What the checks of one source found, with the source they read: one pickle keeps one object once, so the
         # source here is the kept document's own (checked is keyed by the source's identity).
         sources = {id(entry[1][1]) for entry in kept.entries.values()}
@@ -74,7 +95,7 @@ class DocumentCache:
         checked = [(check, source, found) for (check, _), (source, found) in self.checked.items()
                    if id(source) in sources]
         try:
-            data = pickle.dumps({"salt": salt, "entries": entries, "checked": checked},
+            data = pickle.dumps({"salt": salt, "entries": entries, "checked": checked, "derived": self.derived},
                                 protocol=pickle.HIGHEST_PROTOCOL)
         except Exception:  # noqa: BLE001 - a value that does not pickle (RecursionError…): nothing kept
             return False
