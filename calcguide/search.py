@@ -203,16 +203,16 @@ def enrich_search_index(language_site: Path, guide: Guide, language: RenderedLan
         page = document["location"].split("#")[0]
         own_words = tuple(keywords_of_page.get(document["location"], []))
         key = (document.get("title", ""), document.get("text", ""), own_words)
-        if (fields := fields_of.get(key)) is None:
-            def extra(document: dict = document, own_words: tuple[str, ...] = own_words) -> dict[str, str]:
-                return extra_fields(document, list(own_words), rings, splitter)
-            if kept is None:
-                fields = fields_of[key] = extra()
-            else:
-                name = hashlib.sha256(json.dumps([shape, *key]).encode()).hexdigest()
-                fields = fields_of[key] = kept.remember(name, extra)
-        elif kept is not None:
-            kept.put(hashlib.sha256(json.dumps([shape, *key]).encode()).hexdigest(), fields)
+        # In this process's memory, else in what the last full build kept, else worked out.
+        name = hashlib.sha256(json.dumps([shape, *key]).encode()).hexdigest() if kept is not None else ""
+        fields = fields_of.get(key)
+        if fields is None and kept is not None:
+            fields = kept.get(name)
+        if fields is None:
+            fields = extra_fields(document, list(own_words), rings, splitter)
+        fields_of[key] = fields
+        if kept is not None:
+            kept.put(name, fields)  # used by this build: kept for the next
         document.update(fields)
         if page in boost_of_page:
             document["boost"] = boost_of_page[page]

@@ -65,8 +65,12 @@ PACKAGE = "calcguide/package.py"
 UPTODATE = "calcguide/uptodate.py"
 VERDICTS = "calcguide/verdicts.py"
 PRINTBUDGET = "calcguide/printbudget.py"
+LOADER = "calcguide/content/loader.py"
+RENDER = "calcguide/render.py"
+SEARCH = "calcguide/search.py"
 
 T_SAFETY = "tests/test_safety.py"
+T_KEPT = "tests/test_kept_caches.py"
 T_UNTRUSTED = "tests/test_untrusted_input.py"
 T_PARITY = "tests/test_parity.py"
 T_OUTPUT = "tests/test_output_check.py"
@@ -219,6 +223,18 @@ MUTATIONS: tuple[Mutation, ...] = (
       T_VERDICTS),
     m("printbudget: the PDF's bytes ignored", PRINTBUDGET, 'EXTRACTION.encode() + b"\\0" + data', "EXTRACTION.encode()",
       T_PRINTBUDGET),
+    # --- the caches a build that runs keeps (calcguide/keptcache.py and its users) -----------------------------
+    m("kept documents: the file's bytes ignored", LOADER,
+      "if (entry := self.entries.get(key)) is not None and entry[0] == raw:",
+      "if (entry := self.entries.get(key)) is not None:", T_KEPT),
+    m("kept documents: the review's fingerprints kept whatever the documents", LOADER,
+      "if kept is not None and kept[0] == digest.hexdigest() and well_formed(kept[1]):",
+      "if kept is not None and well_formed(kept[1]):", T_KEPT),
+    m("kept fragments: the renderer's shape (references, glossary) ignored", RENDER,
+      'name = "\\0".join((self._shape, *reversed(key)))', 'name = "\\0".join(("", *reversed(key)))', T_KEPT,
+      markers="slow"),
+    m("kept search fields: the section's text ignored", SEARCH, "json.dumps([shape, *key])",
+      "json.dumps([shape, key[0], key[2]])", T_KEPT, markers="slow"),
     # --- pdfcache: what a printed handout depends on ------------------------------------------------------------
     m("pdfcache: the Chromium version ignored", PDFCACHE, '"chromium": _chromium_version(folder, executable), ', "",
       T_PDFCACHE),
