@@ -103,7 +103,7 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace, layout: Layo
     from calcguide.pipeline import Timings, build_everything, validate
     from calcguide.site import SiteBuildError
 
-    _write_editor_schemas(layout.work_dir if args.command == "build" else None)
+    _write_editor_schemas(layout, args.command == "build")
     if args.command == "new":
         return _new(parser, args, layout)
     try:
@@ -246,21 +246,23 @@ def _new(parser: argparse.ArgumentParser, args: argparse.Namespace, layout: Layo
     return 0
 
 
-def _write_editor_schemas(work_dir: Path | None = None) -> None:
+def _write_editor_schemas(layout: Layout, remembered: bool) -> None:
     """The JSON Schemas that editors' YAML servers read (schemas/, named on each content file's first line), made
     again from the models at every run; with the interface words when templates/strings.yml reads. A build
-    (`work_dir`) remembers what it wrote, under the build's code and templates/: with those unchanged and the files
-    as written, they are not made again (a tenth of a second)."""
+    (`remembered`) remembers what it wrote, under the build's code, templates/ and the project's folder (the files
+    are its schemas/) as they were before it read them: with those unchanged and the files as written, they are not
+    made again (a tenth of a second)."""
     from calcguide.catalogue import load_catalogue
     from calcguide.content import ContentErrors
     from calcguide.content.editorschema import write_schemas
-    from calcguide.keptcache import read_kept, write_kept
-    from calcguide.uptodate import SCHEMA_DIR, code_digest, output_manifest
+    from calcguide.keptcache import InputsSnapshot, read_kept, write_kept
+    from calcguide.uptodate import SCHEMA_DIR, output_manifest
 
-    record = work_dir / "editor-schemas.json" if work_dir is not None else None
+    snapshot = InputsSnapshot.take(PROJECT, layout.content_dir, "")
+    salt = snapshot.salt("templates", "project")
+    record = layout.work_dir / "editor-schemas.json" if remembered and salt is not None else None
     outputs = {"schemas": PROJECT / SCHEMA_DIR}
     try:
-        salt = code_digest(PROJECT / "templates", extra=str(PROJECT))
         if record is not None and read_kept(record, lambda kept: kept == {"salt": salt,
                                                                          "files": output_manifest(outputs)}):
             return
@@ -271,7 +273,8 @@ def _write_editor_schemas(work_dir: Path | None = None) -> None:
     except ContentErrors:
         catalogue = None  # check reports it; the schemas are written without the page's words
     write_schemas(PROJECT, catalogue)
-    if record is not None and catalogue is not None:
+    # Remembered only when nothing they are made of changed while they were made.
+    if record is not None and catalogue is not None and snapshot.still_holds():
         try:
             write_kept(record, {"salt": salt, "files": output_manifest(outputs)})
         except Exception:  # noqa: BLE001 - not remembered: the next build writes them again

@@ -9,6 +9,7 @@ algorithm page does, and it embeds the fonts it uses (TrueType subsets) with sel
 """
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 from dataclasses import dataclass
@@ -31,7 +32,6 @@ from .catalogue import Catalogue, date_in_words
 from .pages import Page
 from .render import Renderer, Trusted
 from .templatecache import bytecode_cache
-from .uptodate import code_digest
 from .typography import markdown_extensions, plain_text
 
 # As root on a build machine: no sandbox, and no background calls home (the handout needs no network).
@@ -169,23 +169,18 @@ def copy_handouts(dist_dir: Path, site_dir: Path) -> None:
 
 def write_handouts(guide: Guide, catalogue: Catalogue, project: Path, work_dir: Path, dist_dir: Path,
                    settings: PublishSettings | None = None, kept: KeptEntries[list] | None = None,
-                   content_dir: Path | None = None) -> list[Path]:
+                   keys: KeptEntries[str] | None = None) -> list[Path]:
     """Render the page of each printed sheet in each language and put its PDF into dist_dir, printed only when
     something that shapes it changed (calcguide/pdfcache.py): a cache hit starts no browser. Returns the PDFs'
     paths. `kept`: the content fragments kept between full builds (calcguide/render.py's kept_fragments). With
-    `content_dir`, the pages' keys are remembered by what the pages are made of (handout_inputs): a build whose
-    inputs are those of the last one fetches its PDFs without making the pages again."""
+    `keys` (handout_keys), the pages' keys are remembered by what the pages are made of: a build whose inputs are
+    those of the last one fetches its PDFs without making the pages again. The caller saves them (or not)."""
     settings = settings or PublishSettings()
-    cache = PdfCache(work_dir / "pdf-cache", CHROMIUM, CHROMIUM_ARGS, PRINT_OPTIONS, FINISHING)
+    cache = _pdf_cache(work_dir)
     targets = {dist_dir / printout.file_name(lang): (printout, lang) for printout in PRINTOUTS for lang in LANGS}
-    keys = None
-    if content_dir is not None:
-        keys = KeptEntries(work_dir / HANDOUT_KEYS_FILE, handout_inputs(project, content_dir, settings, cache),
-                           lambda key: isinstance(key, str))
-        if all(keys.get(target.name) is not None and cache.fetch_key(keys.get(target.name), target)
-               for target in targets):
-            keys.save()
-            return list(targets)
+    if keys is not None and all(keys.get(target.name) is not None and cache.fetch_key(keys.get(target.name), target)
+                                for target in targets):
+        return list(targets)
     renderer = HandoutRenderer(guide, catalogue, project / "templates", bytecode_cache(work_dir), settings, kept)
     pages_dir = work_dir / "handouts"
     pages_dir.mkdir(parents=True, exist_ok=True)
@@ -208,20 +203,23 @@ def write_handouts(guide: Guide, catalogue: Catalogue, project: Path, work_dir: 
     if keys is not None:
         for target, html in pages.items():
             keys.put(target.name, cache.key(html))
-        keys.save()
     return list(pages)
 
 
 HANDOUT_KEYS_FILE = "handout-keys.json"  # in the work folder
 
 
-def handout_inputs(project: Path, content_dir: Path, settings: PublishSettings, cache: PdfCache) -> str:
-    """What the printed pages are made of, to the byte: content/, templates/ (the pages' templates, strings.yml,
-    the printed stylesheets), docs/ (the stylesheets the handout shares with the site), the build's code and
-    packages, the build's settings (public address, the day) and how Chromium prints (the PDF cache's setup:
-    fonts, Chromium, its switches, the finishing)."""
-    return code_digest(project / "templates", project / "docs", content_dir,
-                       extra=f"{settings!r}\0{cache.setup}")
+def handout_keys(work_dir: Path, pages_salt: str | None) -> KeptEntries[str]:
+    """The printed pages' keys kept in the work folder, under `pages_salt` (what the pages are made of: the content
+    documents the build read, to the byte, templates/, docs/, the build's code, packages and settings) and how Chromium
+    prints (the PDF cache's setup: fonts, Chromium, its switches, the finishing)."""
+    salt = None if pages_salt is None else hashlib.sha256(
+        f"{pages_salt}\0{_pdf_cache(work_dir).setup}".encode()).hexdigest()
+    return KeptEntries(work_dir / HANDOUT_KEYS_FILE, salt, lambda key: isinstance(key, str))
+
+
+def _pdf_cache(work_dir: Path) -> PdfCache:
+    return PdfCache(work_dir / "pdf-cache", CHROMIUM, CHROMIUM_ARGS, PRINT_OPTIONS, FINISHING)
 
 
 def print_pages(printouts: dict[Path, Path], metadata: dict[Path, PdfMetadata] | None = None) -> None:

@@ -30,7 +30,7 @@ from .content.regular import check_tree
 from .csp import OurScripts, offline_policy, with_policy_meta, write_nginx_csp
 from .failure import StageFailure, describe
 from .deployment import PublishSettings
-from .handout import copy_handouts, write_handouts
+from .handout import copy_handouts, handout_keys, write_handouts
 from .layout import Layout  # noqa: F401 - where the build reads and writes, named here too
 from .incremental import LiveState, html_path, page_shape, pages_to_rebuild, patch_index, sync
 from .package import SHIM, write_offline_bundle
@@ -40,12 +40,11 @@ from .catalogue import Catalogue, load_catalogue
 from .pages import RenderedLanguage, plan_pages
 from .redirects import (Redirect, moved_errors, plan_redirects, shared_address_errors, write_nginx_redirects,
                         write_redirect_pages)
-from .keptcache import KeptEntries
+from .keptcache import InputsSnapshot, KeptEntries
 from .render import kept_fragments, render
 from .search import MKDOCS_INDEX, enrich_search_index, kept_search_fields
 from .site import build_language, docs_problems, mkdocs_input, prune_unused_assets, read_base_config, write_language_chooser
 from .templatecache import bytecode_cache
-from .uptodate import code_digest
 from .verdicts import FILE as VERDICTS_FILE, Verdicts
 
 # In the work folder, kept between full builds: calcguide/render.py's kept_fragments, calcguide/search.py's
@@ -99,6 +98,10 @@ class BuildContext:
     # Each content file's reading and validation, likewise (calcguide/content/loader.py's DocumentCache.kept).
     documents: DocumentCache | None = None
     search_fields: KeptEntries[dict[str, str]] | None = None  # each section's, likewise (calcguide/search.py)
+    handout_keys: KeptEntries[str] | None = None  # the printed pages' keys, likewise (calcguide/handout.py)
+    # What every kept cache's salt is taken from: the inputs as the full build found them when it started
+    # (calcguide/keptcache.py); None for the preview, which keeps its caches in memory.
+    snapshot: InputsSnapshot | None = None
     # Given the staged site/ and dist/ of a full build just before they are swapped in (build.py reads what it
     # publishes there, for the up-to-date check).
     staged: Callable[[dict[str, Path]], None] = lambda folders: None
@@ -173,7 +176,7 @@ def _validate(context: BuildContext) -> None:
         context.guide, context.catalogue = validate(context.layout, None, context.warn, live.documents,
                                                     lambda: context.base_config)
         return
-    context.documents = DocumentCache.kept(context.layout.work_dir / DOCUMENTS_FILE, code_digest())
+    context.documents = DocumentCache.kept(context.layout.work_dir / DOCUMENTS_FILE, context.snapshot.salt())
     context.guide, context.catalogue = validate(context.layout, context.settings, context.warn, context.documents,
                                                 lambda: context.base_config)
 
@@ -181,7 +184,7 @@ def _validate(context: BuildContext) -> None:
 def _render(context: BuildContext) -> None:
     layout = context.layout
     if not context.live:
-        context.fragments = kept_fragments(layout.work_dir / FRAGMENTS_FILE, layout.project, context.settings)
+        context.fragments = kept_fragments(layout.work_dir / FRAGMENTS_FILE, context.snapshot)
     context.rendered = render(context.guide, context.catalogue, layout.project, layout.work_dir / "docs",
                               bytecode_cache(layout.work_dir), context.settings, context.fragments)
 
@@ -243,7 +246,8 @@ def build_in_processes(jobs: dict[str, tuple]) -> dict[str, float]:
 
 def _search(context: BuildContext) -> None:
     if not context.live:
-        context.search_fields = kept_search_fields(context.layout.work_dir / SEARCH_FIELDS_FILE)
+        context.search_fields = kept_search_fields(context.layout.work_dir / SEARCH_FIELDS_FILE,
+                                                   context.snapshot.salt())
     for lang in context.built:
         if context.live:  # the rebuilt pages' sections into the last build's index
             written = context.site / lang / MKDOCS_INDEX
@@ -301,7 +305,8 @@ def _our_scripts(context: BuildContext) -> OurScripts:
 def _verdicts(context: BuildContext) -> Verdicts | None:
     """The remembered verdicts of a full build (the preview checks the pages it rebuilt, and keeps none)."""
     if context.verdicts is None and not context.live:
-        context.verdicts = Verdicts(context.layout.work_dir / VERDICTS_FILE, _our_scripts(context).key)
+        context.verdicts = Verdicts(context.layout.work_dir / VERDICTS_FILE, _our_scripts(context).key,
+                                    context.snapshot.salt())
     return context.verdicts
 
 
@@ -314,20 +319,32 @@ def _scripts_of(context: BuildContext) -> Callable[[str], list[str]]:
 
 def _save_kept(context: BuildContext) -> None:
     """What the stages that ran worked out, for the next build: each entry is keyed by what shapes it, so even a
-    failed build's entries are right."""
-    if context.verdicts is not None:
-        context.verdicts.save()
-    for kept in (context.fragments, context.search_fields):
-        if kept is not None:
-            kept.save()
-    if context.documents is not None:
-        context.documents.save(context.layout.work_dir / DOCUMENTS_FILE, code_digest())
+    failed build's entries are right; kept only when every input is still as the build's snapshot found it (else
+    an entry may be made of inputs that no longer are, under their salt). Never raises: a cache that cannot be
+    kept costs the next build its work, and must not replace this build's own outcome or message."""
+    try:
+        if context.snapshot is None or not context.snapshot.still_holds():
+            return
+        if context.verdicts is not None:
+            context.verdicts.save()
+        for kept in (context.fragments, context.search_fields, context.handout_keys):
+            if kept is not None:
+                kept.save()
+        if context.documents is not None:
+            context.documents.save(context.layout.work_dir / DOCUMENTS_FILE, context.snapshot.salt())
+    except Exception:  # noqa: BLE001 - see above
+        pass
 
 
 def _pdf(context: BuildContext) -> None:
     layout = context.layout
+    # The pages are made of the documents this build read (not of content/ as it is now), templates/, docs/, the
+    # code and settings: their keys are remembered by those.
+    read = context.documents.used_digest() if context.documents is not None else None
+    pages_salt = context.snapshot.salt("templates", "docs", "mkdocs.yml", "settings", extra=read) if read else None
+    context.handout_keys = handout_keys(layout.work_dir, pages_salt)
     write_handouts(context.guide, context.catalogue, layout.project, layout.work_dir, context.dist, context.settings,
-                   context.fragments, layout.content_dir)
+                   context.fragments, context.handout_keys)
     copy_handouts(context.dist, context.site)  # every page links them, on the server as in the bundle
     # A printed product over its page budget: an error in a release, a located warning in an everyday build.
     problems = placed_in(budget_problems(context.guide, context.catalogue, context.dist, layout.content_dir,
@@ -405,9 +422,11 @@ def run_stages(layout: Layout, names: tuple[str, ...] | None = None, timings: Ti
     with work_folder_lock(layout.work_dir) as work_lock:
         recover([layout.site_dir, layout.dist_dir])
         staging = live.folder if live else Path(tempfile.mkdtemp(prefix="output-", dir=layout.work_dir))
-        context = BuildContext(layout, staging, timings, previous_inputs, parallel=parallel,
-                               settings=settings or PublishSettings(), warn=warn, work_lock=work_lock, live=live,
-                               staged=staged)
+        settings = settings or PublishSettings()
+        # Before anything is read: what the kept caches of a full build are salted with.
+        snapshot = None if live else InputsSnapshot.take(layout.project, layout.content_dir, repr(settings))
+        context = BuildContext(layout, staging, timings, previous_inputs, parallel=parallel, settings=settings,
+                               warn=warn, work_lock=work_lock, live=live, staged=staged, snapshot=snapshot)
         try:
             context.dist.mkdir(parents=True, exist_ok=bool(live))
             for stage in STAGES:

@@ -28,8 +28,7 @@ from .placeholders import FragmentTable, write_tables
 from .content.crosscheck import texts_in
 from .content.references import PartialDate
 from .typography import plain_text, proper_nouns
-from .keptcache import KeptEntries
-from .uptodate import code_digest
+from .keptcache import InputsSnapshot, KeptEntries
 
 LINE_BREAKS = re.compile(r"[ \t\r\n]+")
 
@@ -350,14 +349,13 @@ def _write_if_changed(path: Path, text: str) -> None:
         path.write_text(text, encoding="utf-8")
 
 
-def kept_fragments(path: Path, project: Path, settings: PublishSettings) -> KeptEntries[list]:
-    """The fragments of a full build, kept in `path` between builds. Each is keyed by its text, language, citations
-    or none, page folder and the renderer's shape (references, glossary, catalogue, proper nouns); salted with what
-    else might shape it: the build's code and packages (the Markdown reader, the sanitiser, Python's Unicode
-    tables), every template (a tooltip template may import another) and the build's settings (public address,
-    release, the day)."""
-    salt = code_digest(project / "templates", extra=repr(settings))
-    return KeptEntries(path, salt, _fragment_well_formed)
+def kept_fragments(path: Path, snapshot: InputsSnapshot) -> KeptEntries[list]:
+    """The fragments of a full build, kept in `path` between builds. Each is keyed by its text,
+    language, citations or none, page folder and the renderer's shape (references, glossary, catalogue, proper
+    nouns); salted with what else might shape it: the build's code and packages (the Markdown reader, the
+    sanitiser, Python's Unicode tables), every template (a tooltip template may import another) and the build's
+    settings (public address, release, the day), as the build's snapshot of its inputs found them."""
+    return KeptEntries(path, snapshot.salt("templates", "settings"), _fragment_well_formed)
 
 
 def _fragment_well_formed(entry: object) -> bool:

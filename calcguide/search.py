@@ -47,7 +47,6 @@ from .content.safety import Safety
 from .content.schema import Treatment
 from .keptcache import KeptEntries
 from .pages import RenderedLanguage
-from .uptodate import code_digest
 
 # MkDocs' search plugin writes the index as JSON; the search stage turns it into the one index file each language
 # ships, a script (`var __index = {...}`), which the search worker loads the first time a reader opens search, on a
@@ -236,11 +235,11 @@ def _fields_shaped_by(shape: str) -> dict[tuple[str, str, tuple[str, ...]], dict
     return _FIELDS[shape]
 
 
-def kept_search_fields(path: Path) -> KeptEntries[dict[str, str]]:
+def kept_search_fields(path: Path, salt: str | None) -> KeptEntries[dict[str, str]]:
     """Each section's extra fields, kept in `path` between full builds, keyed by the section's title, text and page
-    keywords and the shape (synonym rings, separator), salted with the build's code and packages (Python's Unicode
-    tables fold the words)."""
-    return KeptEntries(path, code_digest(), _fields_well_formed)
+    keywords and the shape (synonym rings, separator), salted (`salt`, calcguide/keptcache.py's InputsSnapshot) with
+    the build's code and packages (Python's Unicode tables fold the words)."""
+    return KeptEntries(path, salt, _fields_well_formed)
 
 
 def _fields_well_formed(fields: object) -> bool:

@@ -83,24 +83,17 @@ def input_digest(project: Path, content: Path, outputs: dict[str, Path], setting
         "folders": {name: str(path) for name, path in sorted(outputs.items())},
         "environment": {name: os.environ.get(name) for name in READ_VARIABLES},
         "python": [sys.version, sys.executable, sys.flags.isolated],
-        "packages": _installed_packages(),
+        "packages": installed_packages(),
         "printing": printing_machine(pdf_cache, CHROMIUM),
-        "content": _tree_digest(content),
-        "templates": _tree_digest(project / "templates"),
-        "docs": _tree_digest(project / "docs"),
-        "mkdocs.yml": _tree_digest(project / "mkdocs.yml"),
-        "build.py": _tree_digest(project / "build.py"),
-        "code": _tree_digest(code, skip=("__pycache__",)),
-        "vendored": {name: _tree_digest(project / name) for name in VENDORED},
+        "content": tree_digest(content),
+        "templates": tree_digest(project / "templates"),
+        "docs": tree_digest(project / "docs"),
+        "mkdocs.yml": tree_digest(project / "mkdocs.yml"),
+        "build.py": tree_digest(project / "build.py"),
+        "code": tree_digest(code, skip=("__pycache__",)),
+        "vendored": {name: tree_digest(project / name) for name in VENDORED},
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
-
-
-def code_digest(*trees: Path, extra: str = "") -> str:
-    """The build's code and the packages it runs on, with the files of `trees` and `extra` (what else shapes the
-    entries): what a cache of the build's own results is salted with (calcguide/verdicts.py, calcguide/render.py)."""
-    return hashlib.sha256(json.dumps([_tree_digest(CODE, skip=("__pycache__",)), _installed_packages(), sys.version,
-                                      [_tree_digest(tree) for tree in trees], extra]).encode()).hexdigest()
 
 
 def output_manifest(outputs: dict[str, Path]) -> dict[str, str]:
@@ -170,7 +163,7 @@ def remember(work_dir: Path, inputs: str, manifest: dict[str, str], warnings: It
         forget(work_dir)
 
 
-def _installed_packages() -> list[str]:
+def installed_packages() -> list[str]:
     """The names of the package metadata folders on Python's path (name and version: `mkdocs-1.6.1.dist-info`)
     and their times (a reinstall of the same version shows), and the path itself."""
     found: list[str] = []
@@ -186,7 +179,7 @@ def _installed_packages() -> list[str]:
     return sorted(found)
 
 
-def _tree_digest(path: Path, skip: tuple[str, ...] = ()) -> str:
+def tree_digest(path: Path, skip: tuple[str, ...] = ()) -> str:
     """The digest of a file, or of a folder's file names and bytes; "absent" when there is nothing there."""
     if not path.exists() and not path.is_symlink():
         return "absent"

@@ -4,8 +4,8 @@ calcguide/csp.py). Each build reads every page three times for these; a page who
 last build (most of them, after an edit) is not parsed again.
 
 A verdict's key is the digest of the page's text, what else the reading was given (a redirect's target) and the
-salt: the build's code and installed packages (calcguide/uptodate.py) and the inline scripts our templates write,
-so a change to the checker, its policy or the parser reads every page afresh. The file keeps only the verdicts of
+salt: the build's code and installed packages (calcguide/keptcache.py's InputsSnapshot) and the inline scripts
+our templates write, so a change to the checker, its policy or the parser reads every page afresh. The file keeps only the verdicts of
 the last build's pages; one cut short, unreadable or of another shape is ignored (every page is read), and one that
 cannot be written is not (the next build reads every page).
 """
@@ -15,17 +15,19 @@ import hashlib
 from pathlib import Path
 from typing import Callable
 
-from .keptcache import KeptEntries, list_of_texts
-from .uptodate import code_digest
+from .keptcache import KeptEntries, code_digest, list_of_texts
 
 FILE = "verdicts.json"
 
 
 class Verdicts:
-    def __init__(self, path: Path, scripts_key: str):
-        """path: the file in the work folder; scripts_key: the inline scripts our templates write (csp.OurScripts)."""
+    def __init__(self, path: Path, scripts_key: str, code_salt: str | None = None):
+        """path: the file in the work folder; scripts_key: the inline scripts our templates write (csp.OurScripts);
+        code_salt: the build's snapshot's (else this process's code, calcguide/keptcache.py). None for either:
+        nothing is kept."""
         self.path = path
-        self.salt = hashlib.sha256(f"{code_digest()}\0{scripts_key}".encode()).hexdigest()
+        code_salt = code_salt or code_digest()
+        self.salt = hashlib.sha256(f"{code_salt}\0{scripts_key}".encode()).hexdigest() if code_salt else None
         self.kept: KeptEntries[list[str]] = KeptEntries(path, self.salt, list_of_texts)
 
     def remember(self, kind: str, html: str, read: Callable[[], list[str]], given: str | None = None) -> list[str]:

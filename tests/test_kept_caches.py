@@ -6,6 +6,7 @@ work folder writes."""
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
 import pickle
@@ -19,7 +20,7 @@ from calcguide import render, search
 from calcguide.content import Treatment
 from calcguide.handout import HANDOUT_KEYS_FILE
 from calcguide.content.loader import DocumentCache, load_guide
-from calcguide.keptcache import KeptEntries, list_of_texts, read_kept, write_kept
+from calcguide.keptcache import SIGNED, KeptEntries, list_of_texts, read_kept, sign, verified, write_kept
 from calcguide.pipeline import DOCUMENTS_FILE, FRAGMENTS_FILE, SEARCH_FIELDS_FILE
 from calcguide.verdicts import FILE as VERDICTS_FILE
 from conftest import PROJECT, SOURCES, replace_in, run_build
@@ -107,17 +108,24 @@ class Gone:
     """A class that the next version of the build no longer has."""
 
 
+def _signed(value: object) -> bytes:
+    """A pickle as the build signs it: what the damages below test is what the build does with what it unpickles."""
+    return sign(pickle.dumps(value))
+
+
 DAMAGED_DOCUMENTS = {
     "cut short": lambda path: path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2]),
     "not a pickle": lambda path: path.write_bytes(b"not a pickle at all"),
+    "signed, not a pickle": lambda path: path.write_bytes(sign(b"not a pickle at all")),
     "empty": lambda path: path.write_bytes(b""),
-    "another shape": lambda path: path.write_bytes(pickle.dumps({"salt": "salt", "entries": [1, 2]})),
-    "an entry of another shape": lambda path: path.write_bytes(pickle.dumps(
+    "another shape": lambda path: path.write_bytes(_signed({"salt": "salt", "entries": [1, 2]})),
+    "an entry of another shape": lambda path: path.write_bytes(_signed(
         {"salt": "salt", "entries": {(MINIMAL / "site.yml", "site.yml", MINIMAL, Treatment): (b"", (1, 2, 3))}})),
-    "checks of another shape": lambda path: path.write_bytes(pickle.dumps(
-        {**pickle.loads(path.read_bytes()), "checked": {"not": "a list"}})),
+    "checks of another shape": lambda path: path.write_bytes(_signed(
+        {**pickle.loads(verified(path.read_bytes())), "checked": {"not": "a list"}})),
     "a class that is gone": lambda path: path.write_bytes(
-        pickle.dumps({"salt": "salt", "entries": Gone()}).replace(b"Gone", b"Went")),
+        sign(pickle.dumps({"salt": "salt", "entries": Gone()}).replace(b"Gone", b"Went"))),
+    "unsigned": lambda path: path.write_bytes(verified(path.read_bytes())),
     "another salt": lambda path: _documents_kept(path, "another salt"),
     "a folder": lambda path: (path.unlink(), path.mkdir()),
 }
@@ -136,9 +144,9 @@ def test_damaged_kept_documents_are_a_miss_and_every_file_is_read(tmp_path, dama
 def test_kept_checks_are_those_of_the_kept_sources_and_a_stray_one_is_dropped(tmp_path):
     path = tmp_path / DOCUMENTS_FILE
     documents = _documents_kept(path)
-    stored = pickle.loads(path.read_bytes())
+    stored = pickle.loads(verified(path.read_bytes()))
     stray = next(iter(stored["entries"].values()))[1][1]
-    path.write_bytes(pickle.dumps({**stored, "checked": [*stored["checked"], (len, "not a source", 1),
+    path.write_bytes(_signed({**stored, "checked": [*stored["checked"], (len, "not a source", 1),
                                                          ("not callable", stray, 1)]}))
     kept = DocumentCache.kept(path, "salt")
     assert len(kept.checked) == len(documents.checked) > 0
@@ -328,3 +336,168 @@ def test_what_each_page_shows_is_worked_out_again_when_a_content_file_changed(co
     kept = review_problems(guide, content_copy, documents)
     assert kept == review_problems(guide, content_copy)
     assert "what the page 'diltiazem' shows changed" in " ".join(problem.message for problem in kept)
+
+
+# --- a kept file that would run code is loaded only when this user's build signed it -----------------------------
+
+
+class WritesAFile:
+    """Unpickled, it creates the file it names: a stand-in for any code a foreign pickle could run."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def __reduce__(self):
+        return open, (str(self.path), "w")
+
+
+FOREIGN_PICKLES = {
+    "unsigned, with the build's salt": lambda marker: pickle.dumps(
+        {"salt": "salt", "entries": {}, "checked": [], "derived": {}, "code": WritesAFile(marker)}),
+    "unsigned, with another salt": lambda marker: pickle.dumps({"salt": "other", "code": WritesAFile(marker)}),
+    "signed with another key": lambda marker: SIGNED + hmac.new(b"k" * 32, data := pickle.dumps(
+        {"salt": "salt", "entries": {}, "checked": [], "code": WritesAFile(marker)}), hashlib.sha256).digest() + data,
+}
+
+
+@pytest.mark.parametrize("foreign", FOREIGN_PICKLES, ids=list(FOREIGN_PICKLES))
+def test_a_foreign_pickle_in_the_work_folder_is_never_unpickled(tmp_path, foreign):
+    marker = tmp_path / "code ran"
+    path = tmp_path / DOCUMENTS_FILE
+    path.write_bytes(FOREIGN_PICKLES[foreign](marker))
+    kept = DocumentCache.kept(path, "salt")
+    assert not marker.exists()
+    assert kept.entries == {}
+
+
+def test_a_foreign_compiled_template_in_the_work_folder_is_never_loaded(tmp_path):
+    import jinja2
+    from jinja2.bccache import bc_magic
+
+    from calcguide.templatecache import bytecode_cache
+
+    def rendered() -> str:
+        environment = jinja2.Environment(loader=jinja2.DictLoader({"page": "{{ 1 + 1 }}"}),
+                                         bytecode_cache=bytecode_cache(tmp_path))
+        return environment.get_template("page").render()
+
+    assert rendered() == "2"  # compiled and kept, signed
+    [kept] = (tmp_path / "jinja-cache").iterdir()
+    marker = tmp_path / "code ran"
+    kept.write_bytes(bc_magic + pickle.dumps(WritesAFile(marker)))  # Jinja unpickles the checksum first
+    assert rendered() == "2"
+    assert not marker.exists()
+
+
+def test_without_a_signing_key_nothing_is_signed_and_no_signed_file_is_loaded(tmp_path, monkeypatch):
+    from calcguide import keptcache
+
+    signed = sign(b"data")
+    assert verified(signed) == b"data"
+    (tmp_path / "cache" / "calcguide").mkdir(parents=True)
+    (tmp_path / "cache" / "calcguide" / "kept-key").mkdir()  # a folder where the key should be: no key
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    keptcache.signing_key.cache_clear()
+    try:
+        assert sign(b"data") is None and verified(signed) is None
+        path = tmp_path / DOCUMENTS_FILE
+        assert not DocumentCache().save(path, "salt") and not path.exists()
+    finally:
+        monkeypatch.undo()
+        keptcache.signing_key.cache_clear()
+
+
+# --- inputs that change while a build runs: nothing it made is kept under their new salt --------------------------
+
+
+def _kept_files_now(work: Path) -> dict[str, tuple[int, int]]:
+    """Each kept file's inode and time: a file saved again (replaced) shows, even with the same bytes."""
+    return {name: ((work / name).stat().st_ino, (work / name).stat().st_mtime_ns) for name in KEPT_FILES
+            if (work / name).is_file()}
+
+
+def _during_mkdocs(monkeypatch: pytest.MonkeyPatch, action) -> None:
+    """`action` runs between the render and MkDocs stages of the next build (an editor's save, a `git pull`)."""
+    from calcguide import pipeline
+
+    stages = tuple(pipeline.Stage(stage.name, (lambda run: lambda context: (action(), run(context)))(stage.run))
+                   if stage.name == "mkdocs" else stage for stage in pipeline.STAGES)
+    monkeypatch.setattr(pipeline, "STAGES", stages)
+
+
+def _warm_copy(copied, name: str) -> Path:
+    copied.build("warm", "--force")  # whatever an earlier test did to the work folder, every cache is kept
+    work = copied.root / "work" / name
+    shutil.rmtree(work, ignore_errors=True)
+    shutil.copytree(copied.root / "work" / "warm", work, symlinks=True)
+    return work
+
+
+@pytest.mark.slow
+def test_a_content_save_during_a_build_leaves_no_stale_printed_page_for_the_next_build(copied, monkeypatch):
+    from calcguide import handout
+
+    work = _warm_copy(copied, "content-race")
+    before = _kept_files_now(work)
+    summary = copied.project / "content" / "summary.yml"
+    text = summary.read_text(encoding="utf-8")
+    try:
+        _during_mkdocs(monkeypatch, lambda: replace_in(summary, "\n", "\n# an editor's note\n"))
+        copied.build("content-race", "--force")
+        monkeypatch.undo()
+        assert _kept_files_now(work) == before  # made from the guide before the save: not kept under the new one
+        made = []
+        html = handout.HandoutRenderer.html
+        monkeypatch.setattr(handout.HandoutRenderer, "html",
+                            lambda self, *args: made.append(args) or html(self, *args))
+        after_the_save = copied.build("content-race")
+        assert len(made) == 4  # the printed pages made from the saved guide, not fetched by the old ones' keys
+        monkeypatch.undo()
+        assert after_the_save == copied.from_nothing()
+    finally:
+        summary.write_text(text, encoding="utf-8")
+
+
+@pytest.fixture
+def code_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The build's code as calcguide/keptcache.py reads it from disk, in a copy a test may change (the imported
+    modules stay the real ones)."""
+    from calcguide import keptcache, uptodate
+
+    copy = tmp_path / "calcguide"
+    shutil.copytree(uptodate.CODE, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(uptodate, "CODE", copy)
+    keptcache.code_digest.cache_clear()
+    yield copy
+    monkeypatch.undo()
+    keptcache.code_digest.cache_clear()
+
+
+@pytest.mark.slow
+def test_a_code_change_during_a_build_keeps_nothing_it_made(copied, code_copy, monkeypatch):
+    work = _warm_copy(copied, "code-race")
+    copied.build("code-race", "--force")  # its caches under the copy's code
+    before = _kept_files_now(work)
+    assert set(before) == set(KEPT_FILES)
+    _during_mkdocs(monkeypatch, lambda: replace_in(code_copy / "search.py", '"""', '"""A git pull. '))
+    copied.build("code-race", "--force")
+    assert _kept_files_now(work) == before  # made by the code imported: not kept under the pulled code's salt
+
+
+@pytest.mark.slow
+def test_an_editors_lock_file_among_the_code_neither_fails_the_build_nor_hides_a_content_mistake(copied,
+                                                                                                    code_copy):
+    work = _warm_copy(copied, "lock-file")
+    (code_copy / ".#render.py").symlink_to("user@host.1234:1700000000")  # what Emacs leaves while a file is edited
+    assert copied.build("lock-file", "--force") == copied.from_nothing()  # no cache used, none failing
+    treatment = copied.project / "content" / "treatments" / "co2-laser.yml"
+    text = treatment.read_text(encoding="utf-8")
+    try:
+        replace_in(treatment, "id: co2-laser", "id: co2-laser\nnot_a_field: 1")
+        done = run_build("--site-dir", str(copied.root / "out" / "lock-file" / "site"), "--dist-dir",
+                         str(copied.root / "out" / "lock-file" / "dist"), "--work-dir", str(work),
+                         project=copied.project)
+    finally:
+        treatment.write_text(text, encoding="utf-8")
+    assert done.returncode == 2, done.stderr
+    assert "co2-laser.yml:" in done.stderr and "not_a_field" in done.stderr and "InDoubt" not in done.stderr

@@ -14,7 +14,7 @@ from .editorial import check_placeholders, editorial_errors, placeholders_of
 from .errors import ContentError, ContentErrors
 from .files import CONTENT_FILES, TREATMENTS_DIR
 from .regular import check_tree
-from ..keptcache import write_kept_bytes
+from ..keptcache import sign, verified, write_kept_bytes
 from .messages import Salvaged, salvage, validate_model
 from .parity import check_parity
 from .schema import Guide, Treatment
@@ -45,30 +45,40 @@ class DocumentCache:
     def from_all_used(self, name: str, work_out: Callable[[], T], well_formed: Callable[[Any], bool]) -> T:
         """work_out(), which reads nothing but the documents the loads so far asked for (the guide they make, say);
         kept, under `name`, for the same documents to the byte (when `well_formed` accepts what was kept)."""
+        digest = self.used_digest()
+        kept = self.derived.get(name)
+        if kept is not None and kept[0] == digest and well_formed(kept[1]):
+            return kept[1]
+        value = work_out()
+        self.derived[name] = (digest, value)
+        return value
+
+    def used_digest(self) -> str:
+        """The digest of every document the loads so far asked for, to the byte: what the build read."""
         digest = hashlib.sha256()
         for key in sorted(self.used, key=lambda key: (str(key[0]), key[1], str(key[2]), key[3].__qualname__)):
             raw = self.entries[key][0] if key in self.entries else b"not read"
             digest.update(repr((str(key[0]), key[1], str(key[2]), key[3].__qualname__, len(raw))).encode() + raw)
-        kept = self.derived.get(name)
-        if kept is not None and kept[0] == digest.hexdigest() and well_formed(kept[1]):
-            return kept[1]
-        value = work_out()
-        self.derived[name] = (digest.hexdigest(), value)
-        return value
+        return digest.hexdigest()
 
     @classmethod
-    def kept(cls, path: Path, salt: str) -> "DocumentCache":
+    def kept(cls, path: Path, salt: str | None) -> "DocumentCache":
         """The documents a full build kept in `path` (save()), when they were kept under `salt` (the build's code and
-        packages: calcguide/uptodate.py's code_digest); else none.
+        packages: calcguide/keptcache.py's InputsSnapshot); else none (and none when `salt` is None).
 
         Pickle, since a document is pydantic models and a SourceFile, which JSON would have to be taught, and
         loading them (16 ms for this guide) is what spares a build that runs reading and validating every file
-        again (about 0.2 s). It runs code named in the file, so it reads only the build machine's own work
-        folder: content cannot write there (its files are read by the names the build knows, and a link or a
-        folder named otherwise in content/ is refused, calcguide/content/regular.py). Whatever fails in the
-        unpickling, or a value of another shape, is a miss: every file is read."""
+        again (about 0.2 s). Unpickling runs code named in the file, and the work folder (build/ by default) is
+        inside the repository, where a file can be committed: so the file is unpickled only when it carries this
+        user's signature (calcguide/keptcache.py's `verified`; the key is outside the repository and the work
+        folder). Whatever fails in the unpickling, or a value of another shape, is a miss: every file is read."""
+        if salt is None:
+            return cls()
         try:
-            stored = pickle.loads(path.read_bytes())
+            data = verified(path.read_bytes())
+            if data is None:  # unsigned, or not by this user: never unpickled
+                return cls()
+            stored = pickle.loads(data)
         except Exception:  # noqa: BLE001 - every kind of unpickling error (EOF, a class gone, a damaged opcode…)
             return cls()
         if not (isinstance(stored, dict) and stored.get("salt") == salt and isinstance(stored.get("entries"), dict)
@@ -87,7 +97,7 @@ class DocumentCache:
                 kept.checked[(item[0], id(item[1]))] = (item[1], item[2])
         return kept
 
-    def save(self, path: Path, salt: str) -> bool:
+    def save(self, path: Path, salt: str | None) -> bool:
         """The documents the loads since this cache was made asked for, and what the checks of one source found
         in them, under `salt`, whole or not at all."""
         entries = {key: entry for key, entry in self.entries.items() if key in self.used}
@@ -99,7 +109,8 @@ class DocumentCache:
                                 protocol=pickle.HIGHEST_PROTOCOL)
         except Exception:  # noqa: BLE001 - a value that does not pickle (RecursionError…): nothing kept
             return False
-        return write_kept_bytes(path, data)
+        signed = sign(data) if salt is not None else None
+        return signed is not None and write_kept_bytes(path, signed)
 
     def check(self, check: Callable[[SourceFile], T], source: SourceFile) -> T:
         """check(source), worked out once per source read (`check` reads nothing but the source)."""
