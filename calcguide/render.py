@@ -151,8 +151,10 @@ class Renderer:
             if fragment is None:
                 fragment = self._fragments[key] = make()
             return fragment
-        # The text, last, is the only part that may hold a NUL: the parts before it are read from the left.
-        name = "\0".join((self._shape, *reversed(key)))
+        # The text, last, is the only part that may hold a NUL: the parts before it are read from the left. Kept by
+        # its digest: the file is rewritten every build, and the full texts made it 3.5 MB ("surrogatepass": a
+        # text may hold a lone surrogate).
+        name = hashlib.sha256("\0".join((self._shape, *reversed(key))).encode("utf-8", "surrogatepass")).hexdigest()
         if fragment is None:
             stored = self.kept.get(name)
             fragment = self._fragments[key] = Fragment(*stored) if stored is not None else make()
@@ -350,7 +352,7 @@ def _write_if_changed(path: Path, text: str) -> None:
 
 
 def kept_fragments(path: Path, snapshot: InputsSnapshot) -> KeptEntries[list]:
-    """The fragments of a full build, kept in `path` between builds. Each is keyed by its text,
+    """The fragments of a full build, kept in `path` between builds. Each is keyed by the digest of its text,
     language, citations or none, page folder and the renderer's shape (references, glossary, catalogue, proper
     nouns); salted with what else might shape it: the build's code and packages (the Markdown reader, the
     sanitiser, Python's Unicode tables), every template (a tooltip template may import another) and the build's

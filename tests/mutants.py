@@ -231,7 +231,7 @@ MUTATIONS: tuple[Mutation, ...] = (
       "if kept is not None and kept[0] == digest and well_formed(kept[1]):",
       "if kept is not None and well_formed(kept[1]):", T_KEPT),
     m("kept fragments: the renderer's shape (references, glossary) ignored", RENDER,
-      'name = "\\0".join((self._shape, *reversed(key)))', 'name = "\\0".join(("", *reversed(key)))', T_KEPT,
+      '"\\0".join((self._shape, *reversed(key)))', '"\\0".join(("", *reversed(key)))', T_KEPT,
       markers="slow"),
     m("kept search fields: the section's text ignored", SEARCH, "json.dumps([shape, *key])",
       "json.dumps([shape, key[0], key[2]])", T_KEPT, markers="slow"),

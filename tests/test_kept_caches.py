@@ -501,3 +501,10 @@ def test_an_editors_lock_file_among_the_code_neither_fails_the_build_nor_hides_a
         treatment.write_text(text, encoding="utf-8")
     assert done.returncode == 2, done.stderr
     assert "co2-laser.yml:" in done.stderr and "not_a_field" in done.stderr and "InDoubt" not in done.stderr
+
+
+@pytest.mark.slow
+def test_kept_fragments_are_keyed_by_a_digest_not_by_their_texts(copied):
+    copied.build("warm", "--force")
+    kept = json.loads((copied.root / "work" / "warm" / FRAGMENTS_FILE).read_text(encoding="utf-8"))
+    assert kept["entries"] and all(len(key) == 64 and set(key) <= set("0123456789abcdef") for key in kept["entries"])
