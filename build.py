@@ -258,9 +258,10 @@ def _write_editor_schemas(layout: Layout, remembered: bool) -> None:
     from calcguide.keptcache import InputsSnapshot, read_kept, write_kept
     from calcguide.uptodate import SCHEMA_DIR, output_manifest
 
-    snapshot = InputsSnapshot.take(PROJECT, layout.content_dir, "")
-    salt = snapshot.salt("templates", "project")
-    record = layout.work_dir / "editor-schemas.json" if remembered and salt is not None else None
+    # Taken before anything is read (what the schemas are made of); only by a build, which remembers them.
+    snapshot = InputsSnapshot.take(PROJECT, layout.content_dir, "") if remembered else None
+    salt = snapshot.salt("templates", "project") if snapshot is not None else None
+    record = layout.work_dir / "editor-schemas.json" if salt is not None else None
     outputs = {"schemas": PROJECT / SCHEMA_DIR}
     try:
         if record is not None and read_kept(record, lambda kept: kept == {"salt": salt,

@@ -21,12 +21,13 @@ FILE = "verdicts.json"
 
 
 class Verdicts:
-    def __init__(self, path: Path, scripts_key: str, code_salt: str | None = None):
+    def __init__(self, path: Path, scripts_key: str,
+                 code_salt: str | None | Callable[[], str | None] = code_digest):
         """path: the file in the work folder; scripts_key: the inline scripts our templates write (csp.OurScripts);
-        code_salt: the build's snapshot's (else this process's code, calcguide/keptcache.py). None for either:
-        nothing is kept."""
+        code_salt: the build's code and packages (a build's snapshot's, calcguide/keptcache.py; by default this
+        process's code). None (in doubt): nothing is read or kept."""
         self.path = path
-        code_salt = code_salt or code_digest()
+        code_salt = code_salt() if callable(code_salt) else code_salt
         self.salt = hashlib.sha256(f"{code_salt}\0{scripts_key}".encode()).hexdigest() if code_salt else None
         self.kept: KeptEntries[list[str]] = KeptEntries(path, self.salt, list_of_texts)
 
