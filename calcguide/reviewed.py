@@ -18,7 +18,7 @@ from typing import Annotated, Any
 
 from pydantic import StringConstraints
 
-from .content import (CONTENT_FILES, TREATMENTS_DIR, ContentError, Guide, Id, Model, SourceFile, Treatment,
+from .content import (CONTENT_FILES, TREATMENTS_DIR, ContentError, Guide, Id, Model, SourceFile, model_of,
                       cited_ids, load_document, page_last_reviewed)
 from .content.loader import DocumentCache
 
@@ -227,9 +227,7 @@ def _source_of(name: str, content_dir: Path, documents: DocumentCache | None) ->
         source = SourceFile(content_dir / name, content_dir)
         source.read()
         return source
-    model = Treatment if name.startswith(f"{TREATMENTS_DIR}/") else next(
-        content_file.model for content_file in CONTENT_FILES if content_file.name == name)
-    return load_document(content_dir / name, model, content_dir, cache=documents)[1]
+    return load_document(content_dir / name, model_of(name), content_dir, cache=documents)[1]
 
 
 def record_reviews(guide: Guide, content_dir: Path) -> list[ContentError]:

@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from .files import CONTENT_FILES, TREATMENTS_DIR
+from .files import CONTENT_FILES, model_of
 from .schema import Chapter, Treatment
 from .text import Model
 
@@ -203,12 +203,8 @@ def write_schemas(project: Path, catalogue: Any = None) -> list[Path]:
 
 def kind_of(relative: str) -> str | None:
     """The kind of the content file at `relative` (its path inside the content folder), or None."""
-    if relative.startswith(f"{TREATMENTS_DIR}/"):
-        return TREATMENT_KIND
-    for entry in CONTENT_FILES:
-        if entry.name == relative:
-            return _kind(entry.model)
-    return None
+    model = model_of(relative)
+    return _kind(model) if model is not None else None
 
 
 def schema_line(project: Path, content_file: Path, kind: str) -> str:
