@@ -99,11 +99,12 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace, layout: Layo
          inputs: str | None = None) -> int:
     """Every command but a build with nothing to do: they load the build (most of their start-up time)."""
     from calcguide.content import ContentErrors
+    from calcguide.content.editorschema import write_editor_schemas
     from calcguide.failure import describe
     from calcguide.pipeline import Timings, build_everything, validate
     from calcguide.site import SiteBuildError
 
-    _write_editor_schemas(layout, args.command == "build")
+    write_editor_schemas(PROJECT, layout.content_dir, layout.work_dir if args.command == "build" else None)
     if args.command == "new":
         return _new(parser, args, layout)
     try:
@@ -244,42 +245,6 @@ def _new(parser: argparse.ArgumentParser, args: argparse.Namespace, layout: Layo
         return EXIT_CONTENT_ERROR
     print(f"wrote {path}: replace every TODO and fill every empty value; `build.py check` names what is left")
     return 0
-
-
-def _write_editor_schemas(layout: Layout, remembered: bool) -> None:
-    """The JSON Schemas that editors' YAML servers read (schemas/, named on each content file's first line), made
-    again from the models at every run; with the interface words when templates/strings.yml reads. A build
-    (`remembered`) remembers what it wrote, under the build's code, templates/ and the project's folder (the files
-    are its schemas/) as they were before it read them: with those unchanged and the files as written, they are not
-    made again (a tenth of a second)."""
-    from calcguide.catalogue import load_catalogue
-    from calcguide.content import ContentErrors
-    from calcguide.content.editorschema import write_schemas
-    from calcguide.keptcache import InputsSnapshot, read_kept, write_kept
-    from calcguide.uptodate import SCHEMA_DIR, output_manifest
-
-    # Taken before anything is read (what the schemas are made of); only by a build, which remembers them.
-    snapshot = InputsSnapshot.take(PROJECT, layout.content_dir, "") if remembered else None
-    salt = snapshot.salt("templates", "project") if snapshot is not None else None
-    record = layout.work_dir / "editor-schemas.json" if salt is not None else None
-    outputs = {"schemas": PROJECT / SCHEMA_DIR}
-    try:
-        if record is not None and read_kept(record, lambda kept: kept == {"salt": salt,
-                                                                         "files": output_manifest(outputs)}):
-            return
-    except Exception:  # noqa: BLE001 - a link, an unreadable file: in doubt, they are written
-        record = None
-    try:
-        catalogue = load_catalogue(PROJECT / "templates")
-    except ContentErrors:
-        catalogue = None  # check reports it; the schemas are written without the page's words
-    write_schemas(PROJECT, catalogue)
-    # Remembered only when nothing they are made of changed while they were made.
-    if record is not None and catalogue is not None and snapshot.still_holds():
-        try:
-            write_kept(record, {"salt": salt, "files": output_manifest(outputs)})
-        except Exception:  # noqa: BLE001 - not remembered: the next build writes them again
-            pass
 
 
 def _warn(message: str) -> None:
