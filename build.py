@@ -98,6 +98,11 @@ def main(argv: list[str] | None = None) -> int:
 def _run(parser: argparse.ArgumentParser, args: argparse.Namespace, layout: Layout, settings: PublishSettings,
          inputs: str | None = None) -> int:
     """Every command but a build with nothing to do: they load the build (most of their start-up time)."""
+    from calcguide.keptcache import code_digest
+
+    # The code's digest, which salts the kept caches, before the build's modules are loaded: a file changed after
+    # it (while they load, or later) differs from it at the end of the build, which then keeps nothing.
+    code_digest()
     from calcguide.content import ContentErrors
     from calcguide.content.editorschema import write_editor_schemas
     from calcguide.failure import describe
