@@ -98,12 +98,18 @@ def main(argv: list[str] | None = None) -> int:
 def _run(parser: argparse.ArgumentParser, args: argparse.Namespace, layout: Layout, settings: PublishSettings,
          inputs: str | None = None) -> int:
     """Every command but a build with nothing to do: they load the build (most of their start-up time)."""
+    from calcguide.keptcache import code_digest
+
+    # The code's digest, which salts the kept caches, before the build's modules are loaded: a file changed after
+    # it (while they load, or later) differs from it at the end of the build, which then keeps nothing.
+    code_digest()
     from calcguide.content import ContentErrors
+    from calcguide.content.editorschema import write_editor_schemas
     from calcguide.failure import describe
     from calcguide.pipeline import Timings, build_everything, validate
     from calcguide.site import SiteBuildError
 
-    _write_editor_schemas()
+    write_editor_schemas(PROJECT, layout.content_dir, layout.work_dir if args.command == "build" else None)
     if args.command == "new":
         return _new(parser, args, layout)
     try:
@@ -244,20 +250,6 @@ def _new(parser: argparse.ArgumentParser, args: argparse.Namespace, layout: Layo
         return EXIT_CONTENT_ERROR
     print(f"wrote {path}: replace every TODO and fill every empty value; `build.py check` names what is left")
     return 0
-
-
-def _write_editor_schemas() -> None:
-    """The JSON Schemas that editors' YAML servers read (schemas/, named on each content file's first line), made
-    again from the models at every run; with the interface words when templates/strings.yml reads."""
-    from calcguide.catalogue import load_catalogue
-    from calcguide.content import ContentErrors
-    from calcguide.content.editorschema import write_schemas
-
-    try:
-        catalogue = load_catalogue(PROJECT / "templates")
-    except ContentErrors:
-        catalogue = None  # check reports it; the schemas are written without the page's words
-    write_schemas(PROJECT, catalogue)
 
 
 def _warn(message: str) -> None:

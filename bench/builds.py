@@ -1,5 +1,6 @@
-"""Build measures: the full build (PDFs included) cold, warm (nothing changed: the up-to-date check) and after an
-edit, against bare MkDocs in the same run; page weight per scale; zip compression levels; the ways to print the handouts."""
+"""Build measures: the full build (PDFs included) cold, warm (nothing changed: the up-to-date check), forced (nothing
+changed, `--force`: every stage runs, with the work folder's caches warm) and after an edit, against bare MkDocs in
+the same run; page weight per scale; zip compression levels; the ways to print the handouts."""
 from __future__ import annotations
 
 import io
@@ -48,16 +49,20 @@ def page_weights(site: Path) -> dict[str, float]:
 
 def measure_builds(content: Path, root: Path, repeat: int) -> dict[str, Any]:
     """Cold (empty work folder), warm (inputs unchanged: build.py finds site/ and dist/ up to date and stops),
-    edited (a treatment changed: a build that runs, whose stages are reported) and bare MkDocs, in turns."""
-    times: dict[str, list[float]] = {"cold": [], "warm": [], "edited": [], "bare": []}
+    forced (inputs unchanged, `--force`: a build that runs every stage, its caches warm, the PDFs from the PDF
+    cache), edited (a treatment changed: a build that runs) and bare MkDocs, in turns; the stages reported are
+    those of the forced and the edited builds."""
+    times: dict[str, list[float]] = {"cold": [], "warm": [], "forced": [], "edited": [], "bare": []}
     cpu: dict[str, list[float]] = {name: [] for name in times}
     stages: dict[str, list[float]] = {}
+    forced_stages: dict[str, list[float]] = {}
     for run in range(repeat):
         shutil.rmtree(root / "work", ignore_errors=True)
         wall, _, cpu_time = guide_build(content, root)
         times["cold"].append(wall)
         cpu["cold"].append(cpu_time)
-        order = ("warm", "edited", "bare") if run % 2 == 0 else ("bare", "edited", "warm")
+        # Bare MkDocs between the two builds that run; forced and warm follow a build of the same inputs.
+        order = ("warm", "forced", "bare", "edited") if run % 2 == 0 else ("edited", "bare", "forced", "warm")
         for which in order:
             if which == "bare":
                 wall, cpu_time = bare_mkdocs_build(root / "work", root / "bare")
@@ -66,31 +71,34 @@ def measure_builds(content: Path, root: Path, repeat: int) -> dict[str, Any]:
                 continue
             if which == "edited":
                 edit_a_treatment(content, run)
-            wall, stage_times, cpu_time = guide_build(content, root)
+            wall, stage_times, cpu_time = guide_build(content, root, *(["--force"] if which == "forced" else []))
             times[which].append(wall)
             cpu[which].append(cpu_time)
             if which == "warm" and stage_times:
                 raise BenchError("the warm build ran its stages: the up-to-date check missed (calcguide/uptodate.py)")
-            if which == "edited":
+            if which in ("edited", "forced"):
                 for name, seconds in stage_times.items():
-                    stages.setdefault(name, []).append(seconds)
+                    (stages if which == "edited" else forced_stages).setdefault(name, []).append(seconds)
         log(f"    run {run + 1}/{repeat}: " + ", ".join(f"{name} {values[-1]:.2f} s" for name, values in times.items()))
     median = {name: statistics.median(values) for name, values in times.items()}
     median_cpu = {name: statistics.median(values) for name, values in cpu.items()}
     stage_medians = {name: statistics.median(values) for name, values in stages.items()}
+    forced_stage_medians = {name: statistics.median(values) for name, values in forced_stages.items()}
     pages = len([p for p in (root / "site" / "en").rglob("*.html") if p.name != "404.html"])
     return {
         "treatments": len(list((content / "treatments").glob("*.yml"))),
         "pages_per_language": pages,
-        "cold_seconds": median["cold"], "warm_seconds": median["warm"], "edited_seconds": median["edited"],
-        "bare_mkdocs_seconds": median["bare"],
-        "ratio_warm": median["warm"] / median["bare"], "ratio_edited": median["edited"] / median["bare"],
+        "cold_seconds": median["cold"], "warm_seconds": median["warm"], "forced_seconds": median["forced"],
+        "edited_seconds": median["edited"], "bare_mkdocs_seconds": median["bare"],
+        "ratio_warm": median["warm"] / median["bare"], "ratio_forced": median["forced"] / median["bare"],
+        "ratio_edited": median["edited"] / median["bare"],
         "ratio_cold": median["cold"] / median["bare"],
         "cpu_seconds": median_cpu,
         "cpu_ratio_warm": median_cpu["warm"] / median_cpu["bare"],
+        "cpu_ratio_forced": median_cpu["forced"] / median_cpu["bare"],
         "cpu_ratio_edited": median_cpu["edited"] / median_cpu["bare"],
         "cpu_ratio_cold": median_cpu["cold"] / median_cpu["bare"],
-        "stages": stage_medians,
+        "stages": stage_medians, "forced_stages": forced_stage_medians,
         "mkdocs_seconds_per_page": stage_medians.get("mkdocs", 0) / (2 * pages),
         **page_weights(root / "site"),
         "samples": times, "cpu_samples": cpu,

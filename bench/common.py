@@ -73,9 +73,9 @@ def timed_run(command: list[str]) -> tuple[float, float, subprocess.CompletedPro
     return time.perf_counter() - start, cpu_seconds() - cpu, done
 
 
-def guide_build(content: Path, root: Path) -> tuple[float, dict[str, float], float]:
+def guide_build(content: Path, root: Path, *flags: str) -> tuple[float, dict[str, float], float]:
     """Wall time of `build.py` on content (PDFs included), the time of each stage it reports, its CPU time."""
-    wall, cpu, done = timed_run(build_command(content, root))
+    wall, cpu, done = timed_run(build_command(content, root, *flags))
     if done.returncode:
         raise BenchError(f"build.py failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
     return wall, {name: float(seconds) for name, seconds in STAGE_LINE.findall(done.stdout)}, cpu

@@ -5,6 +5,8 @@
     .venv/bin/python bench/run.py --only preview --edits 10
                                              the live preview alone: 10 saves in `build.py serve`, each
                                              timed to the reloaded tab (bench/preview.json)
+    .venv/bin/python bench/run.py --only builds --repeat 5
+                                             the ×1 builds alone, in turns (bench/builds.json)
     .venv/bin/python bench/run.py --runs 3 --site A/site --site B/site
                                              first views and Lighthouse only (median of 3 runs), of sites
                                              already built, side by side (e.g. main's and a branch's)
@@ -13,8 +15,9 @@ It prints a table with the targets of issues 17 and 25 (with the machine's load 
 timing figures on a quiet machine, load < 1, or say the load) and writes bench/results.json (or --output). Everything it builds
 goes into a temporary folder; content/ is only read. Builds run through `build.py` in a subprocess, so a figure
 includes the interpreter start and imports, as an editor's `make site` does, and the PDF handouts: cold (empty
-work folder, as in CI), warm (inputs unchanged: the up-to-date check, calcguide/uptodate.py, finds nothing to do)
-and after an edit of a treatment (a build that runs; its stages are the ones reported). Bare MkDocs runs
+work folder, as in CI), warm (inputs unchanged: the up-to-date check, calcguide/uptodate.py, finds nothing to do),
+forced (inputs unchanged, `--force`: every stage runs, with the work folder's caches warm and the PDFs from the PDF
+cache) and after an edit of a treatment (a build that runs); the stages of the last two are reported. Bare MkDocs runs
 `python -m mkdocs build` on the per-language configurations that same build wrote, one language after the other,
 interleaved with the guide's builds in the same run.
 """
@@ -39,6 +42,7 @@ from preview import measure_preview
 DEFAULT_OUTPUT = PROJECT / "bench" / "results.json"
 SITES_OUTPUT = PROJECT / "bench" / "sites.json"
 PREVIEW_OUTPUT = PROJECT / "bench" / "preview.json"
+BUILDS_OUTPUT = PROJECT / "bench" / "builds.json"
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,8 @@ class Target:
 
 TARGETS = [
     Target("warm (up-to-date check) full build / bare MkDocs (×1)", ("build", "x1", "ratio_warm"), 1.0, "×"),
+    Target("warm, stages run (--force, nothing changed) / bare MkDocs (×1)", ("build", "x1", "ratio_forced"), 1.0,
+           "×"),
     Target("after editing a treatment / bare MkDocs (×1)", ("build", "x1", "ratio_edited"), 1.2, "×"),
     Target("cold full build / bare MkDocs (×1)", ("build", "x1", "ratio_cold"), 1.5, "×"),
     Target("×50 content: build time growth", ("scaling", "x50", "edited_growth"), 50, "×"),
@@ -143,17 +149,20 @@ def report(results: dict) -> str:
     lines = [f"", f"{results['date']}, load average at start {results['machine']['load_average_at_start']}, "
              f"at end {results['machine']['load_average_at_end']}",
              "", "full build with PDFs (medians): cold = empty work folder, warm = unchanged (the up-to-date check), "
-             "edited = a treatment changed; bare = two `mkdocs build`",
-             f"  {'content':<8}{'pages/lang':>11}{'cold':>8}{'warm':>8}{'edited':>8}{'bare':>8}"
-             f"{'warm/bare':>10}{'html median':>13}   stages (edited)"]
+             "forced = unchanged, --force (every stage runs), edited = a treatment changed; bare = two `mkdocs build`",
+             f"  {'content':<8}{'pages/lang':>11}{'cold':>8}{'warm':>8}{'forced':>8}{'edited':>8}{'bare':>8}"
+             f"{'forced/bare':>12}{'html median':>13}   stages (edited)"]
     for scale, row in results["build"].items():
         stages = "  ".join(f"{name} {seconds:.2f}" for name, seconds in row["stages"].items())
         lines.append(f"  {scale:<8}{row['pages_per_language']:>11}{row['cold_seconds']:>7.2f}s{row['warm_seconds']:>7.2f}s"
-                     f"{row['edited_seconds']:>7.2f}s{row['bare_mkdocs_seconds']:>7.2f}s{row['ratio_warm']:>9.2f}×"
-                     f"{row['html_median_bytes'] / 1000:>10.0f} kB   {stages}")
+                     f"{row['forced_seconds']:>7.2f}s{row['edited_seconds']:>7.2f}s{row['bare_mkdocs_seconds']:>7.2f}s"
+                     f"{row['ratio_forced']:>11.2f}×{row['html_median_bytes'] / 1000:>10.0f} kB   {stages}")
         if cpu := row.get("cpu_seconds"):  # CPU time: what the other jobs on a shared machine do not inflate
-            lines.append(f"  {'  (CPU)':<19}{cpu['cold']:>7.2f}s{cpu['warm']:>7.2f}s{cpu['edited']:>7.2f}s"
-                         f"{cpu['bare']:>7.2f}s{row['cpu_ratio_warm']:>9.2f}×")
+            lines.append(f"  {'  (CPU)':<19}{cpu['cold']:>7.2f}s{cpu['warm']:>7.2f}s{cpu['forced']:>7.2f}s"
+                         f"{cpu['edited']:>7.2f}s{cpu['bare']:>7.2f}s{row['cpu_ratio_forced']:>11.2f}×")
+        if forced := row.get("forced_stages"):
+            lines.append(f"  {'':<27}stages (forced)  " + "  ".join(f"{name} {seconds:.2f}"
+                                                                   for name, seconds in forced.items()))
     if zips := results.get("zip_levels"):
         lines += ["", "offline zip of the ×1 sites by compression level (best of 3)"]
         lines += [f"  level {level}: {row['seconds']:.3f} s, {row['bytes'] / 1000:.0f} kB" for level, row in zips.items()]
@@ -185,9 +194,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=1, help="Lighthouse runs per page, their median reported")
     parser.add_argument("--site", type=Path, action="append", dest="sites",
                         help="a site folder already built (repeat for several): first views and Lighthouse only")
-    parser.add_argument("--only", choices=["preview"],
+    parser.add_argument("--only", choices=["preview", "builds"],
                         help="run one part alone: `preview` times the edits in serve (--edits, default 10), "
-                             f"written to {PREVIEW_OUTPUT}")
+                             f"written to {PREVIEW_OUTPUT}; `builds` the ×1 builds (--repeat, default 5), "
+                             f"written to {BUILDS_OUTPUT}")
     parser.add_argument("--output", type=Path, help=f"where to write the JSON results (default {DEFAULT_OUTPUT}, "
                                                      f"or {SITES_OUTPUT} with --site)")
     args = parser.parse_args(argv)
@@ -195,6 +205,8 @@ def main(argv: list[str] | None = None) -> int:
         return compare_sites(args.sites, args.runs, args.output or SITES_OUTPUT)
     if args.only == "preview":
         return preview_only(args.edits or (2 if args.quick else 10), args.output or PREVIEW_OUTPUT)
+    if args.only == "builds":
+        return builds_only(args.repeat or (1 if args.quick else 5), args.output or BUILDS_OUTPUT)
     repeat = args.repeat or (1 if args.quick else 5)
     scales = [int(s) for s in (args.scales or ("1" if args.quick else "1,10,50")).split(",")]
     if 1 not in scales:
@@ -271,6 +283,20 @@ def preview_only(edits: int, output: Path) -> int:
     results["targets"] = {name: target for name, target in check_targets(results).items()
                           if target["value"] is not None}
     write(results, output, preview_report(results))
+    return 0
+
+
+def builds_only(repeat: int, output: Path) -> int:
+    """--only builds: the ×1 builds (cold, warm, forced, edited, bare MkDocs, in turns), nothing else measured."""
+    results: dict[str, Any] = {"machine": machine(), "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                               "settings": {"repeat": repeat}, "build": {}}
+    with tempfile.TemporaryDirectory(prefix="calcguide-bench-") as temp:
+        content = synthetic_content(1, Path(temp) / "content-x1")
+        results["build"]["x1"] = measure_builds(content, Path(temp) / "build-x1", repeat)
+    results["machine"]["load_average_at_end"] = [round(load, 2) for load in os.getloadavg()]
+    results["targets"] = {name: target for name, target in check_targets(results).items()
+                          if target["value"] is not None}
+    write(results, output, report(results))
     return 0
 
 

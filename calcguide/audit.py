@@ -271,7 +271,7 @@ def check_site(folders: Iterable[Path], site_dir: Path, allows_script: Callable[
                 or landing.split("/")[0] != path.split("/")[0] or landing in redirects
                 or not (site_dir / landing).is_file()):
             findings.append(f"{path}: a redirect to {target!r}, which is not a page of the site")
-    findings += _search_index_findings(folders, site_dir)
+    findings += _search_index_findings(folders, site_dir, verdicts)
     if findings:
         raise OutputCheckError(findings)
 
@@ -282,16 +282,22 @@ def check_search_index(folders: Iterable[Path], site_dir: Path) -> None:
         raise OutputCheckError(findings)
 
 
-def _search_index_findings(folders: Iterable[Path], site_dir: Path) -> list[str]:
+def _search_index_findings(folders: Iterable[Path], site_dir: Path, verdicts: "Verdicts | None" = None) -> list[str]:
+    """What the check finds in each section of the search index (`verdicts`: found before in the same texts)."""
     findings = []
     for folder in folders:
         for index in sorted(folder.rglob(INDEX.name)) if folder.is_dir() else []:
             name = index.relative_to(site_dir.parent).as_posix()
             for entry in read_index(index.parent.parent).get("docs", []):
                 fragment = f"<p>{entry.get('title', '')}</p>{entry.get('text', '')}"
-                findings += [f"{name} ({entry.get('location', '')}): {problem}"
-                             for problem in check_html(fragment, lambda source: False)]
+                problems = (verdicts.remember("index section", fragment, lambda: check_html(fragment, _no_script))
+                            if verdicts else check_html(fragment, _no_script))
+                findings += [f"{name} ({entry.get('location', '')}): {problem}" for problem in problems]
     return findings
+
+
+def _no_script(source: str) -> bool:
+    return False
 
 
 def check_handout(html: str, name: str) -> None:

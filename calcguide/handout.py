@@ -9,6 +9,7 @@ algorithm page does, and it embeds the fonts it uses (TrueType subsets) with sel
 """
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 from dataclasses import dataclass
@@ -17,7 +18,6 @@ from urllib.parse import quote
 
 import jinja2
 import markdown
-import segno
 from markupsafe import Markup
 
 from .audit import check_handout
@@ -26,6 +26,7 @@ from .cdp import BrowserError, Chromium
 from .content import LANGS, Guide
 from .deployment import PublishSettings
 from .pdfcache import CHROMIUM, PdfCache
+from .keptcache import KeptEntries
 from .pdftags import FINISHING, PdfMetadata, finish
 from .catalogue import Catalogue, date_in_words
 from .pages import Page
@@ -86,8 +87,9 @@ class HandoutRenderer(Renderer):
     references and sends the reader to the guide online for every source), and links lead to the guide online."""
 
     def __init__(self, guide: Guide, catalogue: Catalogue, templates_dir: Path,
-                 bytecode_cache: jinja2.BytecodeCache | None = None, settings: PublishSettings | None = None):
-        super().__init__(guide, catalogue, templates_dir, bytecode_cache, settings)
+                 bytecode_cache: jinja2.BytecodeCache | None = None, settings: PublishSettings | None = None,
+                 kept: KeptEntries[list] | None = None):
+        super().__init__(guide, catalogue, templates_dir, bytecode_cache, settings, kept)
         self.printed_pages = {printout.kind: Page(printout.kind, printout.template,
                                                   {lang: f"{printout.kind}.md" for lang in LANGS},
                                                   {lang: guide.site.title[lang] for lang in LANGS})
@@ -105,6 +107,8 @@ class HandoutRenderer(Renderer):
         address = self.settings.page_url(lang, self.page_of_kind["algorithm"].url(lang))
         if address is None:
             return None
+        import segno  # only a guide with a public address prints a QR code
+
         svg = segno.make(address, error="m", micro=False).svg_inline(omitsize=True, svgclass="cg-handout__qr-code",
                                                                      lineclass=None, border=4)
         return Trusted(svg)  # segno writes only path data and numbers: nothing of the address is in the markup
@@ -164,16 +168,24 @@ def copy_handouts(dist_dir: Path, site_dir: Path) -> None:
 
 
 def write_handouts(guide: Guide, catalogue: Catalogue, project: Path, work_dir: Path, dist_dir: Path,
-                   settings: PublishSettings | None = None) -> list[Path]:
+                   settings: PublishSettings | None = None, kept: KeptEntries[list] | None = None,
+                   keys: KeptEntries[str] | None = None) -> list[Path]:
     """Render the page of each printed sheet in each language and put its PDF into dist_dir, printed only when
     something that shapes it changed (calcguide/pdfcache.py): a cache hit starts no browser. Returns the PDFs'
-    paths."""
-    renderer = HandoutRenderer(guide, catalogue, project / "templates", bytecode_cache(work_dir), settings)
+    paths. `kept`: the content fragments kept between full builds (calcguide/render.py's kept_fragments). With
+    `keys` (handout_keys), the pages' keys are remembered by what the pages are made of: a build whose inputs are
+    those of the last one fetches its PDFs without making the pages again. The caller saves them (or not)."""
+    settings = settings or PublishSettings()
+    cache = _pdf_cache(work_dir)
+    targets = {dist_dir / printout.file_name(lang): (printout, lang) for printout in PRINTOUTS for lang in LANGS}
+    if keys is not None and all(keys.get(target.name) is not None and cache.fetch_key(keys.get(target.name), target)
+                                for target in targets):
+        return list(targets)
+    renderer = HandoutRenderer(guide, catalogue, project / "templates", bytecode_cache(work_dir), settings, kept)
     pages_dir = work_dir / "handouts"
     pages_dir.mkdir(parents=True, exist_ok=True)
-    cache = PdfCache(work_dir / "pdf-cache", CHROMIUM, CHROMIUM_ARGS, PRINT_OPTIONS, FINISHING)
-    sheets = [(dist_dir / printout.file_name(lang), renderer.html(lang, project, printout),
-               renderer.metadata(lang, printout)) for printout in PRINTOUTS for lang in LANGS]
+    sheets = [(target, renderer.html(lang, project, printout), renderer.metadata(lang, printout))
+              for target, (printout, lang) in targets.items()]
     pages = {target: html for target, html, _ in sheets}
     to_print: dict[Path, Path] = {}
     metadata: dict[Path, PdfMetadata] = {}
@@ -188,7 +200,26 @@ def write_handouts(guide: Guide, catalogue: Catalogue, project: Path, work_dir: 
         for target, html in pages.items():
             if not cache.fetch(html, target):
                 raise HandoutError(f"Chromium printed no {target.name}")
+    if keys is not None:
+        for target, html in pages.items():
+            keys.put(target.name, cache.key(html))
     return list(pages)
+
+
+HANDOUT_KEYS_FILE = "handout-keys.json"  # in the work folder
+
+
+def handout_keys(work_dir: Path, pages_salt: str | None) -> KeptEntries[str]:
+    """The printed pages' keys kept in the work folder, under `pages_salt` (what the pages are made of: the content
+    documents the build read, to the byte, templates/, docs/, the build's code, packages and settings) and how Chromium
+    prints (the PDF cache's setup: fonts, Chromium, its switches, the finishing)."""
+    salt = None if pages_salt is None else hashlib.sha256(
+        f"{pages_salt}\0{_pdf_cache(work_dir).setup}".encode()).hexdigest()
+    return KeptEntries(work_dir / HANDOUT_KEYS_FILE, salt, lambda key: isinstance(key, str))
+
+
+def _pdf_cache(work_dir: Path) -> PdfCache:
+    return PdfCache(work_dir / "pdf-cache", CHROMIUM, CHROMIUM_ARGS, PRINT_OPTIONS, FINISHING)
 
 
 def print_pages(printouts: dict[Path, Path], metadata: dict[Path, PdfMetadata] | None = None) -> None:

@@ -97,8 +97,12 @@ class PdfCache:
 
     def fetch(self, html: str, target: Path) -> bool:
         """Copy the PDF printed from this page with this setup to target, if there is one; say whether."""
-        cached = self.path(html)
-        if not cached.is_file():
+        return self.fetch_key(self.key(html), target)
+
+    def fetch_key(self, key: str, target: Path) -> bool:
+        """fetch() by the page's key (key()), remembered from a build that had the page."""
+        cached = self.folder / f"{key}.pdf"
+        if len(key) != 64 or not all(char in "0123456789abcdef" for char in key) or not cached.is_file():
             return False
         shutil.copyfile(cached, target)
         return True

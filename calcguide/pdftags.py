@@ -11,12 +11,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pikepdf
+if TYPE_CHECKING:
+    import pikepdf
 
 # Bumped when the finishing changes: the handout cache (calcguide/pdfcache.py) keys on it.
-FINISHING = f"pdftags 1, pikepdf {pikepdf.__version__}"
+# pikepdf is loaded when a PDF is finished (a tenth of a build's start-up, and a build whose handouts are in the
+# PDF cache finishes none); its version is read from its metadata.
+FINISHING = f"pdftags 1, pikepdf {version('pikepdf')}"
 NON_STANDARD_TYPES = {"/Strong": "/Span", "/Em": "/Span"}
 TEXT_SHOWING = {"Tj", "TJ", "'", '"'}
 PATH_CONSTRUCTION = {"m", "l", "c", "v", "y", "h", "re"}
@@ -33,6 +38,8 @@ class PdfMetadata:
 
 
 def _artifact(instructions: list) -> list:
+    import pikepdf
+
     return [pikepdf.ContentStreamInstruction([pikepdf.Name.Artifact], pikepdf.Operator("BMC")), *instructions,
             pikepdf.ContentStreamInstruction([], pikepdf.Operator("EMC"))]
 
@@ -41,6 +48,8 @@ def mark_untagged_content_as_artifacts(pdf: pikepdf.Pdf) -> int:
     """Wrap each graphics object painted outside any marked-content sequence in /Artifact BMC … EMC: a text-showing
     operator inside its text object, a path from its first construction operator to its painting one, an image.
     Returns how many were wrapped."""
+    import pikepdf
+
     wrapped = 0
     for page in pdf.pages:
         finished, depth, path = [], 0, []
@@ -69,6 +78,8 @@ def mark_untagged_content_as_artifacts(pdf: pikepdf.Pdf) -> int:
 
 
 def map_non_standard_structure_types(pdf: pikepdf.Pdf) -> None:
+    import pikepdf
+
     tree = pdf.Root.get("/StructTreeRoot")
     if tree is not None:
         role_map = tree.get("/RoleMap") or pikepdf.Dictionary()
@@ -80,6 +91,8 @@ def map_non_standard_structure_types(pdf: pikepdf.Pdf) -> None:
 
 def describe_links(pdf: pikepdf.Pdf) -> int:
     """Give each link annotation without one an alternate text: the address it leads to."""
+    import pikepdf
+
     described = 0
     for page in pdf.pages:
         for annotation in page.get("/Annots", []):
@@ -93,6 +106,8 @@ def describe_links(pdf: pikepdf.Pdf) -> int:
 
 
 def write_metadata(pdf: pikepdf.Pdf, metadata: PdfMetadata) -> None:
+    import pikepdf
+
     pdf.Root.Lang = pikepdf.String(metadata.lang)
     with pdf.open_metadata(set_pikepdf_as_editor=False) as xmp:
         xmp["dc:title"] = metadata.title
@@ -107,6 +122,8 @@ def write_metadata(pdf: pikepdf.Pdf, metadata: PdfMetadata) -> None:
 
 def finish(path: Path, metadata: PdfMetadata) -> None:
     """Finish a PDF printed by Chromium, in place."""
+    import pikepdf
+
     with pikepdf.open(path, allow_overwriting_input=True) as pdf:
         mark_untagged_content_as_artifacts(pdf)
         map_non_standard_structure_types(pdf)

@@ -30,7 +30,7 @@ from .content.regular import check_tree
 from .csp import OurScripts, offline_policy, with_policy_meta, write_nginx_csp
 from .failure import StageFailure, describe
 from .deployment import PublishSettings
-from .handout import copy_handouts, write_handouts
+from .handout import copy_handouts, handout_keys, write_handouts
 from .layout import Layout  # noqa: F401 - where the build reads and writes, named here too
 from .incremental import LiveState, html_path, page_shape, pages_to_rebuild, patch_index, sync
 from .package import SHIM, write_offline_bundle
@@ -40,11 +40,18 @@ from .catalogue import Catalogue, load_catalogue
 from .pages import RenderedLanguage, plan_pages
 from .redirects import (Redirect, moved_errors, plan_redirects, shared_address_errors, write_nginx_redirects,
                         write_redirect_pages)
-from .render import render
-from .search import MKDOCS_INDEX, enrich_search_index
+from .keptcache import InputsSnapshot, KeptEntries
+from .render import kept_fragments, render
+from .search import MKDOCS_INDEX, enrich_search_index, kept_search_fields
 from .site import build_language, docs_problems, mkdocs_input, prune_unused_assets, read_base_config, write_language_chooser
 from .templatecache import bytecode_cache
 from .verdicts import FILE as VERDICTS_FILE, Verdicts
+
+# In the work folder, kept between full builds: calcguide/render.py's kept_fragments, calcguide/search.py's
+# kept_search_fields.
+FRAGMENTS_FILE = "fragments.json"
+DOCUMENTS_FILE = "documents.pickle"  # calcguide/content/loader.py's DocumentCache.kept
+SEARCH_FIELDS_FILE = "search-fields.json"
 
 
 @dataclass
@@ -85,6 +92,16 @@ class BuildContext:
     # What reading each built page found, remembered between full builds (calcguide/verdicts.py).
     verdicts: Verdicts | None = None
     ours: OurScripts | None = None  # the inline scripts our templates write, rendered once per build
+    # Each content text's fragment, remembered between full builds (calcguide/render.py's kept_fragments; the
+    # preview keeps its own in memory).
+    fragments: KeptEntries[list] | None = None
+    # Each content file's reading and validation, likewise (calcguide/content/loader.py's DocumentCache.kept).
+    documents: DocumentCache | None = None
+    search_fields: KeptEntries[dict[str, str]] | None = None  # each section's, likewise (calcguide/search.py)
+    handout_keys: KeptEntries[str] | None = None  # the printed pages' keys, likewise (calcguide/handout.py)
+    # What every kept cache's salt is taken from: the inputs as the full build found them when it started
+    # (calcguide/keptcache.py); None for the preview, which keeps its caches in memory.
+    snapshot: InputsSnapshot | None = None
     # Given the staged site/ and dist/ of a full build just before they are swapped in (build.py reads what it
     # publishes there, for the up-to-date check).
     staged: Callable[[dict[str, Path]], None] = lambda folders: None
@@ -112,14 +129,16 @@ class Stage:
 
 def validate(layout: Layout, settings: PublishSettings | None = None,
              warn: Callable[[str], None] = lambda message: None,
-             documents: DocumentCache | None = None) -> tuple[Guide, Catalogue]:
+             documents: DocumentCache | None = None,
+             base_config: Callable[[], dict[str, Any]] | None = None) -> tuple[Guide, Catalogue]:
     """Content and interface strings, validated (also `build.py check`); docs/ and templates/ hold only regular
     files (a link to /proc/self/environ under docs/ would be copied into the site). Then what a public release
     still lacks (calcguide/release.py): errors in a release build (`settings.release`), warnings (`warn`) in an
     everyday one (none without `settings`). `documents`: the files read and validated by an earlier load (the
-    preview's), read again only if they changed."""
+    preview's), read again only if they changed. `base_config`: gives mkdocs.yml as the build read it."""
     errors = check_tree(layout.project / "docs", "docs") + check_tree(layout.project / "templates", "templates")
-    if errors or (errors := docs_problems(layout.project)):
+    has_config = (layout.project / "mkdocs.yml").is_file()
+    if errors or (errors := docs_problems(layout.project, base_config() if base_config and has_config else None)):
         raise ContentErrors(placed_in(errors, layout.project))
     # Each message names its file from where the editor stands (content/treatments/x.yml:12:5: …).
     try:
@@ -144,7 +163,7 @@ def validate(layout: Layout, settings: PublishSettings | None = None,
         for problem in problems:
             warn(f"not ready for release: {problem.for_editor()}")
         # A page whose shown content changed while its date did not move (calcguide/reviewed.py).
-        changed = placed_in(review_problems(guide, layout.content_dir), layout.content_dir)
+        changed = placed_in(review_problems(guide, layout.content_dir, documents), layout.content_dir)
         if changed and settings.release:
             raise ContentErrors(changed)
         for problem in changed:
@@ -154,15 +173,20 @@ def validate(layout: Layout, settings: PublishSettings | None = None,
 
 def _validate(context: BuildContext) -> None:
     if live := context.live:  # the preview shows no release or review warnings: not worked out for it
-        context.guide, context.catalogue = validate(context.layout, None, context.warn, live.documents)
+        context.guide, context.catalogue = validate(context.layout, None, context.warn, live.documents,
+                                                    lambda: context.base_config)
         return
-    context.guide, context.catalogue = validate(context.layout, context.settings, context.warn)
+    context.documents = DocumentCache.kept(context.layout.work_dir / DOCUMENTS_FILE, context.snapshot.salt())
+    context.guide, context.catalogue = validate(context.layout, context.settings, context.warn, context.documents,
+                                                lambda: context.base_config)
 
 
 def _render(context: BuildContext) -> None:
     layout = context.layout
+    if not context.live:
+        context.fragments = kept_fragments(layout.work_dir / FRAGMENTS_FILE, context.snapshot)
     context.rendered = render(context.guide, context.catalogue, layout.project, layout.work_dir / "docs",
-                              bytecode_cache(layout.work_dir), context.settings)
+                              bytecode_cache(layout.work_dir), context.settings, context.fragments)
 
 
 def _mkdocs(context: BuildContext) -> None:
@@ -221,12 +245,16 @@ def build_in_processes(jobs: dict[str, tuple]) -> dict[str, float]:
 
 
 def _search(context: BuildContext) -> None:
+    if not context.live:
+        context.search_fields = kept_search_fields(context.layout.work_dir / SEARCH_FIELDS_FILE,
+                                                   context.snapshot.salt())
     for lang in context.built:
         if context.live:  # the rebuilt pages' sections into the last build's index
             written = context.site / lang / MKDOCS_INDEX
             index = patch_index(context.live, lang, json.loads(written.read_text(encoding="utf-8")))
             written.write_text(json.dumps(index), encoding="utf-8")
-        enrich_search_index(context.site / lang, context.guide, context.rendered[lang], context.catalogue)
+        enrich_search_index(context.site / lang, context.guide, context.rendered[lang], context.catalogue,
+                            context.search_fields)
 
 
 def _prune(context: BuildContext) -> None:
@@ -277,7 +305,8 @@ def _our_scripts(context: BuildContext) -> OurScripts:
 def _verdicts(context: BuildContext) -> Verdicts | None:
     """The remembered verdicts of a full build (the preview checks the pages it rebuilt, and keeps none)."""
     if context.verdicts is None and not context.live:
-        context.verdicts = Verdicts(context.layout.work_dir / VERDICTS_FILE, _our_scripts(context).key)
+        context.verdicts = Verdicts(context.layout.work_dir / VERDICTS_FILE, _our_scripts(context).key,
+                                    context.snapshot.salt())
     return context.verdicts
 
 
@@ -288,14 +317,34 @@ def _scripts_of(context: BuildContext) -> Callable[[str], list[str]]:
     return lambda html: verdicts.remember("scripts", html, lambda: inline_scripts(html))
 
 
-def _save_verdicts(context: BuildContext) -> None:
-    if context.verdicts is not None:
-        context.verdicts.save()
+def _save_kept(context: BuildContext) -> None:
+    """What the stages that ran worked out, for the next build: each entry is keyed by what shapes it, so even a
+    failed build's entries are right; kept only when every input is still as the build's snapshot found it (else
+    an entry may be made of inputs that no longer are, under their salt). Never raises: a cache that cannot be
+    kept costs the next build its work, and must not replace this build's own outcome or message."""
+    try:
+        if context.snapshot is None or not context.snapshot.still_holds():
+            return
+        if context.verdicts is not None:
+            context.verdicts.save()
+        for kept in (context.fragments, context.search_fields, context.handout_keys):
+            if kept is not None:
+                kept.save()
+        if context.documents is not None:
+            context.documents.save(context.layout.work_dir / DOCUMENTS_FILE, context.snapshot.salt())
+    except Exception:  # noqa: BLE001 - see above
+        pass
 
 
 def _pdf(context: BuildContext) -> None:
     layout = context.layout
-    write_handouts(context.guide, context.catalogue, layout.project, layout.work_dir, context.dist, context.settings)
+    # The pages are made of the documents this build read (not of content/ as it is now), templates/, docs/, the
+    # code and settings: their keys are remembered by those.
+    read = context.documents.used_digest() if context.documents is not None else None
+    pages_salt = context.snapshot.salt("templates", "docs", "mkdocs.yml", "settings", extra=read) if read else None
+    context.handout_keys = handout_keys(layout.work_dir, pages_salt)
+    write_handouts(context.guide, context.catalogue, layout.project, layout.work_dir, context.dist, context.settings,
+                   context.fragments, context.handout_keys)
     copy_handouts(context.dist, context.site)  # every page links them, on the server as in the bundle
     # A printed product over its page budget: an error in a release, a located warning in an everyday build.
     problems = placed_in(budget_problems(context.guide, context.catalogue, context.dist, layout.content_dir,
@@ -373,9 +422,11 @@ def run_stages(layout: Layout, names: tuple[str, ...] | None = None, timings: Ti
     with work_folder_lock(layout.work_dir) as work_lock:
         recover([layout.site_dir, layout.dist_dir])
         staging = live.folder if live else Path(tempfile.mkdtemp(prefix="output-", dir=layout.work_dir))
-        context = BuildContext(layout, staging, timings, previous_inputs, parallel=parallel,
-                               settings=settings or PublishSettings(), warn=warn, work_lock=work_lock, live=live,
-                               staged=staged)
+        settings = settings or PublishSettings()
+        # Before anything is read: what the kept caches of a full build are salted with.
+        snapshot = None if live else InputsSnapshot.take(layout.project, layout.content_dir, repr(settings))
+        context = BuildContext(layout, staging, timings, previous_inputs, parallel=parallel, settings=settings,
+                               warn=warn, work_lock=work_lock, live=live, staged=staged, snapshot=snapshot)
         try:
             context.dist.mkdir(parents=True, exist_ok=bool(live))
             for stage in STAGES:
@@ -391,7 +442,7 @@ def run_stages(layout: Layout, names: tuple[str, ...] | None = None, timings: Ti
                 live.good = False  # its output is half new: the next rebuild builds everything
             raise
         finally:
-            _save_verdicts(context)  # once, with what the stages that ran found (a verdict is keyed by the page)
+            _save_kept(context)  # once, with what the stages that ran found
             if not live:
                 shutil.rmtree(staging, ignore_errors=True)
     return context

@@ -3,16 +3,14 @@ counted, and each product over its budget as one error located at the budget it 
 must not silently take the handout from three pages to four."""
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import io
-import json
-import os
 from importlib.metadata import version
 from pathlib import Path
 
 from .catalogue import Catalogue
 from .content import LANGS, ContentError, Guide, SourceFile
+from .keptcache import list_of_texts, read_kept, write_kept
 
 SITE_FILE = "site.yml"
 
@@ -30,26 +28,15 @@ def printed_pages(pdf: Path, cache: Path | None = None) -> list[str]:
     if cache is not None:
         key = hashlib.sha256(EXTRACTION.encode() + b"\0" + data).hexdigest()
         remembered = cache / f"{key}.pages.json"
-        try:
-            pages = json.loads(remembered.read_text(encoding="utf-8"))
-        except (OSError, ValueError, RecursionError):
-            pages = None  # not read before, or a record cut short or nested past Python's limit: read the PDF
-        # Only what this function writes, a list of page texts: a record of another shape (null, {"a": 1}, which
-        # would count as one page) is read again from the PDF.
-        if isinstance(pages, list) and all(isinstance(text, str) for text in pages):
+        # Only what this function writes, a list of page texts: a record cut short, nested past Python's limit or
+        # of another shape (null, {"a": 1}, which would count as one page) is read again from the PDF.
+        if (pages := read_kept(remembered, list_of_texts)) is not None:
             return pages
     from pypdf import PdfReader  # loaded only when a PDF is new: it is a tenth of a second of start-up
 
     pages = [page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages]  # the bytes keyed
     if remembered is not None:
-        staged = remembered.with_name(f".{remembered.name}.{os.getpid()}")
-        try:
-            cache.mkdir(parents=True, exist_ok=True)
-            staged.write_text(json.dumps(pages), encoding="utf-8")
-            os.replace(staged, remembered)  # whole or absent
-        except OSError:  # a folder in its place, a full disk: a cache, so the next build reads the PDF again
-            with contextlib.suppress(OSError):
-                staged.unlink(missing_ok=True)
+        write_kept(remembered, pages)  # whole or absent; one that cannot be written is read from the PDF next time
     return pages
 
 

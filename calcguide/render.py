@@ -28,6 +28,7 @@ from .placeholders import FragmentTable, write_tables
 from .content.crosscheck import texts_in
 from .content.references import PartialDate
 from .typography import plain_text, proper_nouns
+from .keptcache import InputsSnapshot, KeptEntries
 
 LINE_BREAKS = re.compile(r"[ \t\r\n]+")
 
@@ -48,7 +49,7 @@ class _PageEnvironment(jinja2.Environment):
 
 
 # Rendered fragments by what shapes them (Renderer._fragments); the last few shapes only, so memory stays bounded.
-# A content text's key: (text, language, without citations, page folder); a plain value's: (text, language, PLAIN).
+# A content text's key: (text, language, "cited" or "uncited", page folder); a plain value's: (text, language, PLAIN).
 _FRAGMENTS: dict[str, dict[tuple, Fragment]] = {}
 PLAIN = "\0plain"  # in place of a page folder, which never holds a NUL
 
@@ -70,7 +71,8 @@ class Renderer:
     (calcguide/fragments.py); calcguide/placeholders.py swaps them back once MkDocs has made the page."""
 
     def __init__(self, guide: Guide, catalogue: Catalogue, templates_dir: Path,
-                 bytecode_cache: jinja2.BytecodeCache | None = None, settings: PublishSettings | None = None):
+                 bytecode_cache: jinja2.BytecodeCache | None = None, settings: PublishSettings | None = None,
+                 kept: KeptEntries[list] | None = None):
         self.guide = guide
         self.catalogue = catalogue
         self.settings = settings or PublishSettings()
@@ -85,10 +87,13 @@ class Renderer:
         # template, and the proper nouns of the whole guide (a French text's first word keeps its capital after a
         # colon when the guide writes it with one inside a sentence, anywhere). Fragments are kept under it from
         # one render to the next (the preview renders on every save).
-        self._fragments = _fragments_shaped_by(hashlib.sha256("\0".join([
+        self._shape = hashlib.sha256("\0".join([
             repr(guide.references), repr(guide.glossary), repr(catalogue),
             (templates_dir / "reference-tooltip.j2").read_text(encoding="utf-8"),
-            repr(sorted(self._proper_nouns()))]).encode()).hexdigest())
+            repr(sorted(self._proper_nouns()))]).encode()).hexdigest()
+        self._fragments = _fragments_shaped_by(self._shape)
+        # A full build's fragments, kept in the work folder from one build to the next (kept_fragments()).
+        self.kept = kept
         options = dict(loader=jinja2.FileSystemLoader(templates_dir), undefined=jinja2.StrictUndefined,
                        keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
                        bytecode_cache=bytecode_cache)  # compiling the templates was most of this stage
@@ -121,11 +126,8 @@ class Renderer:
         if not value or INERT.fullmatch(value):
             return value
         # A plain fragment depends on its text and the language's abbreviations only (both in the cache's shape).
-        key = (value, self.setting.lang, PLAIN)
-        fragment = self._fragments.get(key)
-        if fragment is None:
-            fragment = self._fragments[key] = plain(value, self.setting)
-        return self.table.add(fragment)
+        setting = self.setting
+        return self.table.add(self._fragment((value, setting.lang, PLAIN), lambda: plain(value, setting)))
 
     def begin(self, page: Page, lang: str, cite: bool = True) -> FragmentTable:
         """Start rendering `page` in `lang`: a fresh table of fragments, and how its texts are set."""
@@ -137,10 +139,26 @@ class Renderer:
 
     def fragment(self, value: str, blocks: bool = True) -> Fragment:
         """A content text of the current page's language, rendered once (cached per language and folder)."""
-        key = (value, self.setting.lang, self.setting.cite is None, self._page_dir)
+        setting = self.setting
+        return self._fragment((value, setting.lang, "uncited" if setting.cite is None else "cited", self._page_dir),
+                              lambda: CONTENT_MARKDOWN.render(value, setting))
+
+    def _fragment(self, key: tuple[str, ...], make: Callable[[], Fragment]) -> Fragment:
+        """The fragment of `key` (a text and what shapes it besides the renderer's shape): from this process's
+        memory, else from the kept fragments of the last build, else made; noted in the kept ones as used."""
         fragment = self._fragments.get(key)
+        if self.kept is None:
+            if fragment is None:
+                fragment = self._fragments[key] = make()
+            return fragment
+        # The text, last, is the only part that may hold a NUL: the parts before it are read from the left. Kept by
+        # its digest: the file is rewritten every build, and the full texts made it 3.5 MB ("surrogatepass": a
+        # text may hold a lone surrogate).
+        name = hashlib.sha256("\0".join((self._shape, *reversed(key))).encode("utf-8", "surrogatepass")).hexdigest()
         if fragment is None:
-            fragment = self._fragments[key] = CONTENT_MARKDOWN.render(value, self.setting)
+            stored = self.kept.get(name)
+            fragment = self._fragments[key] = Fragment(*stored) if stored is not None else make()
+        self.kept.put(name, [fragment.html, fragment.inline, fragment.text, fragment.blocks, fragment.after_colon])
         return fragment
 
     # --- filters and globals (they read the current page and language from the template context) ----------
@@ -333,14 +351,31 @@ def _write_if_changed(path: Path, text: str) -> None:
         path.write_text(text, encoding="utf-8")
 
 
+def kept_fragments(path: Path, snapshot: InputsSnapshot) -> KeptEntries[list]:
+    """The fragments of a full build, kept in `path` between builds. Each is keyed by the digest of its text,
+    language, citations or none, page folder and the renderer's shape (references, glossary, catalogue, proper
+    nouns); salted with what else might shape it: the build's code and packages (the Markdown reader, the
+    sanitiser, Python's Unicode tables), every template (a tooltip template may import another) and the build's
+    settings (public address, release, the day), as the build's snapshot of its inputs found them."""
+    return KeptEntries(path, snapshot.salt("templates", "settings"), _fragment_well_formed)
+
+
+def _fragment_well_formed(entry: object) -> bool:
+    """What Renderer._fragment keeps: a Fragment's fields, in order."""
+    return (isinstance(entry, list) and len(entry) == 5 and isinstance(entry[3], bool)
+            and all(isinstance(entry[index], str) for index in (0, 1, 2, 4)))
+
+
 def render(guide: Guide, catalogue: Catalogue, project: Path, out_dir: Path,
            bytecode_cache: jinja2.BytecodeCache | None = None,
-           settings: PublishSettings | None = None) -> dict[str, RenderedLanguage]:
+           settings: PublishSettings | None = None,
+           kept: KeptEntries[list] | None = None) -> dict[str, RenderedLanguage]:
     """Render both languages into out_dir/<lang>/, with the hand-made docs/ (assets, pages) copied alongside,
-    and the reference list as RIS and BibTeX files (MkDocs copies them to the site)."""
+    and the reference list as RIS and BibTeX files (MkDocs copies them to the site). `kept`: the fragments of
+    the last full build (kept_fragments())."""
     from .export import export_files
 
-    renderer = Renderer(guide, catalogue, project / "templates", bytecode_cache, settings)
+    renderer = Renderer(guide, catalogue, project / "templates", bytecode_cache, settings, kept)
     rendered = {}
     for lang in LANGS:
         docs_dir = out_dir / lang

@@ -18,8 +18,9 @@ from typing import Annotated, Any
 
 from pydantic import StringConstraints
 
-from .content import (CONTENT_FILES, TREATMENTS_DIR, ContentError, Guide, Id, Model, SourceFile, cited_ids,
-                      page_last_reviewed, validate_model)
+from .content import (CONTENT_FILES, TREATMENTS_DIR, ContentError, Guide, Id, Model, SourceFile, model_of,
+                      cited_ids, load_document, page_last_reviewed)
+from .content.loader import DocumentCache
 
 RECORD_FILE = "reviewed.yml"
 Fingerprint = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{16}$")]
@@ -161,20 +162,19 @@ def _page_file(page: str, guide: Guide) -> str | None:
                  and "last_reviewed" in type(getattr(guide, content_file.field)).model_fields), None)
 
 
-def read_record(content_dir: Path) -> tuple[ReviewRecord | None, SourceFile, list[ContentError]]:
-    source = SourceFile(content_dir / RECORD_FILE, content_dir)
+def read_record(content_dir: Path, documents: DocumentCache | None = None
+                ) -> tuple[ReviewRecord | None, SourceFile, list[ContentError]]:
+    """The record, read and validated (or kept in `documents` from a reading of the same bytes)."""
     if not (content_dir / RECORD_FILE).exists():
-        return None, source, []
-    if errors := source.read():
-        return None, source, errors
-    record, errors = validate_model(source, ReviewRecord, source.data)
-    return record, source, errors
+        return None, SourceFile(content_dir / RECORD_FILE, content_dir), []
+    return load_document(content_dir / RECORD_FILE, ReviewRecord, content_dir, cache=documents)
 
 
-def review_problems(guide: Guide, content_dir: Path) -> list[ContentError]:
+def review_problems(guide: Guide, content_dir: Path, documents: DocumentCache | None = None) -> list[ContentError]:
     """Every page whose shown content changed since its recorded review, located at the date to move (or at its
-    record when the date moved but the new review is not recorded)."""
-    record, source, errors = read_record(content_dir)
+    record when the date moved but the new review is not recorded). `documents`: the files as the guide's load
+    read them (calcguide/content/loader.py), so that none is read twice."""
+    record, source, errors = read_record(content_dir, documents)
     if errors:
         return errors
     if record is None:
@@ -182,7 +182,11 @@ def review_problems(guide: Guide, content_dir: Path) -> list[ContentError]:
             "there is no record of what each page showed at its review; run `build.py reviewed` once the pages "
             "are reviewed"))]
     problems = []
-    for page, current in fingerprints(guide).items():
+    # What each page shows, from the guide alone: kept with the documents it was made from (a build that runs with
+    # the same content works it out once).
+    shown = (documents.from_all_used("review fingerprints", lambda: fingerprints(guide), _fingerprints_well_formed)
+             if documents is not None else fingerprints(guide))
+    for page, current in shown.items():
         recorded = record.pages.get(page)
         if recorded is None:
             problems.append(source.error(("pages",), (
@@ -204,12 +208,26 @@ def review_problems(guide: Guide, content_dir: Path) -> list[ContentError]:
                        "set the last_reviewed of a page it draws from to the day you did")
                    + f" or name {page!r} in a new entry of changes.yml, and run `build.py reviewed`")
         if own:
-            own_source = SourceFile(content_dir / own, content_dir)
-            own_source.read()
-            problems.append(own_source.error(("last_reviewed",), message))
+            problems.append(_source_of(own, content_dir, documents).error(("last_reviewed",), message))
         else:
             problems.append(source.error(("pages", page), message))
     return problems
+
+
+def _fingerprints_well_formed(value: Any) -> bool:
+    return isinstance(value, dict) and all(
+        isinstance(page, str) and isinstance(files, dict)
+        and all(isinstance(file, str) and isinstance(fingerprint, str) for file, fingerprint in files.items())
+        for page, files in value.items())
+
+
+def _source_of(name: str, content_dir: Path, documents: DocumentCache | None) -> SourceFile:
+    """A content file's source with its lines, as the guide's load read it when `documents` kept it."""
+    if documents is None:
+        source = SourceFile(content_dir / name, content_dir)
+        source.read()
+        return source
+    return load_document(content_dir / name, model_of(name), content_dir, cache=documents)[1]
 
 
 def record_reviews(guide: Guide, content_dir: Path) -> list[ContentError]:

@@ -32,6 +32,7 @@ mkdocs.yml.
 from __future__ import annotations
 
 import functools
+import hashlib
 import html
 import json
 import re
@@ -44,6 +45,7 @@ from .catalogue import Catalogue
 from .content import LANGS, Guide
 from .content.safety import Safety
 from .content.schema import Treatment
+from .keptcache import KeptEntries
 from .pages import RenderedLanguage
 
 # MkDocs' search plugin writes the index as JSON; the search stage turns it into the one index file each language
@@ -183,22 +185,33 @@ def page_keywords(language: RenderedLanguage, catalogue: Catalogue) -> dict[str,
 PAGE_BOOST = {"treatment": 2.0, "safety": 2.0, "references": 0.5, "glossary": 0.5, "whats-new": 0.25, "about": 0.5}
 
 
-def enrich_search_index(language_site: Path, guide: Guide, language: RenderedLanguage, catalogue: Catalogue) -> None:
+def enrich_search_index(language_site: Path, guide: Guide, language: RenderedLanguage, catalogue: Catalogue,
+                        kept: KeptEntries[dict[str, str]] | None = None) -> None:
     """Turn the index MkDocs wrote for one language's site (site/<lang>/) into the one index file it ships, with the
-    keyword and synonym fields and the boost of each section, and write the search worker that loads it."""
+    keyword and synonym fields and the boost of each section, and write the search worker that loads it. `kept`:
+    the sections' fields of the last full build (kept_search_fields())."""
     mkdocs_index = language_site / MKDOCS_INDEX
     index = json.loads(mkdocs_index.read_text(encoding="utf-8"))
     splitter = WordSplitter(index["config"]["separator"])
     rings = synonym_rings(guide, language.lang)
     keywords_of_page = page_keywords(language, catalogue)
     boost_of_page = {page.url(language.lang): PAGE_BOOST[page.kind] for page in language.pages if page.kind in PAGE_BOOST}
-    fields_of = _fields_shaped_by(repr((rings, index["config"]["separator"])))
+    shape = repr((rings, index["config"]["separator"]))
+    fields_of = _fields_shaped_by(shape)
     for document in index["docs"]:
         page = document["location"].split("#")[0]
         own_words = tuple(keywords_of_page.get(document["location"], []))
         key = (document.get("title", ""), document.get("text", ""), own_words)
-        if (fields := fields_of.get(key)) is None:
-            fields = fields_of[key] = extra_fields(document, list(own_words), rings, splitter)
+        # In this process's memory, else in what the last full build kept, else worked out.
+        name = hashlib.sha256(json.dumps([shape, *key]).encode()).hexdigest() if kept is not None else ""
+        fields = fields_of.get(key)
+        if fields is None and kept is not None:
+            fields = kept.get(name)
+        if fields is None:
+            fields = extra_fields(document, list(own_words), rings, splitter)
+        fields_of[key] = fields
+        if kept is not None:
+            kept.put(name, fields)  # used by this build: kept for the next
         document.update(fields)
         if page in boost_of_page:
             document["boost"] = boost_of_page[page]
@@ -220,6 +233,18 @@ def _fields_shaped_by(shape: str) -> dict[tuple[str, str, tuple[str, ...]], dict
             del _FIELDS[next(iter(_FIELDS))]
         _FIELDS[shape] = {}
     return _FIELDS[shape]
+
+
+def kept_search_fields(path: Path, salt: str | None) -> KeptEntries[dict[str, str]]:
+    """Each section's extra fields, kept in `path` between full builds, keyed by the section's title, text and page
+    keywords and the shape (synonym rings, separator), salted (`salt`, calcguide/keptcache.py's InputsSnapshot) with
+    the build's code and packages (Python's Unicode tables fold the words)."""
+    return KeptEntries(path, salt, _fields_well_formed)
+
+
+def _fields_well_formed(fields: object) -> bool:
+    return isinstance(fields, dict) and all(name in ("keywords", "related") and isinstance(words, str)
+                                            for name, words in fields.items())
 
 
 def extra_fields(document: dict, own_words: list[str], rings: list[SynonymRing],

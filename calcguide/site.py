@@ -114,17 +114,18 @@ def language_config(base: dict[str, Any], project: Path, guide: Guide, catalogue
 CODE_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".js", ".mjs", ".svg", ".xml", ".xsl", ".wasm"})
 
 
-def docs_problems(project: Path) -> list[Any]:
+def docs_problems(project: Path, base: dict[str, Any] | None = None) -> list[Any]:
     """docs/ is code, reviewed as code: it holds no page, script or picture that mkdocs.yml does not name
     (`extra_javascript`, `extra_css`, `theme.favicon`, `theme.logo`), and no file at the path of a file of the theme
-    (Material's assets, our theme overrides) or of one the build writes, which it would replace."""
+    (Material's assets, our theme overrides) or of one the build writes, which it would replace. `base`: mkdocs.yml
+    as the build read it (read here if not given)."""
     from material import templates as material_templates
 
     from .content import ContentError
 
     if not (project / "mkdocs.yml").is_file():
         return []  # no site to build (a test that prints handouts alone); MkDocs would say so
-    base = read_base_config(project)
+    base = base if base is not None else read_base_config(project)
     theme = base.get("theme", {})
     named = {str(item if isinstance(item, str) else item.get("path", "")) for key in ("extra_javascript", "extra_css")
              for item in base.get(key, [])} | {theme.get("favicon"), theme.get("logo")}

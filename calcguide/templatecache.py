@@ -7,6 +7,10 @@ delimiters, extensions, autoescape…), the filters the optimizer may have folde
 and Material — was left out, so a cache warmed under other options returned stale output. Here the key holds
 all of it: anything that could change the compiled code gives another key, and the output is always the same as
 without the cache.
+
+Loading a cached template runs what the file holds (Jinja unpickles its checksum and unmarshals the code), and the
+work folder may be inside the repository: a file is loaded only when signed with this user's key
+(calcguide/keptcache.py's `sign` and `verified`); any other, or none without a key, is compiled again.
 """
 from __future__ import annotations
 
@@ -21,6 +25,8 @@ from typing import Any
 import jinja2
 from jinja2.bccache import Bucket
 from mkdocs.plugins import BasePlugin
+
+from .keptcache import sign, verified, write_kept_bytes
 
 # Environment attributes that the compiler reads.
 COMPILE_OPTIONS = ("block_start_string", "block_end_string", "variable_start_string", "variable_end_string",
@@ -94,6 +100,18 @@ class KeyedBytecodeCache(jinja2.FileSystemBytecodeCache):
         bucket = Bucket(environment, key, self.get_source_checksum(source))
         self.load_bytecode(bucket)
         return bucket
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        try:
+            data = verified(Path(self._get_cache_filename(bucket)).read_bytes())
+        except OSError:  # none yet, a folder in its place, unreadable: compiled again
+            return
+        if data is not None:  # unsigned, or not by this user: never loaded
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        if (signed := sign(bucket.bytecode_to_string())) is not None:
+            write_kept_bytes(Path(self._get_cache_filename(bucket)), signed)
 
 
 def bytecode_cache(work_dir: Path) -> jinja2.BytecodeCache:

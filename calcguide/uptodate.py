@@ -18,7 +18,6 @@ The imports here are light on purpose: a build with nothing to do must not pay f
 """
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -31,6 +30,7 @@ from pathlib import Path
 from typing import Iterable
 
 from .deployment import PublishSettings
+from .keptcache import read_kept, write_kept
 from .pdfcache import CHROMIUM, printing_machine
 
 RECORD = "up-to-date.json"
@@ -83,24 +83,17 @@ def input_digest(project: Path, content: Path, outputs: dict[str, Path], setting
         "folders": {name: str(path) for name, path in sorted(outputs.items())},
         "environment": {name: os.environ.get(name) for name in READ_VARIABLES},
         "python": [sys.version, sys.executable, sys.flags.isolated],
-        "packages": _installed_packages(),
+        "packages": installed_packages(),
         "printing": printing_machine(pdf_cache, CHROMIUM),
-        "content": _tree_digest(content),
-        "templates": _tree_digest(project / "templates"),
-        "docs": _tree_digest(project / "docs"),
-        "mkdocs.yml": _tree_digest(project / "mkdocs.yml"),
-        "build.py": _tree_digest(project / "build.py"),
-        "code": _tree_digest(code, skip=("__pycache__",)),
-        "vendored": {name: _tree_digest(project / name) for name in VENDORED},
+        "content": tree_digest(content),
+        "templates": tree_digest(project / "templates"),
+        "docs": tree_digest(project / "docs"),
+        "mkdocs.yml": tree_digest(project / "mkdocs.yml"),
+        "build.py": tree_digest(project / "build.py"),
+        "code": tree_digest(code, skip=("__pycache__",)),
+        "vendored": {name: tree_digest(project / name) for name in VENDORED},
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
-
-
-def code_digest() -> str:
-    """The build's code and the packages it runs on: what a cache of the build's own verdicts is keyed by
-    (calcguide/verdicts.py)."""
-    return hashlib.sha256(json.dumps([_tree_digest(CODE, skip=("__pycache__",)), _installed_packages(),
-                                      sys.version]).encode()).hexdigest()
 
 
 def output_manifest(outputs: dict[str, Path]) -> dict[str, str]:
@@ -115,12 +108,12 @@ def output_manifest(outputs: dict[str, Path]) -> dict[str, str]:
 
 def last_build(work_dir: Path) -> LastBuild | None:
     """The record of the last build that published, if there is one this version can read."""
+    data = read_kept(work_dir / RECORD, lambda value: isinstance(value, dict))
     try:
-        data = json.loads((work_dir / RECORD).read_text(encoding="utf-8"))
-        record = LastBuild(**data)
-    except (OSError, ValueError, TypeError, RecursionError):  # RecursionError: "[[[[…" nested past Python's limit
+        record = LastBuild(**data) if data is not None else None
+    except TypeError:  # other fields than this version's
         return None
-    return record if record.version == RECORD_VERSION and _well_formed(record) else None
+    return record if record is not None and record.version == RECORD_VERSION and _well_formed(record) else None
 
 
 def _well_formed(record: LastBuild) -> bool:
@@ -166,17 +159,11 @@ def remember(work_dir: Path, inputs: str, manifest: dict[str, str], warnings: It
     output under this build's inputs) and what it told; written whole or not at all (an OSError leaves no stray
     file, and no record: the next build runs whole)."""
     record = LastBuild(inputs, manifest, list(warnings), list(summary))
-    staged = work_dir / f".{RECORD}.{os.getpid()}"
-    try:
-        staged.write_text(json.dumps(asdict(record)), encoding="utf-8")
-        os.replace(staged, work_dir / RECORD)
-    except OSError:
-        with contextlib.suppress(OSError):
-            staged.unlink(missing_ok=True)
+    if not write_kept(work_dir / RECORD, asdict(record)):
         forget(work_dir)
 
 
-def _installed_packages() -> list[str]:
+def installed_packages() -> list[str]:
     """The names of the package metadata folders on Python's path (name and version: `mkdocs-1.6.1.dist-info`)
     and their times (a reinstall of the same version shows), and the path itself."""
     found: list[str] = []
@@ -192,7 +179,7 @@ def _installed_packages() -> list[str]:
     return sorted(found)
 
 
-def _tree_digest(path: Path, skip: tuple[str, ...] = ()) -> str:
+def tree_digest(path: Path, skip: tuple[str, ...] = ()) -> str:
     """The digest of a file, or of a folder's file names and bytes; "absent" when there is nothing there."""
     if not path.exists() and not path.is_symlink():
         return "absent"

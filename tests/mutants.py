@@ -65,8 +65,12 @@ PACKAGE = "calcguide/package.py"
 UPTODATE = "calcguide/uptodate.py"
 VERDICTS = "calcguide/verdicts.py"
 PRINTBUDGET = "calcguide/printbudget.py"
+LOADER = "calcguide/content/loader.py"
+RENDER = "calcguide/render.py"
+SEARCH = "calcguide/search.py"
 
 T_SAFETY = "tests/test_safety.py"
+T_KEPT = "tests/test_kept_caches.py"
 T_UNTRUSTED = "tests/test_untrusted_input.py"
 T_PARITY = "tests/test_parity.py"
 T_OUTPUT = "tests/test_output_check.py"
@@ -201,7 +205,7 @@ MUTATIONS: tuple[Mutation, ...] = (
       "            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)", "            pass", T_PUBLISH,
       "-k", "not full_build"),
     # --- uptodate: what a build with nothing to do must have checked ---------------------------------------------
-    m("uptodate: the templates not read", UPTODATE, '        "templates": _tree_digest(project / "templates"),\n', "",
+    m("uptodate: the templates not read", UPTODATE, '        "templates": tree_digest(project / "templates"),\n', "",
       T_UPTODATE),
     m("uptodate: the date ignored", UPTODATE, '        "utc date": now.date().isoformat(),', "", T_UPTODATE),
     m("uptodate: the flags ignored", UPTODATE, '        "flags": flags,\n', "", T_UPTODATE),
@@ -215,10 +219,33 @@ MUTATIONS: tuple[Mutation, ...] = (
     m("verdicts: the page's bytes ignored", VERDICTS, '.encode() + html.encode("utf-8")).hexdigest()',
       ".encode()).hexdigest()", T_VERDICTS),
     m("verdicts: the redirect's target ignored", VERDICTS, "\\0{given!r}\\0", "\\0", T_VERDICTS),
-    m("verdicts: our scripts ignored", VERDICTS, 'f"{code_digest()}\\0{scripts_key}"', 'f"{code_digest()}"',
+    m("verdicts: our scripts ignored", VERDICTS, 'f"{code_salt}\\0{scripts_key}"', 'f"{code_salt}"',
       T_VERDICTS),
     m("printbudget: the PDF's bytes ignored", PRINTBUDGET, 'EXTRACTION.encode() + b"\\0" + data', "EXTRACTION.encode()",
       T_PRINTBUDGET),
+    # --- the caches a build that runs keeps (calcguide/keptcache.py and its users) -----------------------------
+    m("kept documents: the file's bytes ignored", LOADER,
+      "if (entry := self.entries.get(key)) is not None and entry[0] == raw:",
+      "if (entry := self.entries.get(key)) is not None:", T_KEPT),
+    m("kept documents: the review's fingerprints kept whatever the documents", LOADER,
+      "if kept is not None and kept[0] == digest and well_formed(kept[1]):",
+      "if kept is not None and well_formed(kept[1]):", T_KEPT),
+    m("kept fragments: the renderer's shape (references, glossary) ignored", RENDER,
+      '"\\0".join((self._shape, *reversed(key)))', '"\\0".join(("", *reversed(key)))', T_KEPT,
+      markers="slow"),
+    m("kept search fields: the section's text ignored", SEARCH, "json.dumps([shape, *key])",
+      "json.dumps([shape, key[0], key[2]])", T_KEPT, markers="slow"),
+    m("kept documents: unpickled without their signature", LOADER,
+      "            if data is None:  # unsigned, or not by this user: never unpickled\n                return cls()\n",
+      "            data = path.read_bytes() if data is None else data\n", T_KEPT),
+    m("compiled templates: loaded without their signature", TEMPLATECACHE,
+      "            data = verified(Path(self._get_cache_filename(bucket)).read_bytes())",
+      "            data = Path(self._get_cache_filename(bucket)).read_bytes()", T_KEPT),
+    m("kept caches: saved although an input changed during the build", PIPELINE,
+      "if context.snapshot is None or not context.snapshot.still_holds():", "if context.snapshot is None:", T_KEPT,
+      markers="slow"),
+    m("printed pages' keys: by content/ at the end, not by what the build read", PIPELINE,
+      'extra=read) if read else None', 'extra="") if read else None', T_KEPT, markers="slow"),
     # --- pdfcache: what a printed handout depends on ------------------------------------------------------------
     m("pdfcache: the Chromium version ignored", PDFCACHE, '"chromium": _chromium_version(folder, executable), ', "",
       T_PDFCACHE),

@@ -34,7 +34,7 @@ def quick_results(tmp_path_factory: pytest.TempPathFactory) -> dict:
 
 def test_quick_run_measures_cold_warm_and_edited_builds_against_bare_mkdocs(quick_results):
     build = quick_results["build"]["x1"]
-    for which in ("cold", "warm", "edited"):
+    for which in ("cold", "warm", "forced", "edited"):
         assert build[f"ratio_{which}"] == pytest.approx(build[f"{which}_seconds"] / build["bare_mkdocs_seconds"])
     assert {"validate", "render", "mkdocs", "search", "prune", "chooser", "pdf", "bundle", "csp",
             "publish"} <= set(build["stages"])

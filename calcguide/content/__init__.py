@@ -6,7 +6,7 @@ before raising, so an editor sees every problem of a run at once, like a compile
 (YAML with line numbers), `messages` (errors in an editor's words), `crosscheck` (ids and the chart), `loader`.
 """
 from .errors import ContentError, ContentErrors
-from .files import CONTENT_FILES, TREATMENTS_DIR, page_last_reviewed
+from .files import CONTENT_FILES, TREATMENTS_DIR, model_of, page_last_reviewed
 from .loader import load_document, load_guide
 from .messages import validate_model
 from .schema import *  # noqa: F403 - the models are the package's public vocabulary

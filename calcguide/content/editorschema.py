@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from .files import CONTENT_FILES, TREATMENTS_DIR
+from .files import CONTENT_FILES, model_of
 from .schema import Chapter, Treatment
 from .text import Model
 
@@ -201,14 +201,48 @@ def write_schemas(project: Path, catalogue: Any = None) -> list[Path]:
     return written
 
 
+RECORD = "editor-schemas.json"  # in the work folder: what write_editor_schemas wrote, and from what
+
+
+def write_editor_schemas(project: Path, content_dir: Path, work_dir: Path | None = None) -> None:
+    """The JSON Schemas that editors' YAML servers read (schemas/, named on each content file's first line), made
+    again from the models at every run; with the interface words when templates/strings.yml reads. A build
+    (`work_dir`) remembers what it wrote, under the build's code, templates/ and the project's folder (the files
+    are its schemas/) as they were before it read them (calcguide/keptcache.py's InputsSnapshot): with those
+    unchanged and the files as written, they are not made again (a tenth of a second)."""
+    from ..catalogue import load_catalogue
+    from ..keptcache import InputsSnapshot, read_kept, write_kept
+    from ..uptodate import output_manifest
+    from .errors import ContentErrors
+
+    # Taken before anything is read (what the schemas are made of); only by a build, which remembers them.
+    snapshot = InputsSnapshot.take(project, content_dir, "") if work_dir is not None else None
+    salt = snapshot.salt("templates", "project") if snapshot is not None else None
+    record = work_dir / RECORD if work_dir is not None and salt is not None else None
+    outputs = {"schemas": project / SCHEMA_DIR}
+    try:
+        if record is not None and read_kept(record, lambda kept: kept == {"salt": salt,
+                                                                         "files": output_manifest(outputs)}):
+            return
+    except Exception:  # noqa: BLE001 - a link, an unreadable file: in doubt, they are written
+        record = None
+    try:
+        catalogue = load_catalogue(project / "templates")
+    except ContentErrors:
+        catalogue = None  # check reports it; the schemas are written without the page's words
+    write_schemas(project, catalogue)
+    # Remembered only when nothing they are made of changed while they were made.
+    if record is not None and catalogue is not None and snapshot.still_holds():
+        try:
+            write_kept(record, {"salt": salt, "files": output_manifest(outputs)})
+        except Exception:  # noqa: BLE001 - not remembered: the next build writes them again
+            pass
+
+
 def kind_of(relative: str) -> str | None:
     """The kind of the content file at `relative` (its path inside the content folder), or None."""
-    if relative.startswith(f"{TREATMENTS_DIR}/"):
-        return TREATMENT_KIND
-    for entry in CONTENT_FILES:
-        if entry.name == relative:
-            return _kind(entry.model)
-    return None
+    model = model_of(relative)
+    return _kind(model) if model is not None else None
 
 
 def schema_line(project: Path, content_file: Path, kind: str) -> str:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from .schema import (Algorithm, CarePage, Changes, Chapter, Classification, Diseases, EvidenceLevels, Glossary,
                      Leaflet, Moved, References, SiteMeta, SitePage, Summary, Tiers)
-from .schema import Guide
+from .schema import Guide, Treatment
 from .text import Model
 
 TREATMENTS_DIR = "treatments"  # one file per treatment, named after its id
@@ -58,3 +58,10 @@ def page_last_reviewed(guide: "Guide", page_id: str) -> "dt.date":
             own = getattr(getattr(guide, content_file.field), "last_reviewed", None)
             return own if isinstance(own, dt.date) else guide.last_reviewed
     return guide.last_reviewed  # a page made from several files (Safety at a glance): the site-wide date
+
+
+def model_of(relative: str) -> type[Model] | None:
+    """The model of the content file at `relative` (its path inside the content folder), or None."""
+    if relative.startswith(f"{TREATMENTS_DIR}/"):
+        return Treatment
+    return next((entry.model for entry in CONTENT_FILES if entry.name == relative), None)

@@ -1,6 +1,8 @@
 """The loader: every file of content/ read, validated and cross-checked into one `Guide`, or every mistake."""
 from __future__ import annotations
 
+import hashlib
+import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, TypeVar
@@ -12,6 +14,7 @@ from .editorial import check_placeholders, editorial_errors, placeholders_of
 from .errors import ContentError, ContentErrors
 from .files import CONTENT_FILES, TREATMENTS_DIR
 from .regular import check_tree
+from ..keptcache import sign, verified, write_kept_bytes
 from .messages import Salvaged, salvage, validate_model
 from .parity import check_parity
 from .schema import Guide, Treatment
@@ -35,6 +38,79 @@ class DocumentCache:
     # What the checks that read one source alone found in it (its parity report, its placeholders), by check and
     # source, kept while the source is: a cached document keeps its source, a changed file gets a new one.
     checked: dict[tuple[Callable, int], tuple[SourceFile, Any]] = field(default_factory=dict)
+    used: set[tuple[Path, str, Path, type]] = field(default_factory=set)  # the entries the loads asked for
+    # What was worked out from every document the loads asked for, by name: (the digest of those documents, it).
+    derived: dict[str, tuple[str, Any]] = field(default_factory=dict)
+
+    def from_all_used(self, name: str, work_out: Callable[[], T], well_formed: Callable[[Any], bool]) -> T:
+        """work_out(), which reads nothing but the documents the loads so far asked for (the guide they make, say);
+        kept, under `name`, for the same documents to the byte (when `well_formed` accepts what was kept)."""
+        digest = self.used_digest()
+        kept = self.derived.get(name)
+        if kept is not None and kept[0] == digest and well_formed(kept[1]):
+            return kept[1]
+        value = work_out()
+        self.derived[name] = (digest, value)
+        return value
+
+    def used_digest(self) -> str:
+        """The digest of every document the loads so far asked for, to the byte: what the build read."""
+        digest = hashlib.sha256()
+        for key in sorted(self.used, key=lambda key: (str(key[0]), key[1], str(key[2]), key[3].__qualname__)):
+            raw = self.entries[key][0] if key in self.entries else b"not read"
+            digest.update(repr((str(key[0]), key[1], str(key[2]), key[3].__qualname__, len(raw))).encode() + raw)
+        return digest.hexdigest()
+
+    @classmethod
+    def kept(cls, path: Path, salt: str | None) -> "DocumentCache":
+        """The documents a full build kept in `path` (save()), when they were kept under `salt` (the build's code and
+        packages: calcguide/keptcache.py's InputsSnapshot); else none (and none when `salt` is None).
+
+        Pickle, since a document is pydantic models and a SourceFile, which JSON would have to be taught, and
+        loading them (16 ms for this guide) is what spares a build that runs reading and validating every file
+        again (about 0.2 s). Unpickling runs code named in the file, and the work folder (build/ by default) is
+        inside the repository, where a file can be committed: so the file is unpickled only when it carries this
+        user's signature (calcguide/keptcache.py's `verified`; the key is outside the repository and the work
+        folder). Whatever fails in the unpickling, or a value of another shape, is a miss: every file is read."""
+        if salt is None:
+            return cls()
+        try:
+            data = verified(path.read_bytes())
+            if data is None:  # unsigned, or not by this user: never unpickled
+                return cls()
+            stored = pickle.loads(data)
+        except Exception:  # noqa: BLE001 - every kind of unpickling error (EOF, a class gone, a damaged opcode…)
+            return cls()
+        if not (isinstance(stored, dict) and stored.get("salt") == salt and isinstance(stored.get("entries"), dict)
+                and isinstance(stored.get("checked"), list)):
+            return cls()
+        kept = cls({key: entry for key, entry in stored["entries"].items() if _kept_entry(key, entry)})
+        if isinstance(stored.get("derived"), dict):
+            kept.derived = {name: value for name, value in stored["derived"].items()
+                            if isinstance(name, str) and isinstance(value, tuple) and len(value) == 2
+                            and isinstance(value[0], str)}
+        # What the checks of one source found, with the source they read: one pickle keeps one object once, so the
+        # source here is the kept document's own (checked is keyed by the source's identity).
+        sources = {id(entry[1][1]) for entry in kept.entries.values()}
+        for item in stored["checked"]:
+            if isinstance(item, tuple) and len(item) == 3 and callable(item[0]) and id(item[1]) in sources:
+                kept.checked[(item[0], id(item[1]))] = (item[1], item[2])
+        return kept
+
+    def save(self, path: Path, salt: str | None) -> bool:
+        """The documents the loads since this cache was made asked for, and what the checks of one source found
+        in them, under `salt`, whole or not at all."""
+        entries = {key: entry for key, entry in self.entries.items() if key in self.used}
+        sources = {id(entry[1][1]) for entry in entries.values()}
+        checked = [(check, source, found) for (check, _), (source, found) in self.checked.items()
+                   if id(source) in sources]
+        try:
+            data = pickle.dumps({"salt": salt, "entries": entries, "checked": checked, "derived": self.derived},
+                                protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:  # noqa: BLE001 - a value that does not pickle (RecursionError…): nothing kept
+            return False
+        signed = sign(data) if salt is not None else None
+        return signed is not None and write_kept_bytes(path, signed)
 
     def check(self, check: Callable[[SourceFile], T], source: SourceFile) -> T:
         """check(source), worked out once per source read (`check` reads nothing but the source)."""
@@ -51,11 +127,27 @@ class DocumentCache:
         if isinstance(raw, ContentError):  # missing, a link, a pipe…: told each time, never kept
             return read(raw)
         key = (source.path, source.name, source.tree, model)
+        self.used.add(key)
         if (entry := self.entries.get(key)) is not None and entry[0] == raw:
             return entry[1]
         document = read(raw)
         self.entries[key] = (raw, document)
         return document
+
+
+def _kept_entry(key: object, entry: object) -> bool:
+    """An entry of the shape DocumentCache.load makes: (path, name, tree, model) → (bytes, (the model or None, the
+    source, its errors))."""
+    if not (isinstance(key, tuple) and len(key) == 4 and isinstance(key[0], Path) and isinstance(key[1], str)
+            and isinstance(key[2], Path) and isinstance(key[3], type)):
+        return False
+    if not (isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[0], bytes)
+            and isinstance(entry[1], tuple) and len(entry[1]) == 3):
+        return False
+    value, source, errors = entry[1]
+    return ((value is None or isinstance(value, key[3])) and isinstance(source, SourceFile)
+            and source.path == key[0] and isinstance(errors, list)
+            and all(isinstance(error, ContentError) for error in errors))
 
 
 def load_document(path: Path, model: type[Model], root: Path | None = None,
