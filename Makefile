@@ -23,13 +23,12 @@ serve: $(VENV)/.site-deps node_modules/.site-installed
 # a search run, the benchmark's smoke run) are made once. The longest modules start first (LONGEST_FIRST in
 # tests/conftest.py), in the order --no-loadscope-reorder keeps.
 PARALLEL := --dist loadscope --no-loadscope-reorder
-# `make test` runs one worker more than there are cores: in a fresh clone's CI its two workers kept the two cores
-# busy two thirds of the time and waited the rest (Chromium's page loads, Lighthouse's pauses, servers, builds in
-# subprocesses); the extra worker's tests fill the cores meanwhile. The fast tier computes nearly all the time.
-TEST_WORKERS := $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) + 1 )))
+# One worker per core for `make test` too: a third worker was tried (2026-12-06) to fill the cores while the others
+# wait on Chromium and servers, and a fresh clone's suite took 6 min 43 s with three against 5 min 56 s with two
+# (1 225 tests, machine otherwise idle): the third worker's browsers and builds cost more than the waits it filled.
 
 test: $(VENV)/.test-deps node_modules/.installed system-deps test-system-deps
-	$(PY) -m pytest -n $(TEST_WORKERS) $(PARALLEL)
+	$(PY) -m pytest -n auto $(PARALLEL)
 
 # The tier to run while editing: no browser, no second build (the session builds the sites once, without the
 # PDF handouts); under a minute on two cores.
