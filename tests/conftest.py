@@ -93,6 +93,19 @@ def errors_of(content: Path) -> list[str]:
     return [str(error) for error in caught.value.errors]
 
 
+
+def copy_project_with_minimal_guide(project: Path) -> None:
+    """What the build reads (build.py, mkdocs.yml, the code, templates/, docs/…) copied into a new folder `project`,
+    with the minimal guide as its content/ and the installed node_modules linked, for tests that change or build it."""
+    project.mkdir()
+    for name in ("build.py", "mkdocs.yml", "package-lock.json"):
+        shutil.copy2(PROJECT / name, project)
+    for folder in SOURCES:
+        shutil.copytree(PROJECT / folder, project / folder)
+    shutil.rmtree(project / "content")
+    shutil.copytree(PROJECT / "tests" / "guides" / "minimal", project / "content")
+    (project / "node_modules").symlink_to(PROJECT / "node_modules")
+
 def line_of(path: Path, start: str) -> int:
     """The number of the first line of `path` that starts with `start`."""
     return next(number for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)

@@ -23,7 +23,7 @@ from calcguide.content.loader import DocumentCache, load_guide
 from calcguide.keptcache import SIGNED, KeptEntries, list_of_texts, read_kept, sign, verified, write_kept
 from calcguide.pipeline import DOCUMENTS_FILE, FRAGMENTS_FILE, SEARCH_FIELDS_FILE
 from calcguide.verdicts import FILE as VERDICTS_FILE
-from conftest import PROJECT, SOURCES, replace_in, run_build
+from conftest import PROJECT, copy_project_with_minimal_guide, replace_in, run_build
 
 MINIMAL = PROJECT / "tests" / "guides" / "minimal"
 
@@ -198,14 +198,7 @@ class CopiedProject:
     def __init__(self, root: Path):
         self.root = root
         self.project = root / "project"
-        self.project.mkdir()
-        for name in ("build.py", "mkdocs.yml", "package-lock.json"):
-            shutil.copy2(PROJECT / name, self.project)
-        for folder in SOURCES:
-            shutil.copytree(PROJECT / folder, self.project / folder)
-        shutil.rmtree(self.project / "content")
-        shutil.copytree(MINIMAL, self.project / "content")
-        (self.project / "node_modules").symlink_to(PROJECT / "node_modules")
+        copy_project_with_minimal_guide(self.project)
 
     def build(self, name: str, *flags: str) -> dict[str, str]:
         # This process's own memory of fragments and search fields forgotten: what the work folder kept is read.

@@ -17,9 +17,8 @@ import pytest
 from calcguide import uptodate
 from calcguide.content import editorschema, scaffold
 from calcguide.deployment import PublishSettings
-from conftest import PROJECT, SOURCES, replace_in, run_build
+from conftest import PROJECT, copy_project_with_minimal_guide, replace_in, run_build
 
-MINIMAL = PROJECT / "tests" / "guides" / "minimal"
 NOW = dt.datetime(2026, 12, 6, 12, tzinfo=dt.timezone.utc)
 
 
@@ -328,14 +327,7 @@ class CopiedProject:
     def __init__(self, root: Path):
         self.root = root
         self.project = root / "project"
-        self.project.mkdir()
-        for name in ("build.py", "mkdocs.yml", "package-lock.json"):
-            shutil.copy2(PROJECT / name, self.project)
-        for folder in SOURCES:
-            shutil.copytree(PROJECT / folder, self.project / folder)
-        shutil.rmtree(self.project / "content")
-        shutil.copytree(MINIMAL, self.project / "content")
-        (self.project / "node_modules").symlink_to(PROJECT / "node_modules")
+        copy_project_with_minimal_guide(self.project)
 
     def build(self, *flags: str):
         return run_build("--site-dir", str(self.root / "out" / "site"), "--dist-dir", str(self.root / "out" / "dist"),
