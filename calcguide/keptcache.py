@@ -32,18 +32,36 @@ import json
 import os
 import stat
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Generic, TypeVar
 
 V = TypeVar("V")
 
+PROJECT = Path(__file__).resolve().parents[1]
+# Far above any kept file of a guide within the content limits (this guide's largest, fragments.json, is 3 MB): a
+# file past it is not read, whatever it is.
+MAX_KEPT_BYTES = 256 * 1024 * 1024
+
+
+def read_kept_bytes(path: Path) -> bytes:
+    """The bytes of the kept file at `path`, read only when it is a regular file of a bounded size: a link (a work
+    folder inside the repository can hold a committed one, to /dev/zero or a secret), a named pipe or a device
+    raises OSError, as a missing file does, and is a miss."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    with os.fdopen(descriptor, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_KEPT_BYTES:
+            raise OSError(f"{path} is not a kept file")
+        return handle.read(MAX_KEPT_BYTES + 1)
+
 
 def read_kept(path: Path, well_formed: Callable[[Any], bool]) -> Any | None:
     """The JSON value kept at `path` when it is one `well_formed` accepts; None for anything else (no file, a
     folder, bytes that are not UTF-8 JSON, JSON nested past Python's limit, a value of another shape)."""
     try:
-        value = json.loads(path.read_text(encoding="utf-8"))
+        value = json.loads(read_kept_bytes(path).decode("utf-8"))
     except (OSError, ValueError, RecursionError):  # ValueError: JSON and UTF-8 alike; RecursionError: "[[[[…"
         return None
     try:
@@ -63,16 +81,22 @@ def write_kept(path: Path, value: Any) -> bool:
 
 
 def write_kept_bytes(path: Path, data: bytes) -> bool:
-    """`data` at `path`, whole or not at all (staged beside it, then renamed over it); whether it was written."""
-    staged = path.with_name(f".{path.name}.{os.getpid()}")
+    """`data` at `path`, whole or not at all (staged beside it, then renamed over it); whether it was written. The
+    staged file is made new under a name no one can foresee (mkstemp: O_EXCL), so that a link left at a staging
+    name cannot turn the write onto another file; the rename replaces a link at `path` itself, never its target."""
+    staged: Path | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        staged.write_bytes(data)
+        descriptor, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+        staged = Path(name)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
         os.replace(staged, path)
         return True
     except OSError:  # a folder in its place, a full disk: nothing left behind
-        with contextlib.suppress(OSError):
-            staged.unlink(missing_ok=True)
+        if staged is not None:
+            with contextlib.suppress(OSError):
+                staged.unlink(missing_ok=True)
         return False
 
 
@@ -189,33 +213,66 @@ KEY_BYTES = 32
 
 
 def key_path() -> Path:
-    """Where this user's signing key is: $XDG_CACHE_HOME/calcguide/kept-key, else ~/.cache/calcguide/kept-key."""
-    cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    """Where this user's signing key is: $XDG_CACHE_HOME/calcguide/kept-key, else ~/.cache/calcguide/kept-key (a
+    relative XDG_CACHE_HOME is ignored, as the XDG specification says)."""
+    cache = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(cache):
+        cache = os.path.join(os.path.expanduser("~"), ".cache")
     return Path(cache) / "calcguide" / "kept-key"
 
 
 @functools.lru_cache(maxsize=None)
 def signing_key(path: Path | None = None) -> bytes | None:
     """This user's key (made once, from os.urandom, readable by this user alone); None when it cannot be read or
-    made, or is not this user's own private file: then nothing is signed and no signed file is loaded."""
+    made, or could be anyone else's: a key inside the project (it could be committed, and a committed key signs
+    anything), a link, a pipe, a file or folder that another user owns or may write. Then nothing is signed and
+    no signed file is loaded: the build runs without the caches that load code."""
     path = path or key_path()
     try:
+        if path.resolve().is_relative_to(PROJECT):
+            return None
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        try:
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
-        except FileExistsError:
-            pass
-        else:
-            with os.fdopen(descriptor, "wb") as made:
-                made.write(os.urandom(KEY_BYTES))
-        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
-        with os.fdopen(descriptor, "rb") as handle:
-            info = os.fstat(handle.fileno())
-            key = handle.read(KEY_BYTES + 1)
+        folder = os.stat(path.parent, follow_symlinks=False)
+        if not stat.S_ISDIR(folder.st_mode) or folder.st_uid != os.getuid() or folder.st_mode & 0o022:
+            return None
+        key = _private_key(path)
+        if key is not None and len(key) != KEY_BYTES:  # cut short by a killed build of an earlier version
+            _new_key(path, replace=True)
+        elif key is None and not os.path.lexists(path):
+            _new_key(path, replace=False)
+        key = _private_key(path)
     except OSError:
         return None
-    private = stat.S_ISREG(info.st_mode) and info.st_uid == os.getuid() and not info.st_mode & 0o077
-    return key if private and len(key) == KEY_BYTES else None  # a key being written by another build: not yet
+    return key if key is not None and len(key) == KEY_BYTES else None
+
+
+def _private_key(path: Path) -> bytes | None:
+    """The bytes of the key file when it is this user's own regular file, readable by no one else; else None."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)  # a pipe must not block the build
+    except OSError:
+        return None
+    with os.fdopen(descriptor, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        private = stat.S_ISREG(info.st_mode) and info.st_uid == os.getuid() and not info.st_mode & 0o077
+        return handle.read(KEY_BYTES + 1) if private else None
+
+
+def _new_key(path: Path, replace: bool) -> None:
+    """A new key at `path`, whole or not at all: written under a staged name, then linked to `path` (which fails if
+    another build made one meanwhile, whose key is then used) or, to replace a key cut short, renamed over it."""
+    descriptor, name = tempfile.mkstemp(dir=path.parent, prefix=".kept-key.")  # mode 0600
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(os.urandom(KEY_BYTES))
+        if replace:
+            os.replace(name, path)
+        else:
+            with contextlib.suppress(FileExistsError):
+                os.link(name, path)
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(name)
 
 
 def sign(data: bytes) -> bytes | None:

@@ -26,7 +26,7 @@ import jinja2
 from jinja2.bccache import Bucket
 from mkdocs.plugins import BasePlugin
 
-from .keptcache import sign, verified, write_kept_bytes
+from .keptcache import read_kept_bytes, sign, verified, write_kept_bytes
 
 # Environment attributes that the compiler reads.
 COMPILE_OPTIONS = ("block_start_string", "block_end_string", "variable_start_string", "variable_end_string",
@@ -103,7 +103,7 @@ class KeyedBytecodeCache(jinja2.FileSystemBytecodeCache):
 
     def load_bytecode(self, bucket: Bucket) -> None:
         try:
-            data = verified(Path(self._get_cache_filename(bucket)).read_bytes())
+            data = verified(read_kept_bytes(Path(self._get_cache_filename(bucket))))
         except OSError:  # none yet, a folder in its place, unreadable: compiled again
             return
         if data is not None:  # unsigned, or not by this user: never loaded

@@ -400,6 +400,97 @@ def test_without_a_signing_key_nothing_is_signed_and_no_signed_file_is_loaded(tm
         keptcache.signing_key.cache_clear()
 
 
+def test_a_kept_file_that_is_a_link_is_a_miss_and_a_write_replaces_the_link_not_its_target(tmp_path):
+    # A work folder inside the repository can hold links committed there (git add -f build/…).
+    target = tmp_path / "elsewhere.json"
+    target.write_text('{"salt": "s", "entries": {}}', encoding="utf-8")
+    kept = tmp_path / "work" / "search-fields.json"
+    kept.parent.mkdir()
+    kept.symlink_to(target)
+    assert read_kept(kept, lambda value: True) is None
+    for pid in range(os.getpid() - 50, os.getpid() + 50):  # links at the names a staged file once took
+        (kept.parent / f".search-fields.json.{pid}").symlink_to(target)
+    assert write_kept(kept, {"salt": "new"})
+    assert target.read_text(encoding="utf-8") == '{"salt": "s", "entries": {}}'
+    assert not kept.is_symlink() and read_kept(kept, lambda value: True) == {"salt": "new"}
+
+
+@pytest.mark.parametrize("kind", ["a named pipe", "a link to a device"])
+def test_a_kept_file_that_is_not_a_regular_file_is_a_miss_without_waiting(tmp_path, kind):
+    kept = tmp_path / "fragments.json"
+    if kind == "a named pipe":
+        os.mkfifo(kept)  # opened without O_NONBLOCK, reading it would wait forever for a writer
+    else:
+        kept.symlink_to("/dev/zero")  # read through the link, it would never end
+    assert read_kept(kept, lambda value: True) is None
+
+
+def _key_refused_or_made(tmp_path, monkeypatch, prepare) -> bytes | None:
+    """The signing key found under XDG_CACHE_HOME=tmp_path/cache after `prepare(key_path)`."""
+    from calcguide import keptcache
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    path = keptcache.key_path()
+    path.parent.mkdir(parents=True, mode=0o700)
+    prepare(path)
+    keptcache.signing_key.cache_clear()
+    try:
+        return keptcache.signing_key()
+    finally:
+        monkeypatch.undo()
+        keptcache.signing_key.cache_clear()
+
+
+def test_a_new_signing_key_is_made_whole_and_private(tmp_path, monkeypatch):
+    key = _key_refused_or_made(tmp_path, monkeypatch, lambda path: None)
+    path = tmp_path / "cache" / "calcguide" / "kept-key"
+    assert key is not None and len(key) == 32 and path.read_bytes() == key
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert [child.name for child in path.parent.iterdir()] == ["kept-key"]  # no staged file left
+
+
+def test_a_key_cut_short_is_replaced_by_a_whole_one(tmp_path, monkeypatch):
+    def cut_short(path: Path) -> None:
+        path.write_bytes(b"")
+        path.chmod(0o600)
+
+    key = _key_refused_or_made(tmp_path, monkeypatch, cut_short)
+    assert key is not None and len(key) == 32
+
+
+def _readable_by_others(path: Path) -> None:
+    path.write_bytes(os.urandom(32))
+    path.chmod(0o644)
+
+
+def _a_link_to_a_key(path: Path) -> None:
+    (path.parent / "real").write_bytes(os.urandom(32))
+    (path.parent / "real").chmod(0o600)
+    path.symlink_to(path.parent / "real")
+
+
+def _a_folder_others_may_write(path: Path) -> None:
+    path.write_bytes(os.urandom(32))
+    path.chmod(0o600)
+    path.parent.chmod(0o777)
+
+
+@pytest.mark.parametrize("prepare", [os.mkfifo, _readable_by_others, _a_link_to_a_key, _a_folder_others_may_write],
+                         ids=["a named pipe", "readable by others", "a link", "a folder others may write"])
+def test_a_key_that_could_be_anyone_elses_is_refused_without_waiting(tmp_path, monkeypatch, prepare):
+    assert _key_refused_or_made(tmp_path, monkeypatch, prepare) is None
+
+
+def test_a_key_inside_the_project_is_refused_and_a_relative_cache_folder_ignored(tmp_path, monkeypatch):
+    from calcguide import keptcache
+
+    inside = PROJECT / ".cache" / "calcguide" / "kept-key"  # a committed key would sign anything
+    assert keptcache.signing_key(inside) is None and not inside.exists()
+    monkeypatch.setenv("XDG_CACHE_HOME", ".cache")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert keptcache.key_path() == tmp_path / ".cache" / "calcguide" / "kept-key"
+
+
 # --- inputs that change while a build runs: nothing it made is kept under their new salt --------------------------
 
 

@@ -14,7 +14,7 @@ from .editorial import check_placeholders, editorial_errors, placeholders_of
 from .errors import ContentError, ContentErrors
 from .files import CONTENT_FILES, TREATMENTS_DIR
 from .regular import check_tree
-from ..keptcache import sign, verified, write_kept_bytes
+from ..keptcache import read_kept_bytes, sign, verified, write_kept_bytes
 from .messages import Salvaged, salvage, validate_model
 from .parity import check_parity
 from .schema import Guide, Treatment
@@ -75,7 +75,7 @@ class DocumentCache:
         if salt is None:
             return cls()
         try:
-            data = verified(path.read_bytes())
+            data = verified(read_kept_bytes(path))
             if data is None:  # unsigned, or not by this user: never unpickled
                 return cls()
             stored = pickle.loads(data)
