@@ -61,7 +61,10 @@ def read_kept(path: Path, well_formed: Callable[[Any], bool]) -> Any | None:
     """The JSON value kept at `path` when it is one `well_formed` accepts; None for anything else (no file, a
     folder, bytes that are not UTF-8 JSON, JSON nested past Python's limit, a value of another shape)."""
     try:
-        value = json.loads(read_kept_bytes(path).decode("utf-8"))
+        data = verified(read_kept_bytes(path))
+        if data is None:  # not written by this user's builds (a work folder committed or copied): a miss
+            return None
+        value = json.loads(data.decode("utf-8"))
     except (OSError, ValueError, RecursionError):  # ValueError: JSON and UTF-8 alike; RecursionError: "[[[[…"
         return None
     try:
@@ -77,7 +80,8 @@ def write_kept(path: Path, value: Any) -> bool:
         data = json.dumps(value, separators=(",", ":")).encode("ascii")
     except (ValueError, TypeError, RecursionError):
         return False
-    return write_kept_bytes(path, data)
+    signed = sign(data)  # JSON too: a verdict or a fragment brought by anyone else could pass a hostile page
+    return signed is not None and write_kept_bytes(path, signed)
 
 
 def write_kept_bytes(path: Path, data: bytes) -> bool:

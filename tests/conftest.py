@@ -94,6 +94,20 @@ def errors_of(content: Path) -> list[str]:
 
 
 
+
+def write_kept_text(path: Path, text: str | bytes) -> None:
+    """A kept file holding `text`, signed as the build signs its kept files, so that what a test of a damaged file
+    damages is the text and not only the signature."""
+    from calcguide.keptcache import sign
+
+    path.write_bytes(sign(text if isinstance(text, bytes) else text.encode("utf-8")))
+
+
+def read_kept_text(path: Path) -> str:
+    from calcguide.keptcache import verified
+
+    return verified(path.read_bytes()).decode("utf-8")
+
 def copy_project_with_minimal_guide(project: Path) -> None:
     """What the build reads (build.py, mkdocs.yml, the code, templates/, docs/…) copied into a new folder `project`,
     with the minimal guide as its content/ and the installed node_modules linked, for tests that change or build it."""

@@ -23,7 +23,8 @@ from calcguide.content.loader import DocumentCache, load_guide
 from calcguide.keptcache import SIGNED, KeptEntries, list_of_texts, read_kept, sign, verified, write_kept
 from calcguide.pipeline import DOCUMENTS_FILE, FRAGMENTS_FILE, SEARCH_FIELDS_FILE
 from calcguide.verdicts import FILE as VERDICTS_FILE
-from conftest import PROJECT, copy_project_with_minimal_guide, replace_in, run_build
+from conftest import (PROJECT, copy_project_with_minimal_guide, read_kept_text, replace_in, run_build,
+                      write_kept_text)
 
 MINIMAL = PROJECT / "tests" / "guides" / "minimal"
 
@@ -36,14 +37,14 @@ def _kept(path: Path) -> KeptEntries[list[str]]:
 
 
 DAMAGED = {
-    "cut short": lambda path: path.write_text('{"salt": "salt", "entries": {"a": ["x'),
-    "nested past Python's limit": lambda path: path.write_text("[" * 100_000),
-    "not UTF-8": lambda path: path.write_bytes(b'{"salt": "\xff\xfe"}'),
-    "not an object": lambda path: path.write_text("[]"),
-    "entries of another shape": lambda path: path.write_text(json.dumps({"salt": "salt", "entries": []})),
-    "an entry of another shape": lambda path: path.write_text(
+    "cut short": lambda path: write_kept_text(path, '{"salt": "salt", "entries": {"a": ["x'),
+    "nested past Python's limit": lambda path: write_kept_text(path, "[" * 100_000),
+    "not UTF-8": lambda path: write_kept_text(path, b'{"salt": "\xff\xfe"}'),
+    "not an object": lambda path: write_kept_text(path, "[]"),
+    "entries of another shape": lambda path: write_kept_text(path, json.dumps({"salt": "salt", "entries": []})),
+    "an entry of another shape": lambda path: write_kept_text(path,
         json.dumps({"salt": "salt", "entries": {"a": "not a list"}})),
-    "another salt": lambda path: path.write_text(json.dumps({"salt": "other", "entries": {"a": ["kept"]}})),
+    "another salt": lambda path: write_kept_text(path, json.dumps({"salt": "other", "entries": {"a": ["kept"]}})),
     "a folder": lambda path: path.mkdir(),
 }
 
@@ -60,9 +61,18 @@ def test_a_damaged_kept_file_is_a_miss_and_is_replaced_or_left_without_a_stray_f
     assert _kept(path).get("a") == (None if damage == "a folder" else ["computed"])
 
 
+def test_a_kept_file_not_signed_by_this_user_is_a_miss_though_its_salt_and_shape_are_right(tmp_path):
+    # A verdict or a fragment brought in a committed or copied work folder could pass a hostile page.
+    path = tmp_path / "kept.json"
+    path.write_text(json.dumps({"salt": "salt", "entries": {"good": ["text"]}}))
+    assert _kept(path).get("good") is None
+    write_kept_text(path, json.dumps({"salt": "salt", "entries": {"good": ["text"]}}))
+    assert _kept(path).get("good") == ["text"]
+
+
 def test_an_entry_of_another_shape_is_a_miss_and_the_others_are_kept(tmp_path):
     path = tmp_path / "kept.json"
-    path.write_text(json.dumps({"salt": "salt", "entries": {"bad": [1], "good": ["text"]}}))
+    write_kept_text(path, json.dumps({"salt": "salt", "entries": {"bad": [1], "good": ["text"]}}))
     kept = _kept(path)
     assert kept.get("bad") is None and kept.get("good") == ["text"]
 
@@ -264,7 +274,7 @@ def test_an_edited_build_with_warm_caches_writes_what_a_build_from_nothing_write
 
 DAMAGES = {
     "cut short": lambda path: path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2]),
-    "of another shape": lambda path: path.write_text(json.dumps({"salt": "x", "entries": {"a": {"b": 1}}})),
+    "of another shape": lambda path: write_kept_text(path, json.dumps({"salt": "x", "entries": {"a": {"b": 1}}})),
     "a folder": lambda path: (path.unlink(), path.mkdir()),
 }
 
@@ -590,5 +600,5 @@ def test_an_editors_lock_file_among_the_code_neither_fails_the_build_nor_hides_a
 @pytest.mark.slow
 def test_kept_fragments_are_keyed_by_a_digest_not_by_their_texts(copied):
     copied.build("warm", "--force")
-    kept = json.loads((copied.root / "work" / "warm" / FRAGMENTS_FILE).read_text(encoding="utf-8"))
+    kept = json.loads(read_kept_text(copied.root / "work" / "warm" / FRAGMENTS_FILE))
     assert kept["entries"] and all(len(key) == 64 and set(key) <= set("0123456789abcdef") for key in kept["entries"])

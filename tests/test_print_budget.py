@@ -9,7 +9,7 @@ import pytest
 
 from calcguide.content import load_guide
 from calcguide.printbudget import algorithm_pages, budget_problems, printed_pages
-from conftest import PROJECT, errors_of, replace_in
+from conftest import PROJECT, errors_of, replace_in, write_kept_text
 
 
 def _pdf(path: Path, pages: list[str]) -> Path:
@@ -78,7 +78,7 @@ def test_a_record_cut_short_is_read_again_from_the_pdf(tmp_path):
     pdf = _pdf(tmp_path / "x.pdf", ["one"])
     printed_pages(pdf, cache)
     [record] = cache.iterdir()
-    record.write_text('["on', encoding="utf-8")
+    write_kept_text(record, '["on')
     assert [text.strip() for text in printed_pages(pdf, cache)] == ["one"]
 
 
@@ -89,7 +89,7 @@ def test_a_record_of_another_shape_is_read_again_from_the_pdf(tmp_path, record):
     printed_pages(pdf, cache)
     [remembered] = cache.iterdir()
     remembered.unlink()
-    remembered.mkdir() if record == "a folder" else remembered.write_text(record, encoding="utf-8")
+    remembered.mkdir() if record == "a folder" else write_kept_text(remembered, record)
     # {"a": 1} would count as one page: a four-page handout over its budget of three would pass
     assert [text.strip() for text in printed_pages(pdf, cache)] == ["one", "two"]
     assert [path.name for path in cache.iterdir()] == [remembered.name]  # no stray file when it cannot be written

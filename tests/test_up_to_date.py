@@ -17,7 +17,8 @@ import pytest
 from calcguide import uptodate
 from calcguide.content import editorschema, scaffold
 from calcguide.deployment import PublishSettings
-from conftest import PROJECT, copy_project_with_minimal_guide, replace_in, run_build
+from conftest import (PROJECT, copy_project_with_minimal_guide, read_kept_text, replace_in, run_build,
+                      write_kept_text)
 
 NOW = dt.datetime(2026, 12, 6, 12, tzinfo=dt.timezone.utc)
 
@@ -214,18 +215,18 @@ def test_a_build_that_runs_forgets_the_record_first(published, tmp_path):
 
 
 def test_an_unreadable_record_makes_the_build_run(published, tmp_path):
-    (tmp_path / "work" / uptodate.RECORD).write_text("{not json")
+    write_kept_text(tmp_path / "work" / uptodate.RECORD, "{not json")
     assert uptodate.up_to_date(tmp_path / "work", "inputs", published) is None
 
 
 def _reshaped(**fields):
     def damage(record: Path) -> None:
-        record.write_text(json.dumps({**json.loads(record.read_text()), **fields}))
+        write_kept_text(record, json.dumps({**json.loads(read_kept_text(record)), **fields}))
     return damage
 
 
 DAMAGED_RECORDS = {
-    "nested past Python's limit": lambda record: record.write_text("[" * 100_000),
+    "nested past Python's limit": lambda record: write_kept_text(record, "[" * 100_000),
     "outputs of another shape": _reshaped(outputs=[]),
     "a digest of another shape": _reshaped(outputs={"site/en/index.html": 1}),
     "warnings of another shape": _reshaped(warnings="a warning"),

@@ -9,6 +9,7 @@ import pytest
 
 from calcguide.audit import OutputCheckError, check_html, check_site, inline_scripts
 from calcguide.verdicts import Verdicts
+from conftest import write_kept_text
 
 CLEAN = '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>t</title></head><body><p>page</p></body></html>'
 HOSTILE = CLEAN.replace("<p>page</p>", '<p onclick="steal()">page</p>')
@@ -48,7 +49,7 @@ def test_anything_else_is_read_afresh(tmp_path, other):
 
 
 def test_an_unreadable_file_reads_every_page(tmp_path):
-    (tmp_path / "verdicts.json").write_text('{"salt": "x", "verd')
+    write_kept_text(tmp_path / "verdicts.json", '{"salt": "x", "verd')
     reading = Reading([])
     Verdicts(tmp_path / "verdicts.json", "scripts").remember("check", CLEAN, reading)
     assert reading.times == 1
@@ -66,12 +67,12 @@ def _salt(tmp_path: Path) -> str:
 
 
 DAMAGED = {
-    "nested past Python's limit": lambda path: path.write_text("[" * 100_000),
-    "verdicts of another shape": lambda path: path.write_text(
+    "nested past Python's limit": lambda path: write_kept_text(path, "[" * 100_000),
+    "verdicts of another shape": lambda path: write_kept_text(path, 
         json.dumps({"salt": _salt(path.parent), "verdicts": []})),
-    "a verdict of another shape": lambda path: path.write_text(
+    "a verdict of another shape": lambda path: write_kept_text(path, 
         json.dumps({"salt": _salt(path.parent), "verdicts": {"key": "not a list"}})),
-    "not an object": lambda path: path.write_text("[]"),
+    "not an object": lambda path: write_kept_text(path, "[]"),
     "a folder": lambda path: path.mkdir(),
 }
 
