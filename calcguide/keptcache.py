@@ -45,15 +45,18 @@ PROJECT = Path(__file__).resolve().parents[1]
 MAX_KEPT_BYTES = 256 * 1024 * 1024
 
 
-def read_kept_bytes(path: Path) -> bytes:
-    """The bytes of the kept file at `path`, read only when it is a regular file of a bounded size: a link (a work
-    folder inside the repository can hold a committed one, to /dev/zero or a secret), a named pipe or a device
+def read_kept_bytes(path: Path, private: bool = False) -> bytes:
+    """The bytes of the kept file at `path`, read only when it is a regular file of a bounded size (and, when
+    `private`, this user's own, readable by no one else): a link (a work folder inside the repository can hold a
+    committed one, to /dev/zero or a secret), a named pipe (opened without waiting for a writer) or a device
     raises OSError, as a missing file does, and is a miss."""
     descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     with os.fdopen(descriptor, "rb") as handle:
         info = os.fstat(handle.fileno())
         if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_KEPT_BYTES:
             raise OSError(f"{path} is not a kept file")
+        if private and (info.st_uid != os.getuid() or info.st_mode & 0o077):
+            raise OSError(f"{path} is not this user's private file")
         return handle.read(MAX_KEPT_BYTES + 1)
 
 
@@ -253,13 +256,9 @@ def signing_key(path: Path | None = None) -> bytes | None:
 def _private_key(path: Path) -> bytes | None:
     """The bytes of the key file when it is this user's own regular file, readable by no one else; else None."""
     try:
-        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)  # a pipe must not block the build
+        return read_kept_bytes(path, private=True)
     except OSError:
         return None
-    with os.fdopen(descriptor, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        private = stat.S_ISREG(info.st_mode) and info.st_uid == os.getuid() and not info.st_mode & 0o077
-        return handle.read(KEY_BYTES + 1) if private else None
 
 
 def _new_key(path: Path, replace: bool) -> None:
